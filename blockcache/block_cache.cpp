@@ -1,0 +1,284 @@
+#include "blockcache/block_cache.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <new>
+
+#include "blockcache/lru_shard.h"
+
+namespace rk {
+
+namespace {
+
+uint64_t mix64(uint64_t x) {
+  // SplitMix64 finaliser: every input bit affects every output bit.
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+}  // namespace
+
+size_t BlockKeyHash::operator()(const BlockKey& k) const noexcept {
+  uint64_t h = mix64(k.owner);
+  h = mix64(h ^ ((uint64_t{k.band} << 32) | static_cast<uint32_t>(k.level)));
+  h = mix64(h ^ static_cast<uint64_t>(k.x));
+  h = mix64(h ^ static_cast<uint64_t>(k.y));
+  return static_cast<size_t>(h);
+}
+
+Block::Block(const BlockKey& key, size_t size)
+    : key_(key), size_(size), data_(new std::byte[size == 0 ? 1 : size]) {}
+
+// The budget and the bytes charged: atomics rather than a lock so that no
+// global lock exists. They change only on insertion, eviction and erasure,
+// never on the lookup hit path.
+struct BlockCache::Accounting {
+  std::atomic<size_t> capacity{0};
+  std::atomic<size_t> used{0};
+};
+
+BlockCache::Shard::Shard() {
+  MutexLock lock(&mu_);
+  lru_.prev = &lru_;
+  lru_.next = &lru_;
+}
+
+void BlockCache::Shard::link_front(Entry* e) {
+  e->next = lru_.next;
+  e->prev = &lru_;
+  lru_.next->prev = e;
+  lru_.next = e;
+}
+
+void BlockCache::Shard::unlink(Entry* e) {
+  e->prev->next = e->next;
+  e->next->prev = e->prev;
+  e->prev = nullptr;
+  e->next = nullptr;
+}
+
+BlockCache& BlockCache::global() {
+  // Never destroyed (see the header): a leaked singleton, reachable, so leak
+  // checkers do not report it.
+  static BlockCache* const cache = new BlockCache(default_capacity());
+  return *cache;
+}
+
+size_t BlockCache::default_capacity() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return size_t{64} << 20;
+  return static_cast<size_t>(pages) * static_cast<size_t>(page_size) / 20;
+}
+
+uint64_t BlockCache::new_owner_id() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+BlockCache::BlockCache(size_t capacity_bytes, unsigned shard_bits)
+    : shard_bits_(shard_bits > 8 ? 8 : shard_bits), accounting_(std::make_unique<Accounting>()) {
+  accounting_->capacity.store(capacity_bytes);
+  const size_t n = size_t{1} << shard_bits_;
+  shards_.reserve(n);
+  for (size_t i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>());
+}
+
+BlockCache::~BlockCache() = default;
+
+BlockRef BlockCache::allocate(const BlockKey& key, size_t size) {
+  try {
+    return std::make_shared<Block>(key, size);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+
+BlockCache::Shard& BlockCache::shard_for(const BlockKey& key) {
+  // The top bits pick the shard; the map uses the low bits for its buckets.
+  const size_t h = BlockKeyHash()(key);
+  return *shards_[shard_bits_ == 0 ? 0 : h >> (sizeof(size_t) * 8 - shard_bits_)];
+}
+
+BlockRef BlockCache::lookup(const BlockKey& key) {
+  Shard& s = shard_for(key);
+  MutexLock lock(&s.mu_);
+  auto it = s.map_.find(key);
+  if (it == s.map_.end()) {
+    ++s.counters_.misses;
+    return nullptr;
+  }
+  ++s.counters_.hits;
+  Shard::Entry& e = it->second;
+  if (!e.dirty && s.lru_.next != &e) {
+    Shard::unlink(&e);
+    s.link_front(&e);
+  }
+  return e.block;
+}
+
+BlockRef BlockCache::insert(BlockRef block) {
+  if (!block) return nullptr;
+  Shard& s = shard_for(block->key());
+  {
+    MutexLock lock(&s.mu_);
+    auto [it, inserted] = s.map_.try_emplace(block->key());
+    Shard::Entry& e = it->second;
+    if (!inserted) {
+      // Another thread inserted the same block first: theirs wins, ours is
+      // dropped by the caller. Both hold identical bytes.
+      if (!e.dirty && s.lru_.next != &e) {
+        Shard::unlink(&e);
+        s.link_front(&e);
+      }
+      return e.block;
+    }
+    e.block = block;
+    e.charge = charge_for(block->size());
+    s.link_front(&e);
+    ++s.counters_.insertions;
+    ++s.counters_.block_count;
+    accounting_->used.fetch_add(e.charge);
+  }
+  if (over_budget()) evict_until_within_budget(static_cast<size_t>(&s - shards_[0].get()));
+  return block;
+}
+
+bool BlockCache::mark_dirty(const BlockRef& block) {
+  if (!block) return over_budget();
+  Shard& s = shard_for(block->key());
+  std::vector<BlockRef> replaced;
+  {
+    MutexLock lock(&s.mu_);
+    auto [it, inserted] = s.map_.try_emplace(block->key());
+    Shard::Entry& e = it->second;
+    if (!inserted && e.block != block) {
+      // A different object under the same key: the owner's new contents win.
+      if (e.dirty) {
+        s.counters_.dirty_bytes -= e.charge;
+      } else {
+        Shard::unlink(&e);
+      }
+      accounting_->used.fetch_sub(e.charge);
+      replaced.push_back(std::move(e.block));
+      e.dirty = false;
+      inserted = true;
+      --s.counters_.block_count;
+    }
+    if (inserted) {
+      e.block = block;
+      e.charge = charge_for(block->size());
+      e.dirty = true;
+      ++s.counters_.insertions;
+      ++s.counters_.block_count;
+      s.counters_.dirty_bytes += e.charge;
+      accounting_->used.fetch_add(e.charge);
+    } else if (!e.dirty) {
+      Shard::unlink(&e);
+      e.dirty = true;
+      s.counters_.dirty_bytes += e.charge;
+    }
+  }
+  if (over_budget()) evict_until_within_budget(static_cast<size_t>(&s - shards_[0].get()));
+  return over_budget();
+}
+
+void BlockCache::mark_clean(const BlockRef& block) {
+  if (!block) return;
+  Shard& s = shard_for(block->key());
+  MutexLock lock(&s.mu_);
+  auto it = s.map_.find(block->key());
+  if (it == s.map_.end() || it->second.block != block || !it->second.dirty) return;
+  Shard::Entry& e = it->second;
+  e.dirty = false;
+  s.counters_.dirty_bytes -= e.charge;
+  ++s.counters_.write_backs;
+  s.link_front(&e);
+}
+
+void BlockCache::trim() {
+  if (over_budget()) evict_until_within_budget(0);
+}
+
+void BlockCache::evict_until_within_budget(size_t first) {
+  const size_t n = shards_.size();
+  for (size_t i = 0; i < n && over_budget(); ++i) {
+    Shard& s = *shards_[(first + i) % n];
+    std::vector<BlockRef> victims;  // freed after the shard lock is released
+    {
+      MutexLock lock(&s.mu_);
+      const size_t freed = s.evict_locked(
+          [this](size_t freed_so_far) {
+            return accounting_->used.load() > accounting_->capacity.load() + freed_so_far;
+          },
+          &victims);
+      accounting_->used.fetch_sub(freed);
+    }
+  }
+}
+
+void BlockCache::erase_owner(uint64_t owner) {
+  for (auto& shard : shards_) {
+    Shard& s = *shard;
+    std::vector<BlockRef> dropped;  // released after the lock
+    MutexLock lock(&s.mu_);
+    for (auto it = s.map_.begin(); it != s.map_.end();) {
+      if (it->first.owner != owner) {
+        ++it;
+        continue;
+      }
+      Shard::Entry& e = it->second;
+      if (e.dirty) {
+        s.counters_.dirty_bytes -= e.charge;
+      } else {
+        Shard::unlink(&e);
+      }
+      accounting_->used.fetch_sub(e.charge);
+      --s.counters_.block_count;
+      dropped.push_back(std::move(e.block));
+      it = s.map_.erase(it);
+    }
+  }
+}
+
+void BlockCache::set_capacity(size_t capacity_bytes) {
+  accounting_->capacity.store(capacity_bytes);
+  trim();
+}
+
+size_t BlockCache::capacity() const { return accounting_->capacity.load(); }
+
+size_t BlockCache::bytes_in_use() const { return accounting_->used.load(); }
+
+BlockCacheStats BlockCache::stats() const {
+  BlockCacheStats out;
+  for (const auto& shard : shards_) {
+    MutexLock lock(&shard->mu_);
+    const Shard::Counters& c = shard->counters_;
+    out.hits += c.hits;
+    out.misses += c.misses;
+    out.insertions += c.insertions;
+    out.evictions += c.evictions;
+    out.write_backs += c.write_backs;
+    out.dirty_bytes += c.dirty_bytes;
+    out.block_count += c.block_count;
+  }
+  out.bytes_in_use = bytes_in_use();
+  out.capacity = capacity();
+  return out;
+}
+
+void BlockCache::reset_stats() {
+  for (auto& shard : shards_) {
+    MutexLock lock(&shard->mu_);
+    Shard::Counters& c = shard->counters_;
+    c.hits = c.misses = c.insertions = c.evictions = c.write_backs = 0;
+  }
+}
+
+}  // namespace rk

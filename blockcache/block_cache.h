@@ -1,0 +1,179 @@
+// BlockCache: the process-wide cache of raster blocks, with a byte budget.
+//
+// A block is a rectangle of one raster plane (one band of one dataset at one
+// resolution level) in the driver's natural block layout, stored as raw bytes
+// of the band's data type. The cache knows only keys, bytes and the budget: it
+// never sees a dataset or a driver and it never reads or writes a file.
+//
+// Budget. The capacity counts the bytes of every cached block plus a small
+// fixed overhead per entry (kEntryOverheadBytes). Clean blocks are evicted in
+// least-recently-used order when an insertion takes the cache over budget.
+// Pinned blocks (a BlockRef is held outside the cache) and dirty blocks are
+// never evicted, so the cache can be over budget while they exist.
+//
+// Dirty blocks. A dirty block belongs to the owner that marked it dirty; only
+// that owner writes it back (to its file, through its own driver) and then
+// calls mark_clean(). The cache tells the writer when it is over budget
+// (mark_dirty() returns true) and the writer pays by writing back its own
+// dirty blocks, synchronously. Eviction never calls anything outside the
+// cache, so one thread can never end up writing another thread's dataset.
+//
+// Thread safety. All methods may be called concurrently from any number of
+// threads. The cache is split into shards, each with its own mutex; a lookup
+// takes exactly one shard lock and no global lock. The locking protocol is in
+// doc/design/block-cache.md. The bytes of a block are not synchronised by the
+// cache: a block is written only by its owner, and owners that share blocks
+// between threads (the thread-safe dataset proxy) only read them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace rk {
+
+// Identifies one block. `owner` comes from BlockCache::new_owner_id(): keys are
+// never derived from pointers, which can be reused after a dataset is freed.
+struct BlockKey {
+  uint64_t owner = 0;  // cache identity of the dataset (or of a shared file)
+  uint32_t band = 0;   // 1-based band number; 0 for per-dataset planes
+  int32_t level = 0;   // 0: full resolution; k > 0: k-th overview; < 0: mask planes
+  int64_t x = 0;       // block column
+  int64_t y = 0;       // block row
+
+  friend bool operator==(const BlockKey& a, const BlockKey& b) {
+    return a.owner == b.owner && a.band == b.band && a.level == b.level && a.x == b.x &&
+           a.y == b.y;
+  }
+  friend bool operator!=(const BlockKey& a, const BlockKey& b) { return !(a == b); }
+};
+
+// A 64-bit mix of all key fields; used to pick a shard and a hash bucket.
+struct BlockKeyHash {
+  size_t operator()(const BlockKey& key) const noexcept;
+};
+
+// The bytes of one block. Created by BlockCache::allocate(), shared through
+// BlockRef. Its size never changes.
+class Block {
+ public:
+  Block(const BlockKey& key, size_t size);
+  Block(const Block&) = delete;
+  Block& operator=(const Block&) = delete;
+
+  const BlockKey& key() const { return key_; }
+  size_t size() const { return size_; }
+  std::byte* data() { return data_.get(); }
+  const std::byte* data() const { return data_.get(); }
+
+ private:
+  BlockKey key_;
+  size_t size_;
+  std::unique_ptr<std::byte[]> data_;
+};
+
+// A counted reference to a block. While any BlockRef to a block exists outside
+// the cache the block is pinned: eviction may drop the cache's own reference
+// only when no other reference exists, so a reader never sees its block freed.
+using BlockRef = std::shared_ptr<Block>;
+
+// Counters since construction (or the last reset_stats()).
+struct BlockCacheStats {
+  uint64_t hits = 0;         // lookups that found the block
+  uint64_t misses = 0;       // lookups that did not
+  uint64_t insertions = 0;   // blocks added (clean or dirty)
+  uint64_t evictions = 0;    // clean blocks dropped to respect the budget
+  uint64_t write_backs = 0;  // dirty blocks reported written back (mark_clean)
+  size_t bytes_in_use = 0;   // charged bytes of all cached blocks, dirty included
+  size_t dirty_bytes = 0;    // charged bytes of dirty blocks
+  size_t block_count = 0;    // blocks currently cached
+  size_t capacity = 0;       // the budget in bytes
+};
+
+class BlockCache {
+ public:
+  // Fixed per-entry charge added to each block's size, for the entry, the
+  // Block object and the reference count. Many tiny blocks cost more than
+  // their pixels, and the budget says so.
+  static constexpr size_t kEntryOverheadBytes = 128;
+
+  // The process-wide cache shared by every dataset that is not given a private
+  // one. Created on first use with default_capacity() and never destroyed, so
+  // datasets closed during static destruction still find it.
+  static BlockCache& global();
+
+  // 5% of physical memory (64 MiB if that cannot be determined).
+  static size_t default_capacity();
+
+  // A fresh owner id, unique for the life of the process (atomic counter).
+  static uint64_t new_owner_id();
+
+  // `shard_bits`: the cache has 2^shard_bits independently locked shards
+  // (0 gives one shard and exact LRU order; the default suits many threads).
+  explicit BlockCache(size_t capacity_bytes, unsigned shard_bits = 4);
+  ~BlockCache();
+  BlockCache(const BlockCache&) = delete;
+  BlockCache& operator=(const BlockCache&) = delete;
+
+  // A new block of `size` bytes, not yet in the cache (contents
+  // uninitialised). Returns null if the memory cannot be allocated.
+  static BlockRef allocate(const BlockKey& key, size_t size);
+
+  // The cached block for `key`, marked most recently used; null on a miss.
+  BlockRef lookup(const BlockKey& key);
+
+  // Adds a clean block that the caller has filled. If another thread inserted
+  // the same key meanwhile (two readers missed at once and both decoded),
+  // the block already cached wins and is returned; otherwise `block` is.
+  // May evict other clean blocks to respect the budget.
+  BlockRef insert(BlockRef block);
+
+  // Marks `block` dirty, inserting it if it is not cached (a block with the
+  // same key is replaced). Dirty blocks are never evicted. Clean blocks are
+  // evicted as needed; returns true if the cache is still over budget, in
+  // which case the caller (the block's owner) should write back some of its
+  // dirty blocks and call mark_clean() for each.
+  bool mark_dirty(const BlockRef& block);
+
+  // Reports that the owner has written `block` back: it becomes clean and
+  // evictable again. Counts one write-back. No effect if it is not cached.
+  void mark_clean(const BlockRef& block);
+
+  // Evicts clean, unpinned blocks until the cache is within budget or none is
+  // left to evict. Owners call it after writing back and releasing blocks.
+  void trim();
+
+  // Drops every block of `owner`, dirty ones included: the owner calls this
+  // when it closes, after writing its dirty blocks back. Pinned blocks stay
+  // valid for their holders but leave the cache and its accounting.
+  void erase_owner(uint64_t owner);
+
+  // Changes the budget. Shrinking evicts clean blocks at once.
+  void set_capacity(size_t capacity_bytes);
+  size_t capacity() const;
+
+  // Charged bytes currently in the cache.
+  size_t bytes_in_use() const;
+  bool over_budget() const { return bytes_in_use() > capacity(); }
+
+  BlockCacheStats stats() const;
+  void reset_stats();
+
+  // How many bytes a block of `size` bytes is charged.
+  static size_t charge_for(size_t size) { return size + kEntryOverheadBytes; }
+
+ private:
+  class Shard;
+
+  Shard& shard_for(const BlockKey& key);
+  // Evicts from every shard, starting at `first`, until within budget.
+  void evict_until_within_budget(size_t first);
+
+  std::vector<std::unique_ptr<Shard>> shards_;
+  unsigned shard_bits_;
+  struct Accounting;
+  std::unique_ptr<Accounting> accounting_;
+};
+
+}  // namespace rk

@@ -1,0 +1,79 @@
+// One shard of the BlockCache: a hash map of entries plus an intrusive LRU
+// list of the clean ones. Private to blockcache/.
+#pragma once
+
+#include <unordered_map>
+#include <vector>
+
+#include "blockcache/block_cache.h"
+#include "blockcache/mutex.h"
+
+namespace rk {
+
+class BlockCache::Shard {
+ public:
+  struct Entry {
+    BlockRef block;
+    size_t charge = 0;
+    bool dirty = false;
+    // LRU links; non-null exactly when the entry is clean (dirty entries are
+    // never eviction candidates, so they are kept off the list).
+    Entry* prev = nullptr;
+    Entry* next = nullptr;
+  };
+
+  struct Counters {
+    uint64_t hits = 0, misses = 0, insertions = 0, evictions = 0, write_backs = 0;
+    size_t dirty_bytes = 0;
+    size_t block_count = 0;
+  };
+
+  Shard();
+
+  // mu_ guards every member below it. It is held only for map and list
+  // operations: no allocation of pixel memory, no I/O, no call outside the
+  // cache, and no other shard's lock is ever taken while holding it.
+  Mutex mu_;
+  std::unordered_map<BlockKey, Entry, BlockKeyHash> map_ RK_GUARDED_BY(mu_);
+  // Sentinel of the circular LRU list: lru_.next is the most recently used
+  // clean entry, lru_.prev the least recently used.
+  Entry lru_ RK_GUARDED_BY(mu_);
+  Counters counters_ RK_GUARDED_BY(mu_);
+
+  void link_front(Entry* e) RK_REQUIRES(mu_);
+  static void unlink(Entry* e);
+
+  // Removes least recently used clean, unpinned entries while `over()` says
+  // the cache is over budget. Freed blocks are moved to `victims` so that
+  // their memory is released after the lock is dropped. Returns the charged
+  // bytes removed.
+  template <typename OverBudget>
+  size_t evict_locked(OverBudget over, std::vector<BlockRef>* victims) RK_REQUIRES(mu_);
+};
+
+template <typename OverBudget>
+size_t BlockCache::Shard::evict_locked(OverBudget over, std::vector<BlockRef>* victims) {
+  size_t freed = 0;
+  // A pinned entry at the tail is moved to the front (it is in use, so it is
+  // recent); `budget` bounds the walk to one pass over the list.
+  size_t budget = counters_.block_count;
+  while (budget-- > 0 && lru_.prev != &lru_ && over(freed)) {
+    Entry* victim = lru_.prev;
+    unlink(victim);
+    // use_count() is exact enough here: a new reference can only be taken
+    // under mu_, which we hold, so a count of 1 means only the map holds it.
+    if (victim->block.use_count() > 1) {
+      link_front(victim);
+      continue;
+    }
+    freed += victim->charge;
+    ++counters_.evictions;
+    --counters_.block_count;
+    const BlockKey key = victim->block->key();
+    victims->push_back(std::move(victim->block));
+    map_.erase(key);
+  }
+  return freed;
+}
+
+}  // namespace rk

@@ -1,0 +1,28 @@
+#include "drivers/register_builtin.h"
+
+#include <mutex>
+
+#include "drivers/mem/mem_driver.h"
+#include "gdalcore/config.h"
+
+namespace rk {
+
+void register_builtin_drivers(DriverManager& manager) {
+  // Order matters: drivers are asked to identify files in this order.
+  std::unique_ptr<Driver> builtin[] = {
+      mem::make_driver(),
+  };
+  for (auto& driver : builtin) {
+    if (!manager.find(driver->short_name())) (void)manager.register_driver(std::move(driver));
+  }
+}
+
+void register_all() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    configure_from_environment();
+    register_builtin_drivers(DriverManager::global());
+  });
+}
+
+}  // namespace rk

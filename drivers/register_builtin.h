@@ -1,0 +1,18 @@
+// The one explicit list of built-in drivers, and library start-up.
+#pragma once
+
+#include "gdalcore/driver_manager.h"
+
+namespace rk {
+
+// Registers every built-in driver with `manager` (skipping any already
+// registered under the same name).
+void register_builtin_drivers(DriverManager& manager);
+
+// Library start-up: reads the environment settings (doc/configuration.md)
+// and registers the built-in drivers with DriverManager::global(). Call it
+// once, from one thread, before any other rasterkit call; later calls do
+// nothing.
+void register_all();
+
+}  // namespace rk

@@ -1,0 +1,74 @@
+#include "gdalcore/config.h"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "blockcache/block_cache.h"
+#include "gdalcore/options.h"
+#include "gdalcore/warning.h"
+
+namespace rk {
+
+size_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  return static_cast<size_t>(pages) * static_cast<size_t>(page);
+}
+
+Result<size_t> parse_cache_size(std::string_view text, size_t physical) {
+  std::string s(text);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(0, 1);
+  const auto bad = [&](const std::string& why) {
+    return Status::invalid_argument("RK_CACHEMAX", "'" + std::string(text) + "' " + why);
+  };
+  if (s.empty()) return bad("is empty");
+  char* end = nullptr;
+  const double number = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || !std::isfinite(number) || number < 0) {
+    return bad("is not a size (use megabytes, a percentage like 10%, or a unit like 2GB)");
+  }
+  const std::string unit(end);
+  double bytes;
+  if (unit == "%") {
+    if (number > 100) return bad("is more than 100%");
+    if (physical == 0) return bad("is a percentage, but physical memory is unknown");
+    bytes = static_cast<double>(physical) * number / 100.0;
+  } else if (unit.empty()) {
+    bytes = number * 1024 * 1024;  // megabytes, as GDAL_CACHEMAX
+  } else if (iequals(unit, "B")) {
+    bytes = number;
+  } else if (iequals(unit, "KB") || iequals(unit, "K")) {
+    bytes = number * 1024;
+  } else if (iequals(unit, "MB") || iequals(unit, "M")) {
+    bytes = number * 1024 * 1024;
+  } else if (iequals(unit, "GB") || iequals(unit, "G")) {
+    bytes = number * 1024.0 * 1024 * 1024;
+  } else if (iequals(unit, "TB") || iequals(unit, "T")) {
+    bytes = number * 1024.0 * 1024 * 1024 * 1024;
+  } else {
+    return bad("has an unknown unit '" + unit + "' (use B, KB, MB, GB, TB or %)");
+  }
+  if (bytes >= 1.8e19) return bad("is too large");
+  return static_cast<size_t>(bytes);
+}
+
+void configure_from_environment() {
+  if (const char* value = std::getenv("RK_CACHEMAX")) {
+    Result<size_t> size = parse_cache_size(value, physical_memory_bytes());
+    if (size.ok()) {
+      BlockCache::global().set_capacity(*size);
+    } else {
+      emit_warning("RK_CACHEMAX", size.status().message() + "; using the default of " +
+                                      std::to_string(BlockCache::global().capacity() >> 20) +
+                                      " MB");
+    }
+  }
+}
+
+}  // namespace rk

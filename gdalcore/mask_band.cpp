@@ -1,0 +1,82 @@
+#include "gdalcore/mask_band.h"
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "gdalcore/convert.h"
+
+namespace rk {
+
+bool is_nodata_value(double value, double nodata, DataType type) {
+  if (std::isnan(nodata)) return std::isnan(value);
+  if (component_type(type) == DataType::kFloat32) {
+    return static_cast<float>(value) == static_cast<float>(nodata);
+  }
+  return value == nodata;
+}
+
+namespace {
+
+class DerivedMaskBand final : public RasterBand {
+ public:
+  explicit DerivedMaskBand(RasterBand& parent)
+      : RasterBand(parent.dataset(), parent.number(), parent.x_size(), parent.y_size(),
+                   DataType::kByte, parent.block_x_size(), parent.block_y_size()),
+        parent_(parent) {
+    set_cache_level(-1 - parent.cache_level());
+  }
+
+  int mask_flags() const override { return kMaskAllValid; }
+  RasterBand* mask_band() override { return this; }
+
+ protected:
+  Status read_block_impl(int64_t bx, int64_t by, void* dst) override {
+    const size_t n = static_cast<size_t>(block_x_size() * block_y_size());
+    auto* out = static_cast<uint8_t*>(dst);
+    const std::optional<double> nodata = parent_.nodata();
+    if (!nodata) {
+      std::memset(out, 255, n);
+      return Status();
+    }
+    const DataType t = parent_.data_type();
+    std::vector<std::byte> raw(n * data_type_size(t));
+    RK_RETURN_IF_ERROR(parent_.read_block(bx, by, raw.data()));
+    const size_t tsize = data_type_size(t);
+    // Exact comparison in the band's own type for 64-bit integers.
+    if (t == DataType::kInt64 && parent_.nodata_int64()) {
+      const int64_t nd = *parent_.nodata_int64();
+      for (size_t i = 0; i < n; ++i) {
+        int64_t v;
+        std::memcpy(&v, raw.data() + i * tsize, sizeof v);
+        out[i] = v == nd ? 0 : 255;
+      }
+      return Status();
+    }
+    if (t == DataType::kUInt64 && parent_.nodata_uint64()) {
+      const uint64_t nd = *parent_.nodata_uint64();
+      for (size_t i = 0; i < n; ++i) {
+        uint64_t v;
+        std::memcpy(&v, raw.data() + i * tsize, sizeof v);
+        out[i] = v == nd ? 0 : 255;
+      }
+      return Status();
+    }
+    std::vector<double> values(n);
+    convert_values(raw.data(), t, static_cast<ptrdiff_t>(tsize), values.data(),
+                   DataType::kFloat64, sizeof(double), n);
+    for (size_t i = 0; i < n; ++i) out[i] = is_nodata_value(values[i], *nodata, t) ? 0 : 255;
+    return Status();
+  }
+
+ private:
+  RasterBand& parent_;
+};
+
+}  // namespace
+
+std::unique_ptr<RasterBand> make_default_mask_band(RasterBand& parent) {
+  return std::make_unique<DerivedMaskBand>(parent);
+}
+
+}  // namespace rk

@@ -1,0 +1,80 @@
+#include "gdalcore/metadata.h"
+
+#include "gdalcore/options.h"
+
+namespace rk {
+
+std::vector<std::string> Metadata::domains() const {
+  std::vector<std::string> out;
+  for (const auto& [name, items] : domains_) {
+    if (!items.empty()) out.push_back(name);
+  }
+  return out;
+}
+
+const Metadata::Items& Metadata::items(std::string_view domain) const {
+  static const Items kEmpty;
+  for (const auto& [name, items] : domains_) {
+    if (name == domain) return items;
+  }
+  return kEmpty;
+}
+
+Metadata::Items* Metadata::find_domain(std::string_view domain) {
+  for (auto& [name, items] : domains_) {
+    if (name == domain) return &items;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> Metadata::get(std::string_view key, std::string_view domain) const {
+  for (const auto& [k, v] : items(domain)) {
+    if (iequals(k, key)) return v;
+  }
+  return std::nullopt;
+}
+
+void Metadata::set(std::string_view key, std::string_view value, std::string_view domain) {
+  Items* items = find_domain(domain);
+  if (!items) {
+    domains_.emplace_back(std::string(domain), Items{});
+    items = &domains_.back().second;
+  }
+  for (auto& [k, v] : *items) {
+    if (iequals(k, key)) {
+      v = std::string(value);
+      return;
+    }
+  }
+  items->emplace_back(std::string(key), std::string(value));
+}
+
+bool Metadata::erase(std::string_view key, std::string_view domain) {
+  Items* items = find_domain(domain);
+  if (!items) return false;
+  for (auto it = items->begin(); it != items->end(); ++it) {
+    if (iequals(it->first, key)) {
+      items->erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Metadata::set_items(Items new_items, std::string_view domain) {
+  Items* items = find_domain(domain);
+  if (!items) {
+    domains_.emplace_back(std::string(domain), std::move(new_items));
+  } else {
+    *items = std::move(new_items);
+  }
+}
+
+bool Metadata::empty() const {
+  for (const auto& [name, items] : domains_) {
+    if (!items.empty()) return false;
+  }
+  return true;
+}
+
+}  // namespace rk

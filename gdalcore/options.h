@@ -1,0 +1,64 @@
+// Options: ordered KEY=VALUE lists with case-insensitive keys (open options,
+// creation options), and the per-driver tables that validate them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gdalcore/result.h"
+
+namespace rk {
+
+class Options {
+ public:
+  Options() = default;
+  Options(std::initializer_list<std::pair<std::string, std::string>> items);
+
+  // Parses "KEY=VALUE" strings (as given to -co / -oo). A string without '='
+  // is an error naming it.
+  static Result<Options> parse(const std::vector<std::string>& key_values);
+
+  // Sets a value, replacing an existing key (compared case-insensitively).
+  void set(std::string_view key, std::string_view value);
+  bool erase(std::string_view key);
+  bool contains(std::string_view key) const { return find(key) != nullptr; }
+  std::optional<std::string> get(std::string_view key) const;
+  std::string get_or(std::string_view key, std::string_view fallback) const;
+  bool empty() const { return items_.empty(); }
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+  // "KEY=VALUE" strings, in insertion order.
+  std::vector<std::string> to_strings() const;
+
+ private:
+  const std::string* find(std::string_view key) const;
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+// GDAL-style booleans: YES/TRUE/ON/1 and NO/FALSE/OFF/0, any case.
+std::optional<bool> parse_bool(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+
+enum class OptionType { kBoolean, kInteger, kFloat, kString, kChoice };
+
+// One row of a driver's option table.
+struct OptionSpec {
+  std::string name;
+  OptionType type = OptionType::kString;
+  std::string help;
+  std::vector<std::string> choices;  // for kChoice (compared case-insensitively)
+  std::optional<double> min_value;   // for kInteger and kFloat
+  std::optional<double> max_value;
+  std::string default_value;         // informational, shown by --formats
+};
+
+// Checks `options` against `specs`. An unknown key is a warning (sent to the
+// calling thread's warning handler); a bad value is a kInvalidArgument error
+// naming the option and saying what is allowed. `what` says whose options
+// these are, e.g. "GTiff creation option".
+Status validate_options(const Options& options, const std::vector<OptionSpec>& specs,
+                        std::string_view what);
+
+}  // namespace rk

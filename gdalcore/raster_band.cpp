@@ -1,0 +1,333 @@
+#include "gdalcore/raster_band.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "gdalcore/convert.h"
+#include "gdalcore/dataset.h"
+#include "gdalcore/mask_band.h"
+#include "gdalcore/resample.h"
+
+namespace rk {
+
+RasterBand::RasterBand(Dataset* dataset, int number, int64_t x_size, int64_t y_size,
+                       DataType type, int64_t block_x, int64_t block_y)
+    : dataset_(dataset),
+      number_(number),
+      x_size_(x_size),
+      y_size_(y_size),
+      type_(type),
+      block_x_(block_x > 0 ? block_x : 1),
+      block_y_(block_y > 0 ? block_y : 1) {}
+
+RasterBand::~RasterBand() = default;
+
+Access RasterBand::access() const { return dataset_->access(); }
+
+// ---- Properties -------------------------------------------------------------
+
+Status RasterBand::check_writable(std::string_view what) const {
+  RK_RETURN_IF_ERROR(dataset_->check_open(what));
+  if (access() != Access::kUpdate) {
+    return Status::read_only(dataset_->description(),
+                             std::string(what) + ": the dataset is opened read-only");
+  }
+  return Status();
+}
+
+Status RasterBand::property_changed(std::string_view what) {
+  RK_RETURN_IF_ERROR(check_writable(what));
+  dataset_->note_property_changed();
+  return Status();
+}
+
+void RasterBand::init_nodata(std::optional<double> value) {
+  nodata_ = value;
+  nodata_int64_.reset();
+  nodata_uint64_.reset();
+  if (!value) return;
+  // Keep the exact integer forms when the double holds an integer.
+  const double v = *value;
+  if (v >= -9223372036854775808.0 && v < 9223372036854775808.0 && v == static_cast<double>(static_cast<int64_t>(v))) {
+    nodata_int64_ = static_cast<int64_t>(v);
+  }
+  if (v >= 0 && v < 18446744073709551616.0 && v == static_cast<double>(static_cast<uint64_t>(v))) {
+    nodata_uint64_ = static_cast<uint64_t>(v);
+  }
+}
+
+void RasterBand::init_nodata_int64(int64_t value) {
+  nodata_ = static_cast<double>(value);
+  nodata_int64_ = value;
+  nodata_uint64_.reset();
+  if (value >= 0) nodata_uint64_ = static_cast<uint64_t>(value);
+}
+
+void RasterBand::init_nodata_uint64(uint64_t value) {
+  nodata_ = static_cast<double>(value);
+  nodata_uint64_ = value;
+  nodata_int64_.reset();
+  if (value <= static_cast<uint64_t>(INT64_MAX)) nodata_int64_ = static_cast<int64_t>(value);
+}
+
+Status RasterBand::set_nodata(double value) {
+  RK_RETURN_IF_ERROR(property_changed("set nodata"));
+  init_nodata(value);
+  return Status();
+}
+
+Status RasterBand::set_nodata_int64(int64_t value) {
+  RK_RETURN_IF_ERROR(property_changed("set nodata"));
+  init_nodata_int64(value);
+  return Status();
+}
+
+Status RasterBand::set_nodata_uint64(uint64_t value) {
+  RK_RETURN_IF_ERROR(property_changed("set nodata"));
+  init_nodata_uint64(value);
+  return Status();
+}
+
+Status RasterBand::delete_nodata() {
+  RK_RETURN_IF_ERROR(property_changed("delete nodata"));
+  init_nodata(std::nullopt);
+  return Status();
+}
+
+Status RasterBand::set_color_interp(ColorInterp interp) {
+  RK_RETURN_IF_ERROR(property_changed("set color interpretation"));
+  color_interp_ = interp;
+  return Status();
+}
+
+Status RasterBand::set_color_table(std::optional<ColorTable> table) {
+  RK_RETURN_IF_ERROR(property_changed("set color table"));
+  color_table_ = std::move(table);
+  return Status();
+}
+
+Status RasterBand::set_scale(std::optional<double> scale) {
+  RK_RETURN_IF_ERROR(property_changed("set scale"));
+  scale_ = scale;
+  return Status();
+}
+
+Status RasterBand::set_offset(std::optional<double> offset) {
+  RK_RETURN_IF_ERROR(property_changed("set offset"));
+  offset_ = offset;
+  return Status();
+}
+
+Status RasterBand::set_unit(std::string unit) {
+  RK_RETURN_IF_ERROR(property_changed("set unit"));
+  unit_ = std::move(unit);
+  return Status();
+}
+
+Status RasterBand::set_description(std::string description) {
+  RK_RETURN_IF_ERROR(property_changed("set description"));
+  description_ = std::move(description);
+  return Status();
+}
+
+Status RasterBand::set_metadata_item(std::string_view key, std::string_view value,
+                                     std::string_view domain) {
+  RK_RETURN_IF_ERROR(property_changed("set metadata"));
+  metadata_.set(key, value, domain);
+  return Status();
+}
+
+int RasterBand::mask_flags() const { return nodata_ ? kMaskNoData : kMaskAllValid; }
+
+RasterBand* RasterBand::mask_band() {
+  if (!default_mask_) default_mask_ = make_default_mask_band(*this);
+  return default_mask_.get();
+}
+
+// ---- Blocks -----------------------------------------------------------------
+
+size_t RasterBand::block_bytes() const {
+  return static_cast<size_t>(block_x_) * static_cast<size_t>(block_y_) * data_type_size(type_);
+}
+
+BlockKey RasterBand::block_key(int64_t bx, int64_t by) const {
+  return BlockKey{dataset_->cache_owner(), static_cast<uint32_t>(number_), cache_level_, bx, by};
+}
+
+Result<BlockRef> RasterBand::get_block(int64_t bx, int64_t by) {
+  BlockCache& cache = dataset_->block_cache();
+  const BlockKey key = block_key(bx, by);
+  if (BlockRef hit = cache.lookup(key)) return hit;
+  // Miss: read without any cache lock held. If another thread (sharing this
+  // owner id, as the thread-safe proxy does) reads the same block meanwhile,
+  // insert() keeps the first copy and returns it.
+  BlockRef block = BlockCache::allocate(key, block_bytes());
+  if (!block) {
+    return Status::out_of_memory(dataset_->description(),
+                                 "cannot allocate a block of " + std::to_string(block_bytes()) +
+                                     " bytes");
+  }
+  Status st = read_block_impl(bx, by, block->data());
+  if (!st.ok()) return st.with_subject(dataset_->description());
+  return cache.insert(std::move(block));
+}
+
+Status RasterBand::read_block(int64_t bx, int64_t by, void* dst) {
+  RK_RETURN_IF_ERROR(dataset_->check_open("read block"));
+  if (bx < 0 || by < 0 || bx >= blocks_per_row() || by >= blocks_per_column()) {
+    return Status::out_of_range(dataset_->description(), "block (" + std::to_string(bx) + ", " +
+                                                             std::to_string(by) + ") does not exist");
+  }
+  RK_ASSIGN_OR_RETURN(BlockRef block, get_block(bx, by));
+  std::memcpy(dst, block->data(), block->size());
+  return Status();
+}
+
+Status RasterBand::write_block(int64_t bx, int64_t by, const void* src) {
+  RK_RETURN_IF_ERROR(check_writable("write block"));
+  if (bx < 0 || by < 0 || bx >= blocks_per_row() || by >= blocks_per_column()) {
+    return Status::out_of_range(dataset_->description(), "block (" + std::to_string(bx) + ", " +
+                                                             std::to_string(by) + ") does not exist");
+  }
+  const Window w{bx * block_x_, by * block_y_, std::min(block_x_, x_size_ - bx * block_x_),
+                 std::min(block_y_, y_size_ - by * block_y_)};
+  BufferLayout layout = BufferLayout::packed(type_, w.width, w.height);
+  layout.line_spacing = static_cast<ptrdiff_t>(block_x_ * data_type_size(type_));
+  return store_window(w, static_cast<const std::byte*>(src), layout.resolved());
+}
+
+Status RasterBand::write_block_impl(int64_t, int64_t, const void*) {
+  return Status::read_only(dataset_->description(), "this band cannot be written");
+}
+
+// ---- Windows ----------------------------------------------------------------
+
+Status RasterBand::check_window(const Window& w, const BufferLayout& layout) const {
+  const std::string subject = dataset_->description();
+  if (layout.type == DataType::kUnknown) {
+    return Status::invalid_argument(subject, "buffer data type is unknown");
+  }
+  if (layout.width <= 0 || layout.height <= 0) {
+    return Status::invalid_argument(subject, "buffer size " + std::to_string(layout.width) + "x" +
+                                                 std::to_string(layout.height) + " is empty");
+  }
+  if (w.width <= 0 || w.height <= 0 || w.x < 0 || w.y < 0 || w.x > x_size_ - w.width ||
+      w.y > y_size_ - w.height) {
+    return Status::out_of_range(
+        subject, "window (x=" + std::to_string(w.x) + ", y=" + std::to_string(w.y) + ", " +
+                     std::to_string(w.width) + "x" + std::to_string(w.height) +
+                     ") is outside the " + std::to_string(x_size_) + "x" +
+                     std::to_string(y_size_) + " raster");
+  }
+  return Status();
+}
+
+Status RasterBand::read(const Window& window, void* data, const BufferLayout& layout,
+                        const RasterIOOptions& options) {
+  RK_RETURN_IF_ERROR(dataset_->check_open("read"));
+  const BufferLayout l = layout.resolved();
+  RK_RETURN_IF_ERROR(check_window(window, l));
+  if (l.width == window.width && l.height == window.height) {
+    return copy_window(window, static_cast<std::byte*>(data), l, options.progress);
+  }
+  return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
+}
+
+Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLayout& l,
+                               const ProgressFn& progress) {
+  const size_t tsize = data_type_size(type_);
+  const int64_t bx0 = w.x / block_x_, bx1 = (w.x + w.width - 1) / block_x_;
+  const int64_t by0 = w.y / block_y_, by1 = (w.y + w.height - 1) / block_y_;
+  for (int64_t by = by0; by <= by1; ++by) {
+    const int64_t y0 = std::max(w.y, by * block_y_);
+    const int64_t y1 = std::min(w.y + w.height, (by + 1) * block_y_);
+    for (int64_t bx = bx0; bx <= bx1; ++bx) {
+      RK_ASSIGN_OR_RETURN(BlockRef block, get_block(bx, by));
+      const int64_t x0 = std::max(w.x, bx * block_x_);
+      const int64_t x1 = std::min(w.x + w.width, (bx + 1) * block_x_);
+      for (int64_t y = y0; y < y1; ++y) {
+        const std::byte* src =
+            block->data() + ((y - by * block_y_) * block_x_ + (x0 - bx * block_x_)) * tsize;
+        std::byte* dst = data + (y - w.y) * l.line_spacing + (x0 - w.x) * l.pixel_spacing;
+        convert_values(src, type_, static_cast<ptrdiff_t>(tsize), dst, l.type, l.pixel_spacing,
+                       static_cast<size_t>(x1 - x0));
+      }
+    }
+    if (progress && !progress(static_cast<double>(by - by0 + 1) / static_cast<double>(by1 - by0 + 1), "")) {
+      return Status::cancelled(dataset_->description());
+    }
+  }
+  return Status();
+}
+
+Status RasterBand::write(const Window& window, const void* data, const BufferLayout& layout,
+                         const RasterIOOptions& options) {
+  RK_RETURN_IF_ERROR(check_writable("write"));
+  const BufferLayout l = layout.resolved();
+  RK_RETURN_IF_ERROR(check_window(window, l));
+  if (l.width == window.width && l.height == window.height) {
+    return store_window(window, static_cast<const std::byte*>(data), l);
+  }
+  if (options.resampling != Resampling::kNearest) {
+    return Status::invalid_argument(dataset_->description(),
+                                    "only nearest resampling is possible when writing");
+  }
+  // Expand the buffer to the window size by nearest neighbour, then write.
+  const size_t tsize = data_type_size(l.type);
+  std::vector<std::byte> expanded(static_cast<size_t>(window.width * window.height) * tsize);
+  const double rx = static_cast<double>(l.width) / static_cast<double>(window.width);
+  const double ry = static_cast<double>(l.height) / static_cast<double>(window.height);
+  for (int64_t y = 0; y < window.height; ++y) {
+    const int64_t sy = std::min<int64_t>(l.height - 1, static_cast<int64_t>((static_cast<double>(y) + 0.5) * ry));
+    for (int64_t x = 0; x < window.width; ++x) {
+      const int64_t sx = std::min<int64_t>(l.width - 1, static_cast<int64_t>((static_cast<double>(x) + 0.5) * rx));
+      std::memcpy(expanded.data() + (y * window.width + x) * tsize,
+                  static_cast<const std::byte*>(data) + sy * l.line_spacing + sx * l.pixel_spacing,
+                  tsize);
+    }
+  }
+  return store_window(window, expanded.data(),
+                      BufferLayout::packed(l.type, window.width, window.height).resolved());
+}
+
+Status RasterBand::store_window(const Window& w, const std::byte* data, const BufferLayout& l) {
+  BlockCache& cache = dataset_->block_cache();
+  const size_t tsize = data_type_size(type_);
+  const int64_t bx0 = w.x / block_x_, bx1 = (w.x + w.width - 1) / block_x_;
+  const int64_t by0 = w.y / block_y_, by1 = (w.y + w.height - 1) / block_y_;
+  for (int64_t by = by0; by <= by1; ++by) {
+    const int64_t y0 = std::max(w.y, by * block_y_);
+    const int64_t y1 = std::min(w.y + w.height, (by + 1) * block_y_);
+    for (int64_t bx = bx0; bx <= bx1; ++bx) {
+      const int64_t x0 = std::max(w.x, bx * block_x_);
+      const int64_t x1 = std::min(w.x + w.width, (bx + 1) * block_x_);
+      const BlockKey key = block_key(bx, by);
+      BlockRef block = cache.lookup(key);
+      if (!block) {
+        block = BlockCache::allocate(key, block_bytes());
+        if (!block) return Status::out_of_memory(dataset_->description(), "cannot allocate a block");
+        // A block only partly covered keeps the rest of its pixels: read it.
+        const bool covers_block = x0 == bx * block_x_ && x1 == std::min(x_size_, (bx + 1) * block_x_) &&
+                                  y0 == by * block_y_ && y1 == std::min(y_size_, (by + 1) * block_y_);
+        if (covers_block) {
+          std::memset(block->data(), 0, block->size());
+        } else {
+          Status st = read_block_impl(bx, by, block->data());
+          if (!st.ok()) return st.with_subject(dataset_->description());
+        }
+      }
+      for (int64_t y = y0; y < y1; ++y) {
+        const std::byte* src = data + (y - w.y) * l.line_spacing + (x0 - w.x) * l.pixel_spacing;
+        std::byte* dst =
+            block->data() + ((y - by * block_y_) * block_x_ + (x0 - bx * block_x_)) * tsize;
+        convert_values(src, l.type, l.pixel_spacing, dst, type_, static_cast<ptrdiff_t>(tsize),
+                       static_cast<size_t>(x1 - x0));
+      }
+      RK_RETURN_IF_ERROR(dataset_->note_block_written(this, block));
+    }
+  }
+  return Status();
+}
+
+}  // namespace rk

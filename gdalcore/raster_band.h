@@ -1,0 +1,183 @@
+// RasterBand: one plane of pixels of a Dataset.
+//
+// A band is owned by its dataset and lives as long as it; like its dataset it
+// is used by one thread at a time. Its pixels are read and written through
+// the block cache, one natural block at a time: a driver implements only
+// read_block_impl() (and write_block_impl() if it can write); everything the
+// caller sees (windows, buffer types, spacing, resampling) is done here once.
+//
+// Properties (nodata, color interpretation, scale/offset, ...) are kept by the
+// band; setting them requires update access. Drivers that persist properties
+// write them when the dataset is flushed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "blockcache/block_cache.h"
+#include "gdalcore/data_type.h"
+#include "gdalcore/metadata.h"
+#include "gdalcore/raster_types.h"
+#include "gdalcore/result.h"
+
+namespace rk {
+
+class Dataset;
+
+class RasterBand {
+ public:
+  virtual ~RasterBand();
+  RasterBand(const RasterBand&) = delete;
+  RasterBand& operator=(const RasterBand&) = delete;
+
+  // The dataset owning this band (for overviews and masks: the dataset of the
+  // band they belong to).
+  Dataset* dataset() const { return dataset_; }
+  // 1-based band number; 0 for a per-dataset mask.
+  int number() const { return number_; }
+  int64_t x_size() const { return x_size_; }
+  int64_t y_size() const { return y_size_; }
+  DataType data_type() const { return type_; }
+  // The natural block size: reads and writes of whole aligned blocks are
+  // the cheapest.
+  int64_t block_x_size() const { return block_x_; }
+  int64_t block_y_size() const { return block_y_; }
+  int64_t blocks_per_row() const { return (x_size_ + block_x_ - 1) / block_x_; }
+  int64_t blocks_per_column() const { return (y_size_ + block_y_ - 1) / block_y_; }
+  Access access() const;
+
+  // ---- Properties -------------------------------------------------------
+
+  // The nodata value as a double (for Int64/UInt64 bands a value beyond 2^53
+  // is rounded here; use the exact accessors below).
+  std::optional<double> nodata() const { return nodata_; }
+  std::optional<int64_t> nodata_int64() const { return nodata_int64_; }
+  std::optional<uint64_t> nodata_uint64() const { return nodata_uint64_; }
+  Status set_nodata(double value);
+  Status set_nodata_int64(int64_t value);
+  Status set_nodata_uint64(uint64_t value);
+  Status delete_nodata();
+
+  ColorInterp color_interp() const { return color_interp_; }
+  Status set_color_interp(ColorInterp interp);
+
+  const std::optional<ColorTable>& color_table() const { return color_table_; }
+  Status set_color_table(std::optional<ColorTable> table);
+
+  // Pixel value to physical value: physical = raw * scale + offset.
+  std::optional<double> scale() const { return scale_; }
+  std::optional<double> offset() const { return offset_; }
+  Status set_scale(std::optional<double> scale);
+  Status set_offset(std::optional<double> offset);
+  const std::string& unit() const { return unit_; }
+  Status set_unit(std::string unit);
+
+  const std::string& description() const { return description_; }
+  Status set_description(std::string description);
+
+  const Metadata& metadata() const { return metadata_; }
+  Status set_metadata_item(std::string_view key, std::string_view value,
+                           std::string_view domain = "");
+
+  // Reduced-resolution versions of this band, largest first (may be none).
+  virtual int overview_count() const { return 0; }
+  virtual RasterBand* overview(int index) { (void)index; return nullptr; }
+
+  // GDAL's mask semantics: the mask is a Byte band, 0 = invalid, 255 = valid.
+  // By default it is derived from nodata (kMaskNoData) or all valid
+  // (kMaskAllValid); drivers with real masks or alpha override both.
+  virtual int mask_flags() const;
+  virtual RasterBand* mask_band();
+
+  // ---- Pixels ------------------------------------------------------------
+
+  // Reads `window` into `data`, laid out as `layout` says. If the layout's
+  // size differs from the window's, pixels are resampled with
+  // options.resampling (from an overview when one is close enough). A window
+  // outside the raster is a kOutOfRange error.
+  Status read(const Window& window, void* data, const BufferLayout& layout,
+              const RasterIOOptions& options = {});
+
+  // Writes `data` to `window`. Requires update access. A layout size other
+  // than the window size is resampled with nearest neighbour (the only
+  // method allowed for writes, as in GDAL).
+  Status write(const Window& window, const void* data, const BufferLayout& layout,
+               const RasterIOOptions& options = {});
+
+  // One whole block, packed, in the band's data type, block_x_size() *
+  // block_y_size() pixels (edge blocks are padded).
+  Status read_block(int64_t bx, int64_t by, void* dst);
+  Status write_block(int64_t bx, int64_t by, const void* src);
+
+  // The `level` part of this band's block-cache keys (see BlockKey).
+  int32_t cache_level() const { return cache_level_; }
+
+ protected:
+  RasterBand(Dataset* dataset, int number, int64_t x_size, int64_t y_size, DataType type,
+             int64_t block_x, int64_t block_y);
+
+  // Fills `dst` with block (bx, by): block_x_size() * block_y_size() packed
+  // values of data_type(); the part outside the raster must be set (0).
+  virtual Status read_block_impl(int64_t bx, int64_t by, void* dst) = 0;
+  // Stores block (bx, by). Only the part inside the raster is meaningful.
+  // The default refuses: the band is read-only.
+  virtual Status write_block_impl(int64_t bx, int64_t by, const void* src);
+
+  // Distinguishes this band's blocks from its siblings' in the cache:
+  // 0 for full resolution, k for the k-th overview, negative for masks.
+  void set_cache_level(int32_t level) { cache_level_ = level; }
+
+  // Direct access for drivers filling in properties while opening: these
+  // skip the update-access check and the "changed" notification.
+  void init_nodata(std::optional<double> value);
+  void init_nodata_int64(int64_t value);
+  void init_nodata_uint64(uint64_t value);
+  void init_color_interp(ColorInterp c) { color_interp_ = c; }
+  void init_color_table(std::optional<ColorTable> t) { color_table_ = std::move(t); }
+  void init_scale_offset(std::optional<double> scale, std::optional<double> offset) {
+    scale_ = scale;
+    offset_ = offset;
+  }
+  void init_unit(std::string unit) { unit_ = std::move(unit); }
+  void init_description(std::string d) { description_ = std::move(d); }
+  Metadata& mutable_metadata() { return metadata_; }
+
+ private:
+  friend class Dataset;
+
+  size_t block_bytes() const;
+  BlockKey block_key(int64_t bx, int64_t by) const;
+  // The cached block (reading it from the driver on a miss).
+  Result<BlockRef> get_block(int64_t bx, int64_t by);
+  Status check_window(const Window& window, const BufferLayout& layout) const;
+  Status check_writable(std::string_view what) const;
+  Status copy_window(const Window& window, std::byte* data, const BufferLayout& layout,
+                     const ProgressFn& progress);
+  Status store_window(const Window& window, const std::byte* data, const BufferLayout& layout);
+  Status property_changed(std::string_view what);
+
+  Dataset* dataset_;
+  int number_;
+  int64_t x_size_;
+  int64_t y_size_;
+  DataType type_;
+  int64_t block_x_;
+  int64_t block_y_;
+  int32_t cache_level_ = 0;
+
+  std::optional<double> nodata_;
+  std::optional<int64_t> nodata_int64_;
+  std::optional<uint64_t> nodata_uint64_;
+  ColorInterp color_interp_ = ColorInterp::kUndefined;
+  std::optional<ColorTable> color_table_;
+  std::optional<double> scale_;
+  std::optional<double> offset_;
+  std::string unit_;
+  std::string description_;
+  Metadata metadata_;
+  std::unique_ptr<RasterBand> default_mask_;  // created on first mask_band()
+};
+
+}  // namespace rk

@@ -1,0 +1,109 @@
+// Small value types shared by the raster API: windows, buffer layouts,
+// resampling methods, access modes, colors.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gdalcore/data_type.h"
+
+namespace rk {
+
+// A rectangle of pixels: columns [x, x + width), rows [y, y + height).
+struct Window {
+  int64_t x = 0;
+  int64_t y = 0;
+  int64_t width = 0;
+  int64_t height = 0;
+};
+
+// How a caller's buffer is laid out. Spacings are in bytes; 0 means packed:
+// pixel_spacing = size of `type`, line_spacing = width * pixel_spacing,
+// band_spacing = height * line_spacing. Pixel-interleaved buffers for N bands
+// use pixel_spacing = N * size, band_spacing = size. Spacings may be negative
+// (for example to fill a buffer bottom-up) if the caller's pointer is placed
+// accordingly.
+struct BufferLayout {
+  DataType type = DataType::kByte;
+  int64_t width = 0;
+  int64_t height = 0;
+  ptrdiff_t pixel_spacing = 0;
+  ptrdiff_t line_spacing = 0;
+  ptrdiff_t band_spacing = 0;
+
+  static BufferLayout packed(DataType type, int64_t width, int64_t height) {
+    return BufferLayout{type, width, height, 0, 0, 0};
+  }
+  // Pixel-interleaved layout for `bands` bands (RGBRGB...).
+  static BufferLayout pixel_interleaved(DataType type, int64_t width, int64_t height, int bands);
+  // A copy with every 0 spacing replaced by its packed value.
+  BufferLayout resolved() const;
+};
+
+// How pixels are computed when the buffer size differs from the window size.
+// The exact definitions are in doc/raster-io.md.
+enum class Resampling { kNearest, kBilinear, kCubic, kAverage, kMode };
+std::string_view resampling_name(Resampling r);
+std::optional<Resampling> parse_resampling(std::string_view name);
+
+// Progress: called with a fraction in [0, 1] and an optional message. Return
+// false to cancel; the operation then stops cleanly with a kCancelled error.
+using ProgressFn = std::function<bool(double fraction, std::string_view message)>;
+
+struct RasterIOOptions {
+  Resampling resampling = Resampling::kNearest;
+  ProgressFn progress;  // may be empty
+};
+
+enum class Access { kReadOnly, kUpdate };
+
+// GDAL's color interpretations, with GDAL's names (color_interp_name).
+enum class ColorInterp {
+  kUndefined,
+  kGray,
+  kPalette,
+  kRed,
+  kGreen,
+  kBlue,
+  kAlpha,
+  kHue,
+  kSaturation,
+  kLightness,
+  kCyan,
+  kMagenta,
+  kYellow,
+  kBlack,
+  kYCbCr_Y,
+  kYCbCr_Cb,
+  kYCbCr_Cr,
+};
+std::string_view color_interp_name(ColorInterp c);
+std::optional<ColorInterp> parse_color_interp(std::string_view name);
+
+struct ColorEntry {
+  int16_t c1 = 0, c2 = 0, c3 = 0, c4 = 255;  // red, green, blue, alpha for RGB palettes
+  friend bool operator==(const ColorEntry& a, const ColorEntry& b) {
+    return a.c1 == b.c1 && a.c2 == b.c2 && a.c3 == b.c3 && a.c4 == b.c4;
+  }
+};
+
+// A palette. Only RGB(A) palettes are produced by the drivers.
+struct ColorTable {
+  std::vector<ColorEntry> entries;
+  friend bool operator==(const ColorTable& a, const ColorTable& b) { return a.entries == b.entries; }
+};
+
+// GDAL's mask flags (GMF_*), combined with bitwise or.
+enum MaskFlags : int {
+  kMaskAllValid = 0x01,
+  kMaskPerDataset = 0x02,
+  kMaskAlpha = 0x04,
+  kMaskNoData = 0x08,
+};
+
+}  // namespace rk

@@ -1,0 +1,376 @@
+#include "gdalcore/resample.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <numeric>
+#include <vector>
+
+#include "gdalcore/convert.h"
+#include "gdalcore/dataset.h"
+#include "gdalcore/mask_band.h"
+
+namespace rk {
+
+namespace {
+
+// A source window in (possibly fractional) pixel coordinates of the band
+// actually read: fractional once a window is mapped onto an overview.
+struct SourceWindow {
+  double x, y, width, height;
+};
+
+// Contributions of a run of source pixels to one output pixel.
+struct Taps {
+  int64_t first = 0;
+  std::vector<double> weights;
+  int64_t last() const { return first + static_cast<int64_t>(weights.size()) - 1; }
+};
+
+double kernel_radius(Resampling m) { return m == Resampling::kCubic ? 2.0 : 1.0; }
+
+double kernel(Resampling m, double d) {
+  d = std::fabs(d);
+  if (m == Resampling::kCubic) {
+    // Keys' cubic convolution with a = -0.5 (Catmull-Rom), as GDAL's "cubic".
+    if (d < 1) return (1.5 * d - 2.5) * d * d + 1;
+    if (d < 2) return ((-0.5 * d + 2.5) * d - 4) * d + 2;
+    return 0;
+  }
+  return d < 1 ? 1 - d : 0;  // bilinear: the triangle
+}
+
+// Taps along one axis. Output pixel i covers source coordinates
+// [origin + i * ratio, origin + (i + 1) * ratio). Source pixels outside
+// [0, src_n) are left out; the weights are renormalised later, over the
+// pixels actually valid.
+std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t out_n,
+                            int64_t src_n) {
+  const double ratio = length / static_cast<double>(out_n);
+  std::vector<Taps> taps(static_cast<size_t>(out_n));
+  for (int64_t i = 0; i < out_n; ++i) {
+    Taps& t = taps[static_cast<size_t>(i)];
+    const double a = origin + static_cast<double>(i) * ratio;
+    const double b = a + ratio;
+    int64_t k0, k1;
+    if (m == Resampling::kAverage || m == Resampling::kMode) {
+      // Pixels overlapping the footprint, weighted by the overlap.
+      k0 = static_cast<int64_t>(std::floor(a + 1e-10));
+      k1 = static_cast<int64_t>(std::ceil(b - 1e-10)) - 1;
+      if (k1 < k0) k1 = k0;
+    } else {
+      // A kernel centred on the footprint, stretched by the downsampling
+      // factor so every source pixel contributes (no aliasing).
+      const double center = origin + (static_cast<double>(i) + 0.5) * ratio;
+      const double s = std::max(1.0, ratio);
+      const double r = kernel_radius(m) * s;
+      k0 = static_cast<int64_t>(std::ceil(center - 0.5 - r));
+      k1 = static_cast<int64_t>(std::floor(center - 0.5 + r));
+    }
+    k0 = std::max<int64_t>(k0, 0);
+    k1 = std::min<int64_t>(k1, src_n - 1);
+    if (k1 < k0) k0 = k1 = std::clamp<int64_t>(static_cast<int64_t>(std::floor(a)), 0, src_n - 1);
+    t.first = k0;
+    for (int64_t k = k0; k <= k1; ++k) {
+      double w;
+      if (m == Resampling::kAverage || m == Resampling::kMode) {
+        w = std::min(b, static_cast<double>(k + 1)) - std::max(a, static_cast<double>(k));
+        if (w <= 1e-10) w = 0;
+      } else {
+        const double center = origin + (static_cast<double>(i) + 0.5) * ratio;
+        w = kernel(m, (static_cast<double>(k) + 0.5 - center) / std::max(1.0, ratio));
+      }
+      t.weights.push_back(w);
+    }
+    // Trim zero weights at both ends (they only cost reads).
+    while (t.weights.size() > 1 && t.weights.back() == 0) t.weights.pop_back();
+    size_t lead = 0;
+    while (lead + 1 < t.weights.size() && t.weights[lead] == 0) ++lead;
+    if (lead > 0) {
+      t.weights.erase(t.weights.begin(), t.weights.begin() + static_cast<ptrdiff_t>(lead));
+      t.first += static_cast<int64_t>(lead);
+    }
+    if (t.weights.size() == 1 && t.weights[0] == 0) t.weights[0] = 1;
+  }
+  return taps;
+}
+
+// Source rows, read in batches and converted to doubles, kept while output
+// rows still need them.
+class RowSource {
+ public:
+  RowSource(RasterBand& band, int64_t col0, int64_t col1)
+      : band_(band), col0_(col0), width_(col1 - col0 + 1),
+        ncomp_(is_complex(band.data_type()) ? 2 : 1) {
+    const std::optional<double> nd = band.nodata();
+    nodata_ = nd;
+  }
+
+  int components() const { return ncomp_; }
+  int64_t width() const { return width_; }
+
+  // Makes rows [r0, r1] available; rows before r0 are dropped.
+  Status ensure(int64_t r0, int64_t r1) {
+    while (!rows_.empty() && first_ < r0) {
+      rows_.pop_front();
+      valid_.pop_front();
+      ++first_;
+    }
+    if (rows_.empty()) first_ = r0;
+    int64_t next = first_ + static_cast<int64_t>(rows_.size());
+    while (next <= r1) {
+      const int64_t count = std::min<int64_t>(std::max<int64_t>(r1 - next + 1, 16),
+                                              band_.y_size() - next);
+      const DataType work = ncomp_ == 2 ? DataType::kCFloat64 : DataType::kFloat64;
+      std::vector<double> buf(static_cast<size_t>(count * width_ * ncomp_));
+      RK_RETURN_IF_ERROR(band_.read(Window{col0_, next, width_, count}, buf.data(),
+                                    BufferLayout::packed(work, width_, count)));
+      for (int64_t r = 0; r < count; ++r) {
+        const auto begin = buf.begin() + static_cast<ptrdiff_t>(r * width_ * ncomp_);
+        std::vector<double> row(begin, begin + static_cast<ptrdiff_t>(width_ * ncomp_));
+        std::vector<char> valid(static_cast<size_t>(width_), 1);
+        for (int64_t c = 0; c < width_; ++c) {
+          const double v = row[static_cast<size_t>(c * ncomp_)];
+          if (std::isnan(v) || (nodata_ && is_nodata_value(v, *nodata_, band_.data_type()))) {
+            valid[static_cast<size_t>(c)] = 0;
+          }
+        }
+        rows_.push_back(std::move(row));
+        valid_.push_back(std::move(valid));
+      }
+      next += count;
+    }
+    return Status();
+  }
+
+  // Values of source row r, column col0 + c at index c * components().
+  const std::vector<double>& row(int64_t r) const { return rows_[static_cast<size_t>(r - first_)]; }
+  const std::vector<char>& valid(int64_t r) const { return valid_[static_cast<size_t>(r - first_)]; }
+  int64_t col0() const { return col0_; }
+
+ private:
+  RasterBand& band_;
+  int64_t col0_;
+  int64_t width_;
+  int ncomp_;
+  std::optional<double> nodata_;
+  int64_t first_ = 0;
+  std::deque<std::vector<double>> rows_;
+  std::deque<std::vector<char>> valid_;
+};
+
+Status nearest(RasterBand& src, const SourceWindow& sw, std::byte* data, const BufferLayout& l,
+               const ProgressFn& progress) {
+  const DataType t = src.data_type();
+  const size_t tsize = data_type_size(t);
+  const double rx = sw.width / static_cast<double>(l.width);
+  const double ry = sw.height / static_cast<double>(l.height);
+  std::vector<int64_t> cols(static_cast<size_t>(l.width));
+  for (int64_t i = 0; i < l.width; ++i) {
+    const auto c = static_cast<int64_t>(std::floor(sw.x + (static_cast<double>(i) + 0.5) * rx + 1e-10));
+    cols[static_cast<size_t>(i)] = std::clamp<int64_t>(c, 0, src.x_size() - 1);
+  }
+  const int64_t c0 = cols.front(), c1 = cols.back();
+  std::vector<std::byte> row(static_cast<size_t>(c1 - c0 + 1) * tsize);
+  std::vector<std::byte> gathered(static_cast<size_t>(l.width) * tsize);
+  int64_t last = -1;
+  for (int64_t j = 0; j < l.height; ++j) {
+    const int64_t r = std::clamp<int64_t>(
+        static_cast<int64_t>(std::floor(sw.y + (static_cast<double>(j) + 0.5) * ry + 1e-10)), 0,
+        src.y_size() - 1);
+    if (r != last) {
+      RK_RETURN_IF_ERROR(src.read(Window{c0, r, c1 - c0 + 1, 1}, row.data(),
+                                  BufferLayout::packed(t, c1 - c0 + 1, 1)));
+      for (int64_t i = 0; i < l.width; ++i) {
+        std::memcpy(gathered.data() + static_cast<size_t>(i) * tsize,
+                    row.data() + static_cast<size_t>(cols[static_cast<size_t>(i)] - c0) * tsize, tsize);
+      }
+      last = r;
+    }
+    convert_values(gathered.data(), t, static_cast<ptrdiff_t>(tsize), data + j * l.line_spacing,
+                   l.type, l.pixel_spacing, static_cast<size_t>(l.width));
+    if (progress && !progress(static_cast<double>(j + 1) / static_cast<double>(l.height), "")) {
+      return Status::cancelled(src.dataset()->description());
+    }
+  }
+  return Status();
+}
+
+// The value written where no valid source pixel contributes.
+double empty_value(const RasterBand& band) { return band.nodata().value_or(0.0); }
+
+Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte* data,
+                const BufferLayout& l, const ProgressFn& progress) {
+  const std::vector<Taps> hx = axis_taps(m, sw.x, sw.width, l.width, src.x_size());
+  const std::vector<Taps> vy = axis_taps(m, sw.y, sw.height, l.height, src.y_size());
+  int64_t c0 = hx.front().first, c1 = hx.front().last();
+  for (const Taps& t : hx) {
+    c0 = std::min(c0, t.first);
+    c1 = std::max(c1, t.last());
+  }
+  RowSource rows(src, c0, c1);
+  const int nc = rows.components();
+  const size_t out_n = static_cast<size_t>(l.width);
+  std::vector<double> out(out_n * static_cast<size_t>(nc));
+  // Numerators (per component) and denominators of the vertical pass.
+  std::vector<double> num(out_n * static_cast<size_t>(nc)), den(out_n);
+  const double fill = empty_value(src);
+  for (int64_t j = 0; j < l.height; ++j) {
+    const Taps& ty = vy[static_cast<size_t>(j)];
+    RK_RETURN_IF_ERROR(rows.ensure(ty.first, ty.last()));
+    std::fill(num.begin(), num.end(), 0.0);
+    std::fill(den.begin(), den.end(), 0.0);
+    std::vector<char> any(out_n, 0);
+    for (size_t k = 0; k < ty.weights.size(); ++k) {
+      const double wy = ty.weights[k];
+      const int64_t r = ty.first + static_cast<int64_t>(k);
+      const std::vector<double>& row = rows.row(r);
+      const std::vector<char>& valid = rows.valid(r);
+      // Horizontal pass over valid pixels only; dividing the sums at the end
+      // renormalises the separable kernel over exactly the valid pixels.
+      for (size_t i = 0; i < out_n; ++i) {
+        const Taps& tx = hx[i];
+        double wsum = 0;
+        double vsum[2] = {0, 0};
+        for (size_t q = 0; q < tx.weights.size(); ++q) {
+          const size_t c = static_cast<size_t>(tx.first - c0) + q;
+          if (!valid[c]) continue;
+          const double w = tx.weights[q];
+          wsum += w;
+          for (int p = 0; p < nc; ++p) vsum[p] += w * row[c * static_cast<size_t>(nc) + static_cast<size_t>(p)];
+          any[i] = 1;
+        }
+        den[i] += wy * wsum;
+        for (int p = 0; p < nc; ++p) num[i * static_cast<size_t>(nc) + static_cast<size_t>(p)] += wy * vsum[p];
+      }
+    }
+    for (size_t i = 0; i < out_n; ++i) {
+      const bool ok = any[i] && std::fabs(den[i]) > 1e-12;
+      for (int p = 0; p < nc; ++p) {
+        const size_t o = i * static_cast<size_t>(nc) + static_cast<size_t>(p);
+        out[o] = ok ? num[o] / den[i] : (p == 0 ? fill : 0.0);
+      }
+    }
+    convert_values(out.data(), nc == 2 ? DataType::kCFloat64 : DataType::kFloat64,
+                   static_cast<ptrdiff_t>(sizeof(double) * static_cast<size_t>(nc)),
+                   data + j * l.line_spacing, l.type, l.pixel_spacing, out_n);
+    if (progress && !progress(static_cast<double>(j + 1) / static_cast<double>(l.height), "")) {
+      return Status::cancelled(src.dataset()->description());
+    }
+  }
+  return Status();
+}
+
+Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const BufferLayout& l,
+            const ProgressFn& progress) {
+  const std::vector<Taps> hx = axis_taps(Resampling::kMode, sw.x, sw.width, l.width, src.x_size());
+  const std::vector<Taps> vy = axis_taps(Resampling::kMode, sw.y, sw.height, l.height, src.y_size());
+  const int64_t c0 = hx.front().first, c1 = hx.back().last();
+  RowSource rows(src, c0, c1);
+  const size_t nc = static_cast<size_t>(rows.components());
+  const size_t out_n = static_cast<size_t>(l.width);
+  std::vector<double> out(out_n * nc);
+  const double fill = empty_value(src);
+  struct Candidate {
+    double re, im;
+    size_t order;  // position in raster order: ties go to the first seen
+  };
+  std::vector<Candidate> values;
+  for (int64_t j = 0; j < l.height; ++j) {
+    const Taps& ty = vy[static_cast<size_t>(j)];
+    RK_RETURN_IF_ERROR(rows.ensure(ty.first, ty.last()));
+    for (size_t i = 0; i < out_n; ++i) {
+      const Taps& tx = hx[i];
+      values.clear();
+      for (size_t k = 0; k < ty.weights.size(); ++k) {
+        if (ty.weights[k] == 0) continue;
+        const int64_t r = ty.first + static_cast<int64_t>(k);
+        const std::vector<double>& row = rows.row(r);
+        const std::vector<char>& valid = rows.valid(r);
+        for (size_t q = 0; q < tx.weights.size(); ++q) {
+          if (tx.weights[q] == 0) continue;
+          const size_t c = static_cast<size_t>(tx.first - c0) + q;
+          if (!valid[c]) continue;
+          values.push_back({row[c * nc], nc == 2 ? row[c * nc + 1] : 0.0, values.size()});
+        }
+      }
+      double best_re = fill, best_im = 0;
+      if (!values.empty()) {
+        std::sort(values.begin(), values.end(), [](const Candidate& a, const Candidate& b) {
+          if (a.re != b.re) return a.re < b.re;
+          if (a.im != b.im) return a.im < b.im;
+          return a.order < b.order;
+        });
+        size_t best_count = 0, best_order = 0;
+        for (size_t s = 0; s < values.size();) {
+          size_t e = s;
+          while (e < values.size() && values[e].re == values[s].re && values[e].im == values[s].im) ++e;
+          const size_t count = e - s;
+          if (count > best_count || (count == best_count && values[s].order < best_order)) {
+            best_count = count;
+            best_order = values[s].order;
+            best_re = values[s].re;
+            best_im = values[s].im;
+          }
+          s = e;
+        }
+      }
+      out[i * nc] = best_re;
+      if (nc == 2) out[i * nc + 1] = best_im;
+    }
+    convert_values(out.data(), nc == 2 ? DataType::kCFloat64 : DataType::kFloat64,
+                   static_cast<ptrdiff_t>(sizeof(double) * nc), data + j * l.line_spacing, l.type,
+                   l.pixel_spacing, out_n);
+    if (progress && !progress(static_cast<double>(j + 1) / static_cast<double>(l.height), "")) {
+      return Status::cancelled(src.dataset()->description());
+    }
+  }
+  return Status();
+}
+
+}  // namespace
+
+RasterBand* best_overview(RasterBand& band, double factor) {
+  RasterBand* best = nullptr;
+  double best_factor = 1.0;
+  for (int i = 0; i < band.overview_count(); ++i) {
+    RasterBand* ov = band.overview(i);
+    if (!ov || ov->x_size() <= 0) continue;
+    const double f = static_cast<double>(band.x_size()) / static_cast<double>(ov->x_size());
+    // GDAL's rule: the coarsest overview not more than 1.2x coarser than asked.
+    if (f <= factor * 1.2 && f > best_factor) {
+      best = ov;
+      best_factor = f;
+    }
+  }
+  return best;
+}
+
+Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const BufferLayout& l,
+                      const RasterIOOptions& options) {
+  RasterBand* src = &band;
+  SourceWindow sw{static_cast<double>(w.x), static_cast<double>(w.y),
+                  static_cast<double>(w.width), static_cast<double>(w.height)};
+  const double factor = std::min(static_cast<double>(w.width) / static_cast<double>(l.width),
+                                 static_cast<double>(w.height) / static_cast<double>(l.height));
+  if (factor > 1) {
+    if (RasterBand* ov = best_overview(band, factor)) {
+      const double fx = static_cast<double>(band.x_size()) / static_cast<double>(ov->x_size());
+      const double fy = static_cast<double>(band.y_size()) / static_cast<double>(ov->y_size());
+      sw = SourceWindow{sw.x / fx, sw.y / fy, sw.width / fx, sw.height / fy};
+      src = ov;
+    }
+  }
+  switch (options.resampling) {
+    case Resampling::kNearest: return nearest(*src, sw, data, l, options.progress);
+    case Resampling::kMode: return mode(*src, sw, data, l, options.progress);
+    case Resampling::kBilinear:
+    case Resampling::kCubic:
+    case Resampling::kAverage:
+      return weighted(*src, options.resampling, sw, data, l, options.progress);
+  }
+  return Status::invalid_argument(band.dataset()->description(), "unknown resampling method");
+}
+
+}  // namespace rk

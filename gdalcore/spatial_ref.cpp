@@ -1,0 +1,166 @@
+#include "gdalcore/spatial_ref.h"
+
+#include <proj.h>
+
+#include <string>
+
+namespace rk {
+
+namespace {
+
+// RAII handles for PROJ objects.
+struct ContextDeleter {
+  void operator()(PJ_CONTEXT* c) const { proj_context_destroy(c); }
+};
+struct PjDeleter {
+  void operator()(PJ* p) const { proj_destroy(p); }
+};
+using ContextPtr = std::unique_ptr<PJ_CONTEXT, ContextDeleter>;
+using PjPtr = std::unique_ptr<PJ, PjDeleter>;
+
+ContextPtr new_context() {
+  ContextPtr ctx(proj_context_create());
+  // Never reach for network grids behind the caller's back.
+  if (ctx) proj_context_set_enable_network(ctx.get(), 0);
+  return ctx;
+}
+
+std::string context_error(PJ_CONTEXT* ctx) {
+  const int err = proj_context_errno(ctx);
+  if (err == 0) return "PROJ could not parse it";
+  const char* text = proj_context_errno_string(ctx, err);
+  return text ? text : "PROJ error";
+}
+
+CrsKind kind_of(PJ_TYPE t) {
+  switch (t) {
+    case PJ_TYPE_GEOGRAPHIC_2D_CRS:
+    case PJ_TYPE_GEOGRAPHIC_3D_CRS:
+    case PJ_TYPE_GEOGRAPHIC_CRS: return CrsKind::kGeographic;
+    case PJ_TYPE_PROJECTED_CRS: return CrsKind::kProjected;
+    case PJ_TYPE_GEOCENTRIC_CRS: return CrsKind::kGeocentric;
+    case PJ_TYPE_VERTICAL_CRS: return CrsKind::kVertical;
+    case PJ_TYPE_COMPOUND_CRS: return CrsKind::kCompound;
+    case PJ_TYPE_ENGINEERING_CRS: return CrsKind::kEngineering;
+    default: return CrsKind::kOther;
+  }
+}
+
+bool is_crs_type(PJ_TYPE t) {
+  switch (t) {
+    case PJ_TYPE_GEOGRAPHIC_2D_CRS:
+    case PJ_TYPE_GEOGRAPHIC_3D_CRS:
+    case PJ_TYPE_GEOGRAPHIC_CRS:
+    case PJ_TYPE_GEODETIC_CRS:
+    case PJ_TYPE_GEOCENTRIC_CRS:
+    case PJ_TYPE_PROJECTED_CRS:
+    case PJ_TYPE_VERTICAL_CRS:
+    case PJ_TYPE_COMPOUND_CRS:
+    case PJ_TYPE_ENGINEERING_CRS:
+    case PJ_TYPE_BOUND_CRS:
+    case PJ_TYPE_TEMPORAL_CRS:
+    case PJ_TYPE_OTHER_CRS: return true;
+    default: return false;
+  }
+}
+
+std::string as_string(const char* s) { return s ? std::string(s) : std::string(); }
+
+}  // namespace
+
+// Everything is computed once at construction, so the object is immutable
+// and needs no lock.
+struct SpatialRef::Definition {
+  std::string name;
+  CrsKind kind = CrsKind::kOther;
+  std::optional<int> epsg;
+  std::string wkt2;
+  std::string projjson;
+  std::string wkt1;
+  std::string proj4;
+};
+
+Result<SpatialRef> SpatialRef::build(std::string_view what, std::string_view text, int epsg) {
+  ContextPtr ctx = new_context();
+  if (!ctx) return Status::out_of_memory("PROJ", "cannot create a PROJ context");
+  PjPtr pj;
+  if (epsg > 0) {
+    const std::string code = std::to_string(epsg);
+    pj.reset(proj_create_from_database(ctx.get(), "EPSG", code.c_str(), PJ_CATEGORY_CRS, 0,
+                                       nullptr));
+    if (!pj) return Status::not_found("EPSG:" + code, "no such CRS in the PROJ database");
+  } else {
+    const std::string input(text);
+    pj.reset(proj_create(ctx.get(), input.c_str()));
+    if (!pj) {
+      std::string shown = input.size() > 60 ? input.substr(0, 60) + "..." : input;
+      return Status::invalid_argument(std::string(what),
+                                      "cannot parse CRS '" + shown + "': " + context_error(ctx.get()));
+    }
+  }
+  const PJ_TYPE type = proj_get_type(pj.get());
+  if (!is_crs_type(type)) {
+    return Status::invalid_argument(std::string(what), "the definition is not a CRS");
+  }
+  auto def = std::make_shared<Definition>();
+  def->name = as_string(proj_get_name(pj.get()));
+  def->kind = kind_of(type);
+  if (type == PJ_TYPE_BOUND_CRS) {
+    PjPtr base(proj_get_source_crs(ctx.get(), pj.get()));
+    if (base) def->kind = kind_of(proj_get_type(base.get()));
+  }
+  const char* auth = proj_get_id_auth_name(pj.get(), 0);
+  const char* code = proj_get_id_code(pj.get(), 0);
+  if (auth && code && std::string(auth) == "EPSG") {
+    try {
+      def->epsg = std::stoi(code);
+    } catch (...) {
+    }
+  }
+  const char* wkt2_options[] = {"MULTILINE=YES", "INDENTATION_WIDTH=4", nullptr};
+  def->wkt2 = as_string(proj_as_wkt(ctx.get(), pj.get(), PJ_WKT2_2019, wkt2_options));
+  def->projjson = as_string(proj_as_projjson(ctx.get(), pj.get(), nullptr));
+  const char* wkt1_options[] = {"MULTILINE=NO", nullptr};
+  def->wkt1 = as_string(proj_as_wkt(ctx.get(), pj.get(), PJ_WKT1_GDAL, wkt1_options));
+  def->proj4 = as_string(proj_as_proj_string(ctx.get(), pj.get(), PJ_PROJ_5, nullptr));
+  if (def->wkt2.empty()) {
+    return Status::invalid_argument(std::string(what), "PROJ cannot export this CRS as WKT2");
+  }
+  return SpatialRef(std::move(def));
+}
+
+Result<SpatialRef> SpatialRef::from_epsg(int code) {
+  if (code <= 0) return Status::invalid_argument("EPSG:" + std::to_string(code), "invalid code");
+  return build("EPSG", "", code);
+}
+
+Result<SpatialRef> SpatialRef::from_wkt(std::string_view wkt) { return build("WKT", wkt, 0); }
+
+Result<SpatialRef> SpatialRef::from_projjson(std::string_view json) {
+  return build("PROJJSON", json, 0);
+}
+
+Result<SpatialRef> SpatialRef::from_user_input(std::string_view text) {
+  return build("CRS", text, 0);
+}
+
+const std::string& SpatialRef::name() const { return def_->name; }
+CrsKind SpatialRef::kind() const { return def_->kind; }
+std::optional<int> SpatialRef::epsg_code() const { return def_->epsg; }
+const std::string& SpatialRef::to_wkt2() const { return def_->wkt2; }
+const std::string& SpatialRef::to_projjson() const { return def_->projjson; }
+const std::string& SpatialRef::to_wkt1() const { return def_->wkt1; }
+const std::string& SpatialRef::to_proj4() const { return def_->proj4; }
+
+bool SpatialRef::is_equivalent_to(const SpatialRef& other) const {
+  if (def_ == other.def_) return true;
+  ContextPtr ctx = new_context();
+  if (!ctx) return false;
+  PjPtr a(proj_create(ctx.get(), def_->wkt2.c_str()));
+  PjPtr b(proj_create(ctx.get(), other.def_->wkt2.c_str()));
+  if (!a || !b) return false;
+  return proj_is_equivalent_to_with_ctx(ctx.get(), a.get(), b.get(),
+                                        PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS) != 0;
+}
+
+}  // namespace rk

@@ -1,0 +1,60 @@
+// SpatialRef: an immutable coordinate reference system, through PROJ.
+//
+// A SpatialRef is a value: copies share one immutable definition, and every
+// method is safe to call from any number of threads at once. PROJ objects are
+// created inside each call with a PROJ context of that call's own (PROJ
+// requires one context per thread), so no PROJ state is shared between
+// threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gdalcore/result.h"
+
+namespace rk {
+
+enum class CrsKind { kGeographic, kProjected, kGeocentric, kVertical, kCompound, kEngineering,
+                     kOther };
+
+class SpatialRef {
+ public:
+  // An EPSG code, e.g. 4326 or 32631.
+  static Result<SpatialRef> from_epsg(int code);
+  // WKT1 (GDAL or ESRI flavour) or WKT2.
+  static Result<SpatialRef> from_wkt(std::string_view wkt);
+  static Result<SpatialRef> from_projjson(std::string_view json);
+  // Anything PROJ accepts: "EPSG:4326", WKT, PROJJSON, "+proj=..." strings,
+  // "OGC:CRS84", CRS names known to the database.
+  static Result<SpatialRef> from_user_input(std::string_view text);
+
+  const std::string& name() const;
+  CrsKind kind() const;
+  bool is_geographic() const { return kind() == CrsKind::kGeographic; }
+  bool is_projected() const { return kind() == CrsKind::kProjected; }
+  // The EPSG code carried by the definition itself (no guessing).
+  std::optional<int> epsg_code() const;
+
+  // Multi-line WKT2:2019, as gdalinfo prints it.
+  const std::string& to_wkt2() const;
+  const std::string& to_projjson() const;
+  // WKT1 in GDAL's flavour; empty if the CRS cannot be expressed in WKT1.
+  const std::string& to_wkt1() const;
+  // PROJ string; empty if the CRS cannot be expressed as one.
+  const std::string& to_proj4() const;
+
+  // True if both describe the same CRS, ignoring names and the axis order of
+  // geographic CRSs (PROJ's "equivalent except axis order" comparison).
+  bool is_equivalent_to(const SpatialRef& other) const;
+
+ private:
+  struct Definition;
+  explicit SpatialRef(std::shared_ptr<const Definition> def) : def_(std::move(def)) {}
+  static Result<SpatialRef> build(std::string_view what, std::string_view text, int epsg);
+
+  std::shared_ptr<const Definition> def_;
+};
+
+}  // namespace rk

@@ -1,0 +1,30 @@
+#include "gdalcore/warning.h"
+
+#include <cstdio>
+
+namespace rk {
+
+namespace {
+
+// The calling thread's handler: a per-thread setting by design (each thread
+// chooses where its warnings go). It owns nothing but the std::function.
+thread_local WarningHandler t_handler;
+
+}  // namespace
+
+WarningHandler set_thread_warning_handler(WarningHandler handler) {
+  WarningHandler previous = std::move(t_handler);
+  t_handler = std::move(handler);
+  return previous;
+}
+
+void emit_warning(std::string subject, std::string message) {
+  Warning w{std::move(subject), std::move(message)};
+  if (t_handler) {
+    t_handler(w);
+    return;
+  }
+  std::fprintf(stderr, "rasterkit: warning: %s\n", w.to_string().c_str());
+}
+
+}  // namespace rk

@@ -1,0 +1,45 @@
+// Warnings: problems that do not stop an operation (an unknown creation
+// option, a tag that had to be ignored). They go to a handler chosen per
+// thread, so concurrent callers each see their own. The default handler
+// prints "rasterkit: warning: subject: message" to stderr.
+//
+// A handler is never called while rasterkit holds an internal lock, so it
+// may call back into the library.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace rk {
+
+struct Warning {
+  std::string subject;  // usually a file path or an option name; may be empty
+  std::string message;
+
+  std::string to_string() const { return subject.empty() ? message : subject + ": " + message; }
+};
+
+using WarningHandler = std::function<void(const Warning&)>;
+
+// Installs `handler` for the calling thread and returns the previous one. An
+// empty handler restores the default (stderr).
+WarningHandler set_thread_warning_handler(WarningHandler handler);
+
+// Sends a warning to the calling thread's handler.
+void emit_warning(std::string subject, std::string message);
+
+// Installs a handler for the lifetime of the object, restoring the previous
+// one afterwards. Handy for collecting warnings in a test or a batch job.
+class ScopedWarningHandler {
+ public:
+  explicit ScopedWarningHandler(WarningHandler handler)
+      : previous_(set_thread_warning_handler(std::move(handler))) {}
+  ~ScopedWarningHandler() { set_thread_warning_handler(std::move(previous_)); }
+  ScopedWarningHandler(const ScopedWarningHandler&) = delete;
+  ScopedWarningHandler& operator=(const ScopedWarningHandler&) = delete;
+
+ private:
+  WarningHandler previous_;
+};
+
+}  // namespace rk
