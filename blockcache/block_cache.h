@@ -9,7 +9,9 @@
 // fixed overhead per entry (kEntryOverheadBytes). Clean blocks are evicted in
 // least-recently-used order when an insertion takes the cache over budget.
 // Pinned blocks (a BlockRef is held outside the cache) and dirty blocks are
-// never evicted, so the cache can be over budget while they exist.
+// never evicted, so the cache can be over budget while they exist. A block
+// pinned when an eviction pass runs (the next insertion, mark_dirty() or
+// trim()) survives that pass and is evicted by a later one once released.
 //
 // Dirty blocks. A dirty block belongs to the owner that marked it dirty; only
 // that owner writes it back (to its file, through its own driver) and then

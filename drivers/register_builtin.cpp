@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "drivers/gtiff/gtiff_driver.h"
 #include "drivers/mem/mem_driver.h"
 #include "gdalcore/config.h"
 
@@ -10,6 +11,7 @@ namespace rk {
 void register_builtin_drivers(DriverManager& manager) {
   // Order matters: drivers are asked to identify files in this order.
   std::unique_ptr<Driver> builtin[] = {
+      gtiff::make_driver(),
       mem::make_driver(),
   };
   for (auto& driver : builtin) {

@@ -1,0 +1,12 @@
+// The GeoTIFF driver ("GTiff"), on libtiff.
+#pragma once
+
+#include <memory>
+
+#include "gdalcore/driver.h"
+
+namespace rk::gtiff {
+
+std::unique_ptr<Driver> make_driver();
+
+}  // namespace rk::gtiff

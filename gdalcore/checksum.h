@@ -1,0 +1,16 @@
+// GDAL's band checksum (what `gdalinfo -checksum` prints), computed the same
+// way so that numbers are comparable: values in raster order, each converted
+// to a 32-bit integer, summed modulo the primes 7..43 in turn, the sum kept
+// to 16 bits. The algorithm is described in ../shared/design (section 7.1)
+// and doc/raster-io.md.
+#pragma once
+
+#include "gdalcore/raster_band.h"
+
+namespace rk {
+
+// Checksum of `window` of `band` (the whole band when `window` is empty);
+// a read error is returned as such (GDAL prints -1).
+Result<int> compute_checksum(RasterBand& band, const Window& window = {});
+
+}  // namespace rk

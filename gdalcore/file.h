@@ -1,0 +1,42 @@
+// File: positional I/O on a file descriptor (pread/pwrite). There is no
+// shared file offset, so one File may serve reads from several threads at
+// once; drivers keep their own cursors where a library needs one (libtiff).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "gdalcore/raster_types.h"
+#include "gdalcore/result.h"
+
+namespace rk {
+
+class File {
+ public:
+  // Opens an existing file, read-only or read-write.
+  static Result<std::unique_ptr<File>> open(const std::string& path, Access access);
+  // Creates (or truncates) a file for reading and writing.
+  static Result<std::unique_ptr<File>> create(const std::string& path);
+  ~File();
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+
+  const std::string& path() const { return path_; }
+  // Reads up to `n` bytes at `offset`; fewer only at end of file. Safe to
+  // call from several threads at once.
+  Result<size_t> read_at(uint64_t offset, void* dst, size_t n) const;
+  // Writes all `n` bytes at `offset`.
+  Status write_at(uint64_t offset, const void* src, size_t n);
+  Result<uint64_t> size() const;
+  // Flushes written data to the storage device.
+  Status sync();
+
+ private:
+  File(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  std::string path_;
+  int fd_;
+};
+
+}  // namespace rk

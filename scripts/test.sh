@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the build needs, then builds and runs the whole default test
+# suite, three ways:
+#   1. a warnings-as-errors build: every test (labels unit, concurrency);
+#   2. a ThreadSanitizer build: the concurrency tests;
+#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the unit tests.
+# Long soak, fuzz and benchmark runs are separate commands (see README.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+jobs=$(nproc)
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build (warnings are errors)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRK_WERROR=ON >/dev/null
+cmake --build build -- -j"$jobs"
+step "tests"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+step "ThreadSanitizer build: concurrency tests"
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRK_WERROR=ON \
+  -DRK_SANITIZE_THREAD=ON -DRK_BUILD_BENCH=OFF >/dev/null
+cmake --build build-tsan --target concurrency_tests -- -j"$jobs"
+(cd build-tsan && TSAN_OPTIONS="halt_on_error=1" ctest -L concurrency --output-on-failure)
+
+step "AddressSanitizer + UBSan build: unit tests"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRK_WERROR=ON \
+  -DRK_SANITIZE_ADDRESS=ON -DRK_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -- -j"$jobs"
+(cd build-asan && ASAN_OPTIONS="detect_leaks=1" ctest -L unit --output-on-failure -j"$jobs")
