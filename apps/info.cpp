@@ -29,9 +29,10 @@ void print_metadata(std::ostringstream& out, const Metadata& md, const char* ind
 
 std::string mask_flags_text(int flags) {
   std::string out;
-  const std::pair<int, const char*> names[] = {
-      {kMaskAllValid, "ALL_VALID"}, {kMaskPerDataset, "PER_DATASET"}, {kMaskAlpha, "ALPHA"},
-      {kMaskNoData, "NODATA"}};
+  const std::pair<int, const char*> names[] = {{kMaskAllValid, "ALL_VALID"},
+                                               {kMaskPerDataset, "PER_DATASET"},
+                                               {kMaskAlpha, "ALPHA"},
+                                               {kMaskNoData, "NODATA"}};
   for (const auto& [bit, name] : names) {
     if (flags & bit) out += std::string(out.empty() ? "" : " ") + name;
   }
@@ -55,9 +56,8 @@ std::string build_info_report(Dataset& ds, const InfoOptions& options) {
       out << "Origin = (" << g15(gt->c[0]) << "," << g15(gt->c[3]) << ")\n";
       out << "Pixel Size = (" << g15(gt->c[1]) << "," << g15(gt->c[5]) << ")\n";
     } else {
-      out << "GeoTransform =\n  " << g15(gt->c[0]) << ", " << g15(gt->c[1]) << ", "
-          << g15(gt->c[2]) << "\n  " << g15(gt->c[3]) << ", " << g15(gt->c[4]) << ", "
-          << g15(gt->c[5]) << "\n";
+      out << "GeoTransform =\n  " << g15(gt->c[0]) << ", " << g15(gt->c[1]) << ", " << g15(gt->c[2])
+          << "\n  " << g15(gt->c[3]) << ", " << g15(gt->c[4]) << ", " << g15(gt->c[5]) << "\n";
     }
   }
   if (options.show_metadata) print_metadata(out, ds.metadata(), "");
@@ -86,8 +86,8 @@ std::string build_info_report(Dataset& ds, const InfoOptions& options) {
       out << "  Mask Flags: " << mask_flags_text(band->mask_flags()) << "\n";
     }
     if (band->offset() || band->scale()) {
-      out << "  Offset: " << g15(band->offset().value_or(0)) << ",   Scale:"
-          << g15(band->scale().value_or(1)) << "\n";
+      out << "  Offset: " << g15(band->offset().value_or(0))
+          << ",   Scale:" << g15(band->scale().value_or(1)) << "\n";
     }
     if (!band->unit().empty()) out << "  Unit Type: " << band->unit() << "\n";
     if (options.show_metadata) print_metadata(out, band->metadata(), "  ");

@@ -45,8 +45,7 @@ struct BlockKey {
   int64_t y = 0;       // block row
 
   friend bool operator==(const BlockKey& a, const BlockKey& b) {
-    return a.owner == b.owner && a.band == b.band && a.level == b.level && a.x == b.x &&
-           a.y == b.y;
+    return a.owner == b.owner && a.band == b.band && a.level == b.level && a.x == b.x && a.y == b.y;
   }
   friend bool operator!=(const BlockKey& a, const BlockKey& b) { return !(a == b); }
 };

@@ -41,14 +41,14 @@ Result<int> compute_checksum(RasterBand& band, const Window& requested) {
     const Window chunk{w.x, y0, w.width, rows};
     if (floating) {
       fvalues.resize(n * static_cast<size_t>(rows));
-      RK_RETURN_IF_ERROR(band.read(chunk, fvalues.data(),
-                                   BufferLayout::packed(complex ? DataType::kCFloat64 : DataType::kFloat64,
-                                                        w.width, rows)));
+      RK_RETURN_IF_ERROR(band.read(
+          chunk, fvalues.data(),
+          BufferLayout::packed(complex ? DataType::kCFloat64 : DataType::kFloat64, w.width, rows)));
     } else {
       ivalues.resize(n * static_cast<size_t>(rows));
-      RK_RETURN_IF_ERROR(band.read(chunk, ivalues.data(),
-                                   BufferLayout::packed(complex ? DataType::kCInt32 : DataType::kInt32,
-                                                        w.width, rows)));
+      RK_RETURN_IF_ERROR(band.read(
+          chunk, ivalues.data(),
+          BufferLayout::packed(complex ? DataType::kCInt32 : DataType::kInt32, w.width, rows)));
     }
     const size_t total = n * static_cast<size_t>(rows);
     for (size_t i = 0; i < total; ++i) {

@@ -143,21 +143,35 @@ void convert_loop(const void* src, ptrdiff_t src_stride, void* dst, ptrdiff_t ds
 template <typename F>
 decltype(auto) with_type(DataType t, F&& f) {
   switch (t) {
-    case DataType::kByte: return f(uint8_t{});
-    case DataType::kInt8: return f(int8_t{});
-    case DataType::kUInt16: return f(uint16_t{});
-    case DataType::kInt16: return f(int16_t{});
-    case DataType::kUInt32: return f(uint32_t{});
-    case DataType::kInt32: return f(int32_t{});
-    case DataType::kUInt64: return f(uint64_t{});
-    case DataType::kInt64: return f(int64_t{});
-    case DataType::kFloat32: return f(float{});
-    case DataType::kFloat64: return f(double{});
-    case DataType::kCInt16: return f(Complex<int16_t>{});
-    case DataType::kCInt32: return f(Complex<int32_t>{});
-    case DataType::kCFloat32: return f(Complex<float>{});
+    case DataType::kByte:
+      return f(uint8_t{});
+    case DataType::kInt8:
+      return f(int8_t{});
+    case DataType::kUInt16:
+      return f(uint16_t{});
+    case DataType::kInt16:
+      return f(int16_t{});
+    case DataType::kUInt32:
+      return f(uint32_t{});
+    case DataType::kInt32:
+      return f(int32_t{});
+    case DataType::kUInt64:
+      return f(uint64_t{});
+    case DataType::kInt64:
+      return f(int64_t{});
+    case DataType::kFloat32:
+      return f(float{});
+    case DataType::kFloat64:
+      return f(double{});
+    case DataType::kCInt16:
+      return f(Complex<int16_t>{});
+    case DataType::kCInt32:
+      return f(Complex<int32_t>{});
+    case DataType::kCFloat32:
+      return f(Complex<float>{});
     case DataType::kCFloat64:
-    case DataType::kUnknown: break;
+    case DataType::kUnknown:
+      break;
   }
   return f(Complex<double>{});
 }

@@ -9,41 +9,62 @@ namespace rk {
 size_t data_type_size(DataType t) {
   switch (t) {
     case DataType::kByte:
-    case DataType::kInt8: return 1;
+    case DataType::kInt8:
+      return 1;
     case DataType::kUInt16:
-    case DataType::kInt16: return 2;
+    case DataType::kInt16:
+      return 2;
     case DataType::kUInt32:
     case DataType::kInt32:
     case DataType::kFloat32:
-    case DataType::kCInt16: return 4;
+    case DataType::kCInt16:
+      return 4;
     case DataType::kUInt64:
     case DataType::kInt64:
     case DataType::kFloat64:
     case DataType::kCInt32:
-    case DataType::kCFloat32: return 8;
-    case DataType::kCFloat64: return 16;
-    case DataType::kUnknown: return 0;
+    case DataType::kCFloat32:
+      return 8;
+    case DataType::kCFloat64:
+      return 16;
+    case DataType::kUnknown:
+      return 0;
   }
   return 0;
 }
 
 std::string_view data_type_name(DataType t) {
   switch (t) {
-    case DataType::kByte: return "Byte";
-    case DataType::kInt8: return "Int8";
-    case DataType::kUInt16: return "UInt16";
-    case DataType::kInt16: return "Int16";
-    case DataType::kUInt32: return "UInt32";
-    case DataType::kInt32: return "Int32";
-    case DataType::kUInt64: return "UInt64";
-    case DataType::kInt64: return "Int64";
-    case DataType::kFloat32: return "Float32";
-    case DataType::kFloat64: return "Float64";
-    case DataType::kCInt16: return "CInt16";
-    case DataType::kCInt32: return "CInt32";
-    case DataType::kCFloat32: return "CFloat32";
-    case DataType::kCFloat64: return "CFloat64";
-    case DataType::kUnknown: return "Unknown";
+    case DataType::kByte:
+      return "Byte";
+    case DataType::kInt8:
+      return "Int8";
+    case DataType::kUInt16:
+      return "UInt16";
+    case DataType::kInt16:
+      return "Int16";
+    case DataType::kUInt32:
+      return "UInt32";
+    case DataType::kInt32:
+      return "Int32";
+    case DataType::kUInt64:
+      return "UInt64";
+    case DataType::kInt64:
+      return "Int64";
+    case DataType::kFloat32:
+      return "Float32";
+    case DataType::kFloat64:
+      return "Float64";
+    case DataType::kCInt16:
+      return "CInt16";
+    case DataType::kCInt32:
+      return "CInt32";
+    case DataType::kCFloat32:
+      return "CFloat32";
+    case DataType::kCFloat64:
+      return "CFloat64";
+    case DataType::kUnknown:
+      return "Unknown";
   }
   return "Unknown";
 }
@@ -74,18 +95,25 @@ bool is_signed(DataType t) {
     case DataType::kUInt16:
     case DataType::kUInt32:
     case DataType::kUInt64:
-    case DataType::kUnknown: return false;
-    default: return true;
+    case DataType::kUnknown:
+      return false;
+    default:
+      return true;
   }
 }
 
 DataType component_type(DataType t) {
   switch (t) {
-    case DataType::kCInt16: return DataType::kInt16;
-    case DataType::kCInt32: return DataType::kInt32;
-    case DataType::kCFloat32: return DataType::kFloat32;
-    case DataType::kCFloat64: return DataType::kFloat64;
-    default: return t;
+    case DataType::kCInt16:
+      return DataType::kInt16;
+    case DataType::kCInt32:
+      return DataType::kInt32;
+    case DataType::kCFloat32:
+      return DataType::kFloat32;
+    case DataType::kCFloat64:
+      return DataType::kFloat64;
+    default:
+      return t;
   }
 }
 

@@ -27,9 +27,9 @@ enum class DataType {
 
 // Every known type, in enum order (kUnknown excluded).
 inline constexpr DataType kAllDataTypes[] = {
-    DataType::kByte,   DataType::kInt8,    DataType::kUInt16,  DataType::kInt16,
-    DataType::kUInt32, DataType::kInt32,   DataType::kUInt64,  DataType::kInt64,
-    DataType::kFloat32, DataType::kFloat64, DataType::kCInt16, DataType::kCInt32,
+    DataType::kByte,     DataType::kInt8,    DataType::kUInt16, DataType::kInt16,
+    DataType::kUInt32,   DataType::kInt32,   DataType::kUInt64, DataType::kInt64,
+    DataType::kFloat32,  DataType::kFloat64, DataType::kCInt16, DataType::kCInt32,
     DataType::kCFloat32, DataType::kCFloat64};
 
 // Bytes per pixel (a complex pixel counts both parts); 0 for kUnknown.
@@ -39,10 +39,10 @@ std::string_view data_type_name(DataType t);
 // Parses a GDAL type name, case-insensitively. nullopt if unknown.
 std::optional<DataType> parse_data_type(std::string_view name);
 
-bool is_integer(DataType t);  // integer types, complex integer included
-bool is_floating(DataType t); // float types, complex float included
+bool is_integer(DataType t);   // integer types, complex integer included
+bool is_floating(DataType t);  // float types, complex float included
 bool is_complex(DataType t);
-bool is_signed(DataType t);   // true for signed integers and every float type
+bool is_signed(DataType t);  // true for signed integers and every float type
 // The real type of one component of a complex type (kCInt16 -> kInt16);
 // the type itself for real types.
 DataType component_type(DataType t);

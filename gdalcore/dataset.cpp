@@ -31,7 +31,8 @@ RasterBand* Dataset::band(int n) const {
 }
 
 Status Dataset::check_open(std::string_view what) const {
-  if (closed_) return Status::invalid_argument(description_, std::string(what) + ": the dataset is closed");
+  if (closed_)
+    return Status::invalid_argument(description_, std::string(what) + ": the dataset is closed");
   return Status();
 }
 
@@ -73,7 +74,7 @@ Result<std::vector<int>> Dataset::resolve_bands(const std::vector<int>& bands) c
   for (int b : out) {
     if (b < 1 || b > band_count()) {
       return Status::out_of_range(description_, "band " + std::to_string(b) + " does not exist (" +
-                                                     std::to_string(band_count()) + " bands)");
+                                                    std::to_string(band_count()) + " bands)");
     }
   }
   return out;
@@ -97,7 +98,8 @@ Status Dataset::read(const Window& window, void* data, const BufferLayout& layou
   RK_ASSIGN_OR_RETURN(std::vector<int> list, resolve_bands(bands));
   const BufferLayout l = layout.resolved();
   for (size_t i = 0; i < list.size(); ++i) {
-    RasterIOOptions band_options{options.resampling, band_progress(options.progress, i, list.size())};
+    RasterIOOptions band_options{options.resampling,
+                                 band_progress(options.progress, i, list.size())};
     RK_RETURN_IF_ERROR(band(list[i])->read(
         window, static_cast<std::byte*>(data) + static_cast<ptrdiff_t>(i) * l.band_spacing, l,
         band_options));
@@ -112,8 +114,8 @@ Status Dataset::write(const Window& window, const void* data, const BufferLayout
   const BufferLayout l = layout.resolved();
   for (size_t i = 0; i < list.size(); ++i) {
     RK_RETURN_IF_ERROR(band(list[i])->write(
-        window, static_cast<const std::byte*>(data) + static_cast<ptrdiff_t>(i) * l.band_spacing,
-        l, options));
+        window, static_cast<const std::byte*>(data) + static_cast<ptrdiff_t>(i) * l.band_spacing, l,
+        options));
     if (options.progress &&
         !options.progress(static_cast<double>(i + 1) / static_cast<double>(list.size()), "")) {
       return Status::cancelled(description_);

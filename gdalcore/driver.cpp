@@ -18,8 +18,8 @@ const std::vector<OptionSpec>& Driver::open_option_specs() const {
 Result<std::unique_ptr<Dataset>> Driver::create(const std::string& path,
                                                 const CreateParams& params) const {
   if (!can_create()) {
-    return Status::not_supported(path, "the " + std::string(short_name()) +
-                                           " driver cannot create datasets");
+    return Status::not_supported(
+        path, "the " + std::string(short_name()) + " driver cannot create datasets");
   }
   if (params.width <= 0 || params.height <= 0 || params.bands < 0) {
     return Status::invalid_argument(path, "invalid size " + std::to_string(params.width) + "x" +
@@ -46,8 +46,8 @@ Result<std::unique_ptr<Dataset>> Driver::create_copy(const std::string& path, Da
 
 Result<std::unique_ptr<Dataset>> Driver::create_impl(const std::string& path,
                                                      const CreateParams&) const {
-  return Status::not_supported(path, "the " + std::string(short_name()) +
-                                         " driver cannot create datasets");
+  return Status::not_supported(
+      path, "the " + std::string(short_name()) + " driver cannot create datasets");
 }
 
 Result<std::unique_ptr<Dataset>> Driver::create_copy_impl(const std::string& path, Dataset& src,
@@ -69,7 +69,8 @@ Result<std::unique_ptr<Dataset>> Driver::create_copy_impl(const std::string& pat
 Status copy_dataset_contents(Dataset& src, Dataset& dst, const ProgressFn& progress) {
   if (src.x_size() != dst.x_size() || src.y_size() != dst.y_size() ||
       src.band_count() != dst.band_count()) {
-    return Status::invalid_argument(dst.description(), "size or band count differs from the source");
+    return Status::invalid_argument(dst.description(),
+                                    "size or band count differs from the source");
   }
   if (src.geo_transform()) RK_RETURN_IF_ERROR(dst.set_geo_transform(src.geo_transform()));
   if (src.spatial_ref()) RK_RETURN_IF_ERROR(dst.set_spatial_ref(src.spatial_ref()));

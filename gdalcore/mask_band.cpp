@@ -63,8 +63,8 @@ class DerivedMaskBand final : public RasterBand {
       return Status();
     }
     std::vector<double> values(n);
-    convert_values(raw.data(), t, static_cast<ptrdiff_t>(tsize), values.data(),
-                   DataType::kFloat64, sizeof(double), n);
+    convert_values(raw.data(), t, static_cast<ptrdiff_t>(tsize), values.data(), DataType::kFloat64,
+                   sizeof(double), n);
     for (size_t i = 0; i < n; ++i) out[i] = is_nodata_value(values[i], *nodata, t) ? 0 : 255;
     return Status();
   }

@@ -103,7 +103,8 @@ std::string range_text(const OptionSpec& spec) {
 Status check_value(const OptionSpec& spec, const std::string& value, std::string_view what) {
   const std::string subject = std::string(what) + " " + spec.name;
   switch (spec.type) {
-    case OptionType::kString: return Status();
+    case OptionType::kString:
+      return Status();
     case OptionType::kBoolean:
       if (parse_bool(value)) return Status();
       return Status::invalid_argument(subject, "'" + value + "' is not a boolean (use YES or NO)");
@@ -113,8 +114,7 @@ Status check_value(const OptionSpec& spec, const std::string& value, std::string
       }
       std::string allowed;
       for (const std::string& c : spec.choices) allowed += (allowed.empty() ? "" : ", ") + c;
-      return Status::invalid_argument(subject,
-                                      "'" + value + "' is not one of: " + allowed);
+      return Status::invalid_argument(subject, "'" + value + "' is not one of: " + allowed);
     }
     case OptionType::kInteger:
     case OptionType::kFloat: {
@@ -125,12 +125,12 @@ Status check_value(const OptionSpec& spec, const std::string& value, std::string
       if (value.empty() || *end != '\0' || errno != 0 || !std::isfinite(d) ||
           (integral && d != std::floor(d))) {
         return Status::invalid_argument(
-            subject, "'" + value + "' is not " + (integral ? "an integer" : "a number") +
-                         range_text(spec));
+            subject,
+            "'" + value + "' is not " + (integral ? "an integer" : "a number") + range_text(spec));
       }
       if ((spec.min_value && d < *spec.min_value) || (spec.max_value && d > *spec.max_value)) {
-        return Status::invalid_argument(subject,
-                                        "'" + value + "' is out of range: must be" + range_text(spec));
+        return Status::invalid_argument(
+            subject, "'" + value + "' is out of range: must be" + range_text(spec));
       }
       return Status();
     }

@@ -51,7 +51,7 @@ struct OptionSpec {
   std::vector<std::string> choices;  // for kChoice (compared case-insensitively)
   std::optional<double> min_value;   // for kInteger and kFloat
   std::optional<double> max_value;
-  std::string default_value;         // informational, shown by --formats
+  std::string default_value;  // informational, shown by --formats
 };
 
 // Checks `options` against `specs`. An unknown key is a warning (sent to the

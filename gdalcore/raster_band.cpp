@@ -11,8 +11,8 @@
 
 namespace rk {
 
-RasterBand::RasterBand(Dataset* dataset, int number, int64_t x_size, int64_t y_size,
-                       DataType type, int64_t block_x, int64_t block_y)
+RasterBand::RasterBand(Dataset* dataset, int number, int64_t x_size, int64_t y_size, DataType type,
+                       int64_t block_x, int64_t block_y)
     : dataset_(dataset),
       number_(number),
       x_size_(x_size),
@@ -49,7 +49,8 @@ void RasterBand::init_nodata(std::optional<double> value) {
   if (!value) return;
   // Keep the exact integer forms when the double holds an integer.
   const double v = *value;
-  if (v >= -9223372036854775808.0 && v < 9223372036854775808.0 && v == static_cast<double>(static_cast<int64_t>(v))) {
+  if (v >= -9223372036854775808.0 && v < 9223372036854775808.0 &&
+      v == static_cast<double>(static_cast<int64_t>(v))) {
     nodata_int64_ = static_cast<int64_t>(v);
   }
   if (v >= 0 && v < 18446744073709551616.0 && v == static_cast<double>(static_cast<uint64_t>(v))) {
@@ -164,9 +165,9 @@ Result<BlockRef> RasterBand::get_block(int64_t bx, int64_t by) {
   // insert() keeps the first copy and returns it.
   BlockRef block = BlockCache::allocate(key, block_bytes());
   if (!block) {
-    return Status::out_of_memory(dataset_->description(),
-                                 "cannot allocate a block of " + std::to_string(block_bytes()) +
-                                     " bytes");
+    return Status::out_of_memory(
+        dataset_->description(),
+        "cannot allocate a block of " + std::to_string(block_bytes()) + " bytes");
   }
   Status st = read_block_impl(bx, by, block->data());
   if (!st.ok()) return st.with_subject(dataset_->description());
@@ -176,8 +177,9 @@ Result<BlockRef> RasterBand::get_block(int64_t bx, int64_t by) {
 Status RasterBand::read_block(int64_t bx, int64_t by, void* dst) {
   RK_RETURN_IF_ERROR(dataset_->check_open("read block"));
   if (bx < 0 || by < 0 || bx >= blocks_per_row() || by >= blocks_per_column()) {
-    return Status::out_of_range(dataset_->description(), "block (" + std::to_string(bx) + ", " +
-                                                             std::to_string(by) + ") does not exist");
+    return Status::out_of_range(
+        dataset_->description(),
+        "block (" + std::to_string(bx) + ", " + std::to_string(by) + ") does not exist");
   }
   RK_ASSIGN_OR_RETURN(BlockRef block, get_block(bx, by));
   std::memcpy(dst, block->data(), block->size());
@@ -187,8 +189,9 @@ Status RasterBand::read_block(int64_t bx, int64_t by, void* dst) {
 Status RasterBand::write_block(int64_t bx, int64_t by, const void* src) {
   RK_RETURN_IF_ERROR(check_writable("write block"));
   if (bx < 0 || by < 0 || bx >= blocks_per_row() || by >= blocks_per_column()) {
-    return Status::out_of_range(dataset_->description(), "block (" + std::to_string(bx) + ", " +
-                                                             std::to_string(by) + ") does not exist");
+    return Status::out_of_range(
+        dataset_->description(),
+        "block (" + std::to_string(bx) + ", " + std::to_string(by) + ") does not exist");
   }
   const Window w{bx * block_x_, by * block_y_, std::min(block_x_, x_size_ - bx * block_x_),
                  std::min(block_y_, y_size_ - by * block_y_)};
@@ -217,8 +220,8 @@ Status RasterBand::check_window(const Window& w, const BufferLayout& layout) con
     return Status::out_of_range(
         subject, "window (x=" + std::to_string(w.x) + ", y=" + std::to_string(w.y) + ", " +
                      std::to_string(w.width) + "x" + std::to_string(w.height) +
-                     ") is outside the " + std::to_string(x_size_) + "x" +
-                     std::to_string(y_size_) + " raster");
+                     ") is outside the " + std::to_string(x_size_) + "x" + std::to_string(y_size_) +
+                     " raster");
   }
   return Status();
 }
@@ -254,7 +257,8 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
                        static_cast<size_t>(x1 - x0));
       }
     }
-    if (progress && !progress(static_cast<double>(by - by0 + 1) / static_cast<double>(by1 - by0 + 1), "")) {
+    if (progress &&
+        !progress(static_cast<double>(by - by0 + 1) / static_cast<double>(by1 - by0 + 1), "")) {
       return Status::cancelled(dataset_->description());
     }
   }
@@ -279,9 +283,11 @@ Status RasterBand::write(const Window& window, const void* data, const BufferLay
   const double rx = static_cast<double>(l.width) / static_cast<double>(window.width);
   const double ry = static_cast<double>(l.height) / static_cast<double>(window.height);
   for (int64_t y = 0; y < window.height; ++y) {
-    const int64_t sy = std::min<int64_t>(l.height - 1, static_cast<int64_t>((static_cast<double>(y) + 0.5) * ry));
+    const int64_t sy =
+        std::min<int64_t>(l.height - 1, static_cast<int64_t>((static_cast<double>(y) + 0.5) * ry));
     for (int64_t x = 0; x < window.width; ++x) {
-      const int64_t sx = std::min<int64_t>(l.width - 1, static_cast<int64_t>((static_cast<double>(x) + 0.5) * rx));
+      const int64_t sx =
+          std::min<int64_t>(l.width - 1, static_cast<int64_t>((static_cast<double>(x) + 0.5) * rx));
       std::memcpy(expanded.data() + (y * window.width + x) * tsize,
                   static_cast<const std::byte*>(data) + sy * l.line_spacing + sx * l.pixel_spacing,
                   tsize);
@@ -306,10 +312,12 @@ Status RasterBand::store_window(const Window& w, const std::byte* data, const Bu
       BlockRef block = cache.lookup(key);
       if (!block) {
         block = BlockCache::allocate(key, block_bytes());
-        if (!block) return Status::out_of_memory(dataset_->description(), "cannot allocate a block");
+        if (!block)
+          return Status::out_of_memory(dataset_->description(), "cannot allocate a block");
         // A block only partly covered keeps the rest of its pixels: read it.
-        const bool covers_block = x0 == bx * block_x_ && x1 == std::min(x_size_, (bx + 1) * block_x_) &&
-                                  y0 == by * block_y_ && y1 == std::min(y_size_, (by + 1) * block_y_);
+        const bool covers_block =
+            x0 == bx * block_x_ && x1 == std::min(x_size_, (bx + 1) * block_x_) &&
+            y0 == by * block_y_ && y1 == std::min(y_size_, (by + 1) * block_y_);
         if (covers_block) {
           std::memset(block->data(), 0, block->size());
         } else {

@@ -83,7 +83,10 @@ class RasterBand {
 
   // Reduced-resolution versions of this band, largest first (may be none).
   virtual int overview_count() const { return 0; }
-  virtual RasterBand* overview(int index) { (void)index; return nullptr; }
+  virtual RasterBand* overview(int index) {
+    (void)index;
+    return nullptr;
+  }
 
   // GDAL's mask semantics: the mask is a Byte band, 0 = invalid, 255 = valid.
   // By default it is derived from nodata (kMaskNoData) or all valid

@@ -20,11 +20,16 @@ BufferLayout BufferLayout::resolved() const {
 
 std::string_view resampling_name(Resampling r) {
   switch (r) {
-    case Resampling::kNearest: return "nearest";
-    case Resampling::kBilinear: return "bilinear";
-    case Resampling::kCubic: return "cubic";
-    case Resampling::kAverage: return "average";
-    case Resampling::kMode: return "mode";
+    case Resampling::kNearest:
+      return "nearest";
+    case Resampling::kBilinear:
+      return "bilinear";
+    case Resampling::kCubic:
+      return "cubic";
+    case Resampling::kAverage:
+      return "average";
+    case Resampling::kMode:
+      return "mode";
   }
   return "nearest";
 }
@@ -39,14 +44,22 @@ std::optional<Resampling> parse_resampling(std::string_view name) {
 
 namespace {
 constexpr std::pair<ColorInterp, std::string_view> kColorNames[] = {
-    {ColorInterp::kUndefined, "Undefined"},   {ColorInterp::kGray, "Gray"},
-    {ColorInterp::kPalette, "Palette"},       {ColorInterp::kRed, "Red"},
-    {ColorInterp::kGreen, "Green"},           {ColorInterp::kBlue, "Blue"},
-    {ColorInterp::kAlpha, "Alpha"},           {ColorInterp::kHue, "Hue"},
-    {ColorInterp::kSaturation, "Saturation"}, {ColorInterp::kLightness, "Lightness"},
-    {ColorInterp::kCyan, "Cyan"},             {ColorInterp::kMagenta, "Magenta"},
-    {ColorInterp::kYellow, "Yellow"},         {ColorInterp::kBlack, "Black"},
-    {ColorInterp::kYCbCr_Y, "YCbCr_Y"},       {ColorInterp::kYCbCr_Cb, "YCbCr_Cb"},
+    {ColorInterp::kUndefined, "Undefined"},
+    {ColorInterp::kGray, "Gray"},
+    {ColorInterp::kPalette, "Palette"},
+    {ColorInterp::kRed, "Red"},
+    {ColorInterp::kGreen, "Green"},
+    {ColorInterp::kBlue, "Blue"},
+    {ColorInterp::kAlpha, "Alpha"},
+    {ColorInterp::kHue, "Hue"},
+    {ColorInterp::kSaturation, "Saturation"},
+    {ColorInterp::kLightness, "Lightness"},
+    {ColorInterp::kCyan, "Cyan"},
+    {ColorInterp::kMagenta, "Magenta"},
+    {ColorInterp::kYellow, "Yellow"},
+    {ColorInterp::kBlack, "Black"},
+    {ColorInterp::kYCbCr_Y, "YCbCr_Y"},
+    {ColorInterp::kYCbCr_Cb, "YCbCr_Cb"},
     {ColorInterp::kYCbCr_Cr, "YCbCr_Cr"},
 };
 }  // namespace

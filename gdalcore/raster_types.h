@@ -95,7 +95,9 @@ struct ColorEntry {
 // A palette. Only RGB(A) palettes are produced by the drivers.
 struct ColorTable {
   std::vector<ColorEntry> entries;
-  friend bool operator==(const ColorTable& a, const ColorTable& b) { return a.entries == b.entries; }
+  friend bool operator==(const ColorTable& a, const ColorTable& b) {
+    return a.entries == b.entries;
+  }
 };
 
 // GDAL's mask flags (GMF_*), combined with bitwise or.

@@ -101,7 +101,9 @@ std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t 
 class RowSource {
  public:
   RowSource(RasterBand& band, int64_t col0, int64_t col1)
-      : band_(band), col0_(col0), width_(col1 - col0 + 1),
+      : band_(band),
+        col0_(col0),
+        width_(col1 - col0 + 1),
         ncomp_(is_complex(band.data_type()) ? 2 : 1) {
     const std::optional<double> nd = band.nodata();
     nodata_ = nd;
@@ -120,8 +122,8 @@ class RowSource {
     if (rows_.empty()) first_ = r0;
     int64_t next = first_ + static_cast<int64_t>(rows_.size());
     while (next <= r1) {
-      const int64_t count = std::min<int64_t>(std::max<int64_t>(r1 - next + 1, 16),
-                                              band_.y_size() - next);
+      const int64_t count =
+          std::min<int64_t>(std::max<int64_t>(r1 - next + 1, 16), band_.y_size() - next);
       const DataType work = ncomp_ == 2 ? DataType::kCFloat64 : DataType::kFloat64;
       std::vector<double> buf(static_cast<size_t>(count * width_ * ncomp_));
       RK_RETURN_IF_ERROR(band_.read(Window{col0_, next, width_, count}, buf.data(),
@@ -146,7 +148,9 @@ class RowSource {
 
   // Values of source row r, column col0 + c at index c * components().
   const std::vector<double>& row(int64_t r) const { return rows_[static_cast<size_t>(r - first_)]; }
-  const std::vector<char>& valid(int64_t r) const { return valid_[static_cast<size_t>(r - first_)]; }
+  const std::vector<char>& valid(int64_t r) const {
+    return valid_[static_cast<size_t>(r - first_)];
+  }
   int64_t col0() const { return col0_; }
 
  private:
@@ -168,7 +172,8 @@ Status nearest(RasterBand& src, const SourceWindow& sw, std::byte* data, const B
   const double ry = sw.height / static_cast<double>(l.height);
   std::vector<int64_t> cols(static_cast<size_t>(l.width));
   for (int64_t i = 0; i < l.width; ++i) {
-    const auto c = static_cast<int64_t>(std::floor(sw.x + (static_cast<double>(i) + 0.5) * rx + 1e-10));
+    const auto c =
+        static_cast<int64_t>(std::floor(sw.x + (static_cast<double>(i) + 0.5) * rx + 1e-10));
     cols[static_cast<size_t>(i)] = std::clamp<int64_t>(c, 0, src.x_size() - 1);
   }
   const int64_t c0 = cols.front(), c1 = cols.back();
@@ -184,7 +189,8 @@ Status nearest(RasterBand& src, const SourceWindow& sw, std::byte* data, const B
                                   BufferLayout::packed(t, c1 - c0 + 1, 1)));
       for (int64_t i = 0; i < l.width; ++i) {
         std::memcpy(gathered.data() + static_cast<size_t>(i) * tsize,
-                    row.data() + static_cast<size_t>(cols[static_cast<size_t>(i)] - c0) * tsize, tsize);
+                    row.data() + static_cast<size_t>(cols[static_cast<size_t>(i)] - c0) * tsize,
+                    tsize);
       }
       last = r;
     }
@@ -238,11 +244,13 @@ Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte
           if (!valid[c]) continue;
           const double w = tx.weights[q];
           wsum += w;
-          for (int p = 0; p < nc; ++p) vsum[p] += w * row[c * static_cast<size_t>(nc) + static_cast<size_t>(p)];
+          for (int p = 0; p < nc; ++p)
+            vsum[p] += w * row[c * static_cast<size_t>(nc) + static_cast<size_t>(p)];
           any[i] = 1;
         }
         den[i] += wy * wsum;
-        for (int p = 0; p < nc; ++p) num[i * static_cast<size_t>(nc) + static_cast<size_t>(p)] += wy * vsum[p];
+        for (int p = 0; p < nc; ++p)
+          num[i * static_cast<size_t>(nc) + static_cast<size_t>(p)] += wy * vsum[p];
       }
     }
     for (size_t i = 0; i < out_n; ++i) {
@@ -265,7 +273,8 @@ Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte
 Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const BufferLayout& l,
             const ProgressFn& progress) {
   const std::vector<Taps> hx = axis_taps(Resampling::kMode, sw.x, sw.width, l.width, src.x_size());
-  const std::vector<Taps> vy = axis_taps(Resampling::kMode, sw.y, sw.height, l.height, src.y_size());
+  const std::vector<Taps> vy =
+      axis_taps(Resampling::kMode, sw.y, sw.height, l.height, src.y_size());
   const int64_t c0 = hx.front().first, c1 = hx.back().last();
   RowSource rows(src, c0, c1);
   const size_t nc = static_cast<size_t>(rows.components());
@@ -305,7 +314,8 @@ Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const Buff
         size_t best_count = 0, best_order = 0;
         for (size_t s = 0; s < values.size();) {
           size_t e = s;
-          while (e < values.size() && values[e].re == values[s].re && values[e].im == values[s].im) ++e;
+          while (e < values.size() && values[e].re == values[s].re && values[e].im == values[s].im)
+            ++e;
           const size_t count = e - s;
           if (count > best_count || (count == best_count && values[s].order < best_order)) {
             best_count = count;
@@ -350,8 +360,8 @@ RasterBand* best_overview(RasterBand& band, double factor) {
 Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const BufferLayout& l,
                       const RasterIOOptions& options) {
   RasterBand* src = &band;
-  SourceWindow sw{static_cast<double>(w.x), static_cast<double>(w.y),
-                  static_cast<double>(w.width), static_cast<double>(w.height)};
+  SourceWindow sw{static_cast<double>(w.x), static_cast<double>(w.y), static_cast<double>(w.width),
+                  static_cast<double>(w.height)};
   const double factor = std::min(static_cast<double>(w.width) / static_cast<double>(l.width),
                                  static_cast<double>(w.height) / static_cast<double>(l.height));
   if (factor > 1) {
@@ -363,8 +373,10 @@ Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const 
     }
   }
   switch (options.resampling) {
-    case Resampling::kNearest: return nearest(*src, sw, data, l, options.progress);
-    case Resampling::kMode: return mode(*src, sw, data, l, options.progress);
+    case Resampling::kNearest:
+      return nearest(*src, sw, data, l, options.progress);
+    case Resampling::kMode:
+      return mode(*src, sw, data, l, options.progress);
     case Resampling::kBilinear:
     case Resampling::kCubic:
     case Resampling::kAverage:

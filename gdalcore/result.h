@@ -28,14 +28,35 @@ class [[nodiscard]] Result {
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
 
-  T& value() & { check(); return *value_; }
-  const T& value() const& { check(); return *value_; }
-  T&& value() && { check(); return std::move(*value_); }
+  T& value() & {
+    check();
+    return *value_;
+  }
+  const T& value() const& {
+    check();
+    return *value_;
+  }
+  T&& value() && {
+    check();
+    return std::move(*value_);
+  }
 
-  T* operator->() { check(); return &*value_; }
-  const T* operator->() const { check(); return &*value_; }
-  T& operator*() & { check(); return *value_; }
-  const T& operator*() const& { check(); return *value_; }
+  T* operator->() {
+    check();
+    return &*value_;
+  }
+  const T* operator->() const {
+    check();
+    return &*value_;
+  }
+  T& operator*() & {
+    check();
+    return *value_;
+  }
+  const T& operator*() const& {
+    check();
+    return *value_;
+  }
 
  private:
   void check() const {

@@ -36,13 +36,20 @@ CrsKind kind_of(PJ_TYPE t) {
   switch (t) {
     case PJ_TYPE_GEOGRAPHIC_2D_CRS:
     case PJ_TYPE_GEOGRAPHIC_3D_CRS:
-    case PJ_TYPE_GEOGRAPHIC_CRS: return CrsKind::kGeographic;
-    case PJ_TYPE_PROJECTED_CRS: return CrsKind::kProjected;
-    case PJ_TYPE_GEOCENTRIC_CRS: return CrsKind::kGeocentric;
-    case PJ_TYPE_VERTICAL_CRS: return CrsKind::kVertical;
-    case PJ_TYPE_COMPOUND_CRS: return CrsKind::kCompound;
-    case PJ_TYPE_ENGINEERING_CRS: return CrsKind::kEngineering;
-    default: return CrsKind::kOther;
+    case PJ_TYPE_GEOGRAPHIC_CRS:
+      return CrsKind::kGeographic;
+    case PJ_TYPE_PROJECTED_CRS:
+      return CrsKind::kProjected;
+    case PJ_TYPE_GEOCENTRIC_CRS:
+      return CrsKind::kGeocentric;
+    case PJ_TYPE_VERTICAL_CRS:
+      return CrsKind::kVertical;
+    case PJ_TYPE_COMPOUND_CRS:
+      return CrsKind::kCompound;
+    case PJ_TYPE_ENGINEERING_CRS:
+      return CrsKind::kEngineering;
+    default:
+      return CrsKind::kOther;
   }
 }
 
@@ -59,8 +66,10 @@ bool is_crs_type(PJ_TYPE t) {
     case PJ_TYPE_ENGINEERING_CRS:
     case PJ_TYPE_BOUND_CRS:
     case PJ_TYPE_TEMPORAL_CRS:
-    case PJ_TYPE_OTHER_CRS: return true;
-    default: return false;
+    case PJ_TYPE_OTHER_CRS:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -86,16 +95,16 @@ Result<SpatialRef> SpatialRef::build(std::string_view what, std::string_view tex
   PjPtr pj;
   if (epsg > 0) {
     const std::string code = std::to_string(epsg);
-    pj.reset(proj_create_from_database(ctx.get(), "EPSG", code.c_str(), PJ_CATEGORY_CRS, 0,
-                                       nullptr));
+    pj.reset(
+        proj_create_from_database(ctx.get(), "EPSG", code.c_str(), PJ_CATEGORY_CRS, 0, nullptr));
     if (!pj) return Status::not_found("EPSG:" + code, "no such CRS in the PROJ database");
   } else {
     const std::string input(text);
     pj.reset(proj_create(ctx.get(), input.c_str()));
     if (!pj) {
       std::string shown = input.size() > 60 ? input.substr(0, 60) + "..." : input;
-      return Status::invalid_argument(std::string(what),
-                                      "cannot parse CRS '" + shown + "': " + context_error(ctx.get()));
+      return Status::invalid_argument(
+          std::string(what), "cannot parse CRS '" + shown + "': " + context_error(ctx.get()));
     }
   }
   const PJ_TYPE type = proj_get_type(pj.get());

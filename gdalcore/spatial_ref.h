@@ -16,8 +16,15 @@
 
 namespace rk {
 
-enum class CrsKind { kGeographic, kProjected, kGeocentric, kVertical, kCompound, kEngineering,
-                     kOther };
+enum class CrsKind {
+  kGeographic,
+  kProjected,
+  kGeocentric,
+  kVertical,
+  kCompound,
+  kEngineering,
+  kOther
+};
 
 class SpatialRef {
  public:

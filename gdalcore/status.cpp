@@ -4,17 +4,28 @@ namespace rk {
 
 std::string_view status_code_name(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid argument";
-    case StatusCode::kNotFound: return "not found";
-    case StatusCode::kNotSupported: return "not supported";
-    case StatusCode::kCorrupt: return "corrupt data";
-    case StatusCode::kIOError: return "I/O error";
-    case StatusCode::kOutOfRange: return "out of range";
-    case StatusCode::kOutOfMemory: return "out of memory";
-    case StatusCode::kReadOnly: return "read-only";
-    case StatusCode::kCancelled: return "cancelled";
-    case StatusCode::kInternal: return "internal error";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid argument";
+    case StatusCode::kNotFound:
+      return "not found";
+    case StatusCode::kNotSupported:
+      return "not supported";
+    case StatusCode::kCorrupt:
+      return "corrupt data";
+    case StatusCode::kIOError:
+      return "I/O error";
+    case StatusCode::kOutOfRange:
+      return "out of range";
+    case StatusCode::kOutOfMemory:
+      return "out of memory";
+    case StatusCode::kReadOnly:
+      return "read-only";
+    case StatusCode::kCancelled:
+      return "cancelled";
+    case StatusCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }

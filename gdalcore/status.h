@@ -89,9 +89,9 @@ class [[nodiscard]] Status {
 };
 
 // Returns from the enclosing function if `expr` (a Status) is not ok.
-#define RK_RETURN_IF_ERROR(expr)         \
-  do {                                   \
-    ::rk::Status rk_status_ = (expr);    \
+#define RK_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::rk::Status rk_status_ = (expr);        \
     if (!rk_status_.ok()) return rk_status_; \
   } while (0)
 

@@ -23,7 +23,8 @@ const TIFFFieldInfo kGeoTiffFields[] = {
 
 uint16_t elevation(uint32_t x, uint32_t y) {
   const double fx = x / double(kWidth), fy = y / double(kHeight);
-  double h = 800 + 300 * std::sin(6.0 * fx) * std::cos(4.0 * fy) + 150 * std::exp(-((fx - 0.6) * (fx - 0.6) + (fy - 0.3) * (fy - 0.3)) * 20);
+  double h = 800 + 300 * std::sin(6.0 * fx) * std::cos(4.0 * fy) +
+             150 * std::exp(-((fx - 0.6) * (fx - 0.6) + (fy - 0.3) * (fy - 0.3)) * 20);
   // Deterministic noise: a small integer hash of the position.
   uint32_t n = x * 73856093u ^ y * 19349663u;
   n = (n ^ (n >> 13)) * 1274126177u;

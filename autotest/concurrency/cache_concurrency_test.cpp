@@ -1,8 +1,8 @@
 // Many threads, one deliberately tiny shared cache: eviction and owner
 // write-back under budget pressure happen constantly, and readers keep
 // hitting blocks that other threads are evicting. Run under TSan in CI.
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <random>
 #include <thread>
@@ -23,7 +23,8 @@ TEST_CASE("threads share blocks of one owner while others evict them", "[concurr
   BlockCache cache(16 * BlockCache::charge_for(kBytes));
   const uint64_t owner = BlockCache::new_owner_id();
   auto fill = [](const BlockKey& k, std::byte* p) {
-    for (size_t i = 0; i < kBytes; ++i) p[i] = static_cast<std::byte>((k.x * 31 + k.y * 7 + i) & 0xff);
+    for (size_t i = 0; i < kBytes; ++i)
+      p[i] = static_cast<std::byte>((k.x * 31 + k.y * 7 + i) & 0xff);
   };
   std::atomic<int> bad{0};
   std::vector<std::thread> threads;
@@ -52,7 +53,8 @@ TEST_CASE("threads share blocks of one owner while others evict them", "[concurr
   CHECK(s.bytes_in_use <= s.capacity);
 }
 
-TEST_CASE("threads read and write their own MEM datasets through a tiny shared cache", "[concurrency]") {
+TEST_CASE("threads read and write their own MEM datasets through a tiny shared cache",
+          "[concurrency]") {
   register_all();
   const Driver* mem = DriverManager::global().find("MEM");
   REQUIRE(mem);
@@ -86,11 +88,15 @@ TEST_CASE("threads read and write their own MEM datasets through a tiny shared c
         w.width = uniform(1, kSize - w.x);
         w.height = uniform(1, kSize - w.y);
         std::vector<uint16_t> data(static_cast<size_t>(w.width * w.height));
-        for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint16_t>(t * 4096 + iter * 17 + i);
-        if (!ds.write(w, data.data(), BufferLayout::packed(DataType::kUInt16, w.width, w.height)).ok()) ++failures;
+        for (size_t i = 0; i < data.size(); ++i)
+          data[i] = static_cast<uint16_t>(t * 4096 + iter * 17 + i);
+        if (!ds.write(w, data.data(), BufferLayout::packed(DataType::kUInt16, w.width, w.height))
+                 .ok())
+          ++failures;
         for (int64_t y = 0; y < w.height; ++y) {
           for (int64_t x = 0; x < w.width; ++x) {
-            model[static_cast<size_t>((w.y + y) * kSize + w.x + x)] = data[static_cast<size_t>(y * w.width + x)];
+            model[static_cast<size_t>((w.y + y) * kSize + w.x + x)] =
+                data[static_cast<size_t>(y * w.width + x)];
           }
         }
         // Read another random window back, as UInt16 or as Float64.
@@ -98,10 +104,13 @@ TEST_CASE("threads read and write their own MEM datasets through a tiny shared c
         r.width = uniform(1, kSize - r.x);
         r.height = uniform(1, kSize - r.y);
         std::vector<double> back(static_cast<size_t>(r.width * r.height));
-        if (!ds.read(r, back.data(), BufferLayout::packed(DataType::kFloat64, r.width, r.height)).ok()) ++failures;
+        if (!ds.read(r, back.data(), BufferLayout::packed(DataType::kFloat64, r.width, r.height))
+                 .ok())
+          ++failures;
         for (int64_t y = 0; y < r.height; ++y) {
           for (int64_t x = 0; x < r.width; ++x) {
-            if (back[static_cast<size_t>(y * r.width + x)] != model[static_cast<size_t>((r.y + y) * kSize + r.x + x)]) {
+            if (back[static_cast<size_t>(y * r.width + x)] !=
+                model[static_cast<size_t>((r.y + y) * kSize + r.x + x)]) {
               ++mismatches;
             }
           }
@@ -109,7 +118,9 @@ TEST_CASE("threads read and write their own MEM datasets through a tiny shared c
       }
       if (!ds.flush().ok()) ++failures;
       std::vector<uint16_t> all(kSize * kSize);
-      if (!ds.read(Window{0, 0, kSize, kSize}, all.data(), BufferLayout::packed(DataType::kUInt16, kSize, kSize)).ok()) {
+      if (!ds.read(Window{0, 0, kSize, kSize}, all.data(),
+                   BufferLayout::packed(DataType::kUInt16, kSize, kSize))
+               .ok()) {
         ++failures;
       }
       if (all != model) ++mismatches;

@@ -41,9 +41,13 @@ TEST_CASE("GTiff reads the bundled sample as GDAL does", "[gtiff]") {
   CHECK(*checksum == 31903);
   // A downsampled read averages the same pixels.
   std::vector<uint16_t> full(512 * 384), quarter(128 * 96);
-  REQUIRE(b->read(Window{0, 0, 512, 384}, full.data(), BufferLayout::packed(DataType::kUInt16, 512, 384)).ok());
-  REQUIRE(b->read(Window{0, 0, 512, 384}, quarter.data(), BufferLayout::packed(DataType::kUInt16, 128, 96),
-                  RasterIOOptions{Resampling::kAverage, nullptr}).ok());
+  REQUIRE(b->read(Window{0, 0, 512, 384}, full.data(),
+                  BufferLayout::packed(DataType::kUInt16, 512, 384))
+              .ok());
+  REQUIRE(b->read(Window{0, 0, 512, 384}, quarter.data(),
+                  BufferLayout::packed(DataType::kUInt16, 128, 96),
+                  RasterIOOptions{Resampling::kAverage, nullptr})
+              .ok());
   double sum = 0;
   for (int y = 0; y < 4; ++y)
     for (int x = 0; x < 4; ++x) sum += full[static_cast<size_t>(y * 512 + x)];
@@ -70,7 +74,8 @@ TEST_CASE("GTiff refuses corrupt files with an error naming the file", "[gtiff]"
   auto t = open(truncated);
   if (t.ok()) {
     std::vector<uint16_t> buf(512 * 384);
-    Status s = (*t)->read(Window{0, 0, 512, 384}, buf.data(), BufferLayout::packed(DataType::kUInt16, 512, 384));
+    Status s = (*t)->read(Window{0, 0, 512, 384}, buf.data(),
+                          BufferLayout::packed(DataType::kUInt16, 512, 384));
     CHECK_FALSE(s.ok());
     CHECK(s.subject() == truncated);
   } else {

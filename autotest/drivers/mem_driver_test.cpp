@@ -34,12 +34,22 @@ TEST_CASE("MEM creates rasters of any type and band count", "[mem]") {
     CHECK((*ds)->band(1)->block_y_size() == 1);
     // Every pixel starts at zero and values round-trip.
     std::vector<double> buf(33 * 17, 1.0);
-    REQUIRE((*ds)->band(3)->read(Window{0, 0, 33, 17}, buf.data(), BufferLayout::packed(DataType::kFloat64, 33, 17)).ok());
+    REQUIRE((*ds)
+                ->band(3)
+                ->read(Window{0, 0, 33, 17}, buf.data(),
+                       BufferLayout::packed(DataType::kFloat64, 33, 17))
+                .ok());
     CHECK(buf[0] == 0);
     const double v = 42;
-    REQUIRE((*ds)->band(3)->write(Window{5, 6, 1, 1}, &v, BufferLayout::packed(DataType::kFloat64, 1, 1)).ok());
+    REQUIRE((*ds)
+                ->band(3)
+                ->write(Window{5, 6, 1, 1}, &v, BufferLayout::packed(DataType::kFloat64, 1, 1))
+                .ok());
     double back = 0;
-    REQUIRE((*ds)->band(3)->read(Window{5, 6, 1, 1}, &back, BufferLayout::packed(DataType::kFloat64, 1, 1)).ok());
+    REQUIRE((*ds)
+                ->band(3)
+                ->read(Window{5, 6, 1, 1}, &back, BufferLayout::packed(DataType::kFloat64, 1, 1))
+                .ok());
     CHECK(back == 42);
   }
 }
@@ -79,10 +89,16 @@ TEST_CASE("MEM wraps a caller's pixel-interleaved buffer without copying", "[mem
   auto ds = mem::wrap(p);
   REQUIRE(ds.ok());
   uint16_t v = 0;
-  REQUIRE((*ds)->band(2)->read(Window{3, 2, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1)).ok());
+  REQUIRE((*ds)
+              ->band(2)
+              ->read(Window{3, 2, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1))
+              .ok());
   CHECK(v == (2 * 8 + 3) * 3 + 1);
   const uint16_t w = 9999;
-  REQUIRE((*ds)->band(3)->write(Window{0, 0, 1, 1}, &w, BufferLayout::packed(DataType::kUInt16, 1, 1)).ok());
+  REQUIRE((*ds)
+              ->band(3)
+              ->write(Window{0, 0, 1, 1}, &w, BufferLayout::packed(DataType::kUInt16, 1, 1))
+              .ok());
   REQUIRE((*ds)->flush().ok());
   CHECK(rgb[2] == 9999);  // written straight into the caller's memory
   p.data = nullptr;
@@ -93,14 +109,18 @@ TEST_CASE("MEM opens GDAL's MEM::: strings", "[mem]") {
   register_all();
   std::vector<float> data = {1, 2, 3, 4, 5, 6};
   char path[200];
-  std::snprintf(path, sizeof path, "MEM:::DATAPOINTER=0x%" PRIxPTR ",PIXELS=3,LINES=2,DATATYPE=Float32",
+  std::snprintf(path, sizeof path,
+                "MEM:::DATAPOINTER=0x%" PRIxPTR ",PIXELS=3,LINES=2,DATATYPE=Float32",
                 reinterpret_cast<uintptr_t>(data.data()));
   auto ds = open(path);
   REQUIRE(ds.ok());
   CHECK((*ds)->driver()->short_name() == "MEM");
   CHECK((*ds)->x_size() == 3);
   float v = 0;
-  REQUIRE((*ds)->band(1)->read(Window{2, 1, 1, 1}, &v, BufferLayout::packed(DataType::kFloat32, 1, 1)).ok());
+  REQUIRE((*ds)
+              ->band(1)
+              ->read(Window{2, 1, 1, 1}, &v, BufferLayout::packed(DataType::kFloat32, 1, 1))
+              .ok());
   CHECK(v == 6);
   CHECK((*ds)->access() == Access::kReadOnly);
   CHECK_FALSE(open("MEM:::PIXELS=3,LINES=2").ok());
@@ -118,7 +138,9 @@ TEST_CASE("create_copy copies pixels, georeferencing, metadata and band properti
   Dataset& s = **src;
   std::vector<int16_t> pixels(40 * 30 * 2);
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<int16_t>(i - 1000);
-  REQUIRE(s.write(Window{0, 0, 40, 30}, pixels.data(), BufferLayout::packed(DataType::kInt16, 40, 30)).ok());
+  REQUIRE(
+      s.write(Window{0, 0, 40, 30}, pixels.data(), BufferLayout::packed(DataType::kInt16, 40, 30))
+          .ok());
   REQUIRE(s.set_geo_transform(GeoTransform{{440720, 60, 0, 3751320, 0, -60}}).ok());
   auto srs = SpatialRef::from_epsg(26711);
   REQUIRE(srs.ok());
@@ -136,7 +158,8 @@ TEST_CASE("create_copy copies pixels, georeferencing, metadata and band properti
   REQUIRE(copy.ok());
   Dataset& d = **copy;
   std::vector<int16_t> back(pixels.size());
-  REQUIRE(d.read(Window{0, 0, 40, 30}, back.data(), BufferLayout::packed(DataType::kInt16, 40, 30)).ok());
+  REQUIRE(d.read(Window{0, 0, 40, 30}, back.data(), BufferLayout::packed(DataType::kInt16, 40, 30))
+              .ok());
   CHECK(back == pixels);
   CHECK(d.geo_transform() == s.geo_transform());
   REQUIRE(d.spatial_ref());
@@ -149,7 +172,8 @@ TEST_CASE("create_copy copies pixels, georeferencing, metadata and band properti
   REQUIRE_FALSE(progress.empty());
   CHECK(progress.back() == 1.0);
 
-  auto cancelled = mem_driver().create_copy("never", s, Options{}, [](double, std::string_view) { return false; });
+  auto cancelled = mem_driver().create_copy("never", s, Options{},
+                                            [](double, std::string_view) { return false; });
   CHECK(cancelled.status().code() == StatusCode::kCancelled);
 }
 
@@ -157,7 +181,8 @@ TEST_CASE("the registry opens by content and says what it tried", "[registry]") 
   register_all();
   register_all();  // idempotent
   CHECK(DriverManager::global().find("mem"));
-  CHECK(DriverManager::global().register_driver(mem::make_driver()).code() == StatusCode::kInvalidArgument);
+  CHECK(DriverManager::global().register_driver(mem::make_driver()).code() ==
+        StatusCode::kInvalidArgument);
 
   auto missing = open("/nonexistent/dir/file.tif");
   CHECK(missing.status().code() == StatusCode::kNotFound);

@@ -26,8 +26,8 @@ const double kInf = std::numeric_limits<double>::infinity();
 // Expected values below were read from GDAL 3.6.2 (GDALCopyWords through a
 // MEM dataset) on this machine kind.
 TEST_CASE("float to Byte rounds half away from zero, clamps, maps NaN to 0", "[convert]") {
-  const std::vector<double> in = {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 254.5, 255.49, 255.5,
-                                  300,  -3,  kNaN, kInf, -kInf, 0.49999997};
+  const std::vector<double> in = {0.5,   1.5, 2.5, -0.5, -1.5, -2.5,  254.5,     255.49,
+                                  255.5, 300, -3,  kNaN, kInf, -kInf, 0.49999997};
   const std::vector<uint8_t> expect = {1, 2, 3, 0, 0, 0, 255, 255, 255, 255, 0, 0, 255, 0, 0};
   CHECK(conv<double, uint8_t>(in, DataType::kFloat64, DataType::kByte) == expect);
   std::vector<float> inf(in.begin(), in.end());
@@ -37,8 +37,8 @@ TEST_CASE("float to Byte rounds half away from zero, clamps, maps NaN to 0", "[c
 }
 
 TEST_CASE("float to signed and wide integers", "[convert]") {
-  const std::vector<double> in = {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 254.5, 255.49, 255.5, 300,
-                                  -3,  kNaN, kInf, -kInf, 0.49999997, 32767.5, -32768.5};
+  const std::vector<double> in = {0.5, 1.5, 2.5,  -0.5, -1.5,  -2.5,       254.5,   255.49,  255.5,
+                                  300, -3,  kNaN, kInf, -kInf, 0.49999997, 32767.5, -32768.5};
   CHECK(conv<double, int16_t>(in, DataType::kFloat64, DataType::kInt16) ==
         std::vector<int16_t>{1, 2, 3, -1, -2, -3, 255, 255, 256, 300, -3, 0, 32767, -32768, 0,
                              32767, -32768});
@@ -74,8 +74,8 @@ TEST_CASE("integer to integer clamps", "[convert]") {
 }
 
 TEST_CASE("double to float overflows to infinity as a plain cast", "[convert]") {
-  const auto out = conv<double, float>({1e40, -1e40, kNaN, 1e-50}, DataType::kFloat64,
-                                       DataType::kFloat32);
+  const auto out =
+      conv<double, float>({1e40, -1e40, kNaN, 1e-50}, DataType::kFloat64, DataType::kFloat32);
   CHECK(std::isinf(out[0]));
   CHECK(out[0] > 0);
   CHECK(std::isinf(out[1]));
@@ -118,7 +118,8 @@ TEST_CASE("every pair: contiguous fast path equals the strided path", "[convert]
   for (DataType st : kAllDataTypes) {
     const size_t ss = data_type_size(st);
     std::vector<std::byte> src(n * ss);
-    convert_values(seed.data(), DataType::kCFloat64, 16, src.data(), st, static_cast<ptrdiff_t>(ss), n);
+    convert_values(seed.data(), DataType::kCFloat64, 16, src.data(), st, static_cast<ptrdiff_t>(ss),
+                   n);
     for (DataType dt : kAllDataTypes) {
       const size_t ds = data_type_size(dt);
       std::vector<std::byte> fast(n * ds), slow(n * ds * 2);
@@ -156,8 +157,8 @@ TEST_CASE("negative strides and unaligned buffers", "[convert]") {
   std::vector<uint16_t> in = {1, 2, 3, 4};
   std::vector<std::byte> out(4 * sizeof(float) + 1);
   // Reverse order into an unaligned destination.
-  convert_values(reinterpret_cast<std::byte*>(in.data()) + 6, DataType::kUInt16, -2,
-                 out.data() + 1, DataType::kFloat32, 4, 4);
+  convert_values(reinterpret_cast<std::byte*>(in.data()) + 6, DataType::kUInt16, -2, out.data() + 1,
+                 DataType::kFloat32, 4, 4);
   float f[4];
   std::memcpy(f, out.data() + 1, sizeof f);
   CHECK(f[0] == 4.0f);

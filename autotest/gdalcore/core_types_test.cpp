@@ -90,9 +90,9 @@ TEST_CASE("option validation: unknown key warns, bad value fails", "[options]") 
   };
   std::vector<Warning> warnings;
   ScopedWarningHandler capture([&](const Warning& w) { warnings.push_back(w); });
-  CHECK(validate_options(Options{{"compress", "deflate"}, {"ZLEVEL", "9"}, {"TILED", "YES"},
-                                 {"SCALE", "0.5"}},
-                         specs, "TEST creation option")
+  CHECK(validate_options(
+            Options{{"compress", "deflate"}, {"ZLEVEL", "9"}, {"TILED", "YES"}, {"SCALE", "0.5"}},
+            specs, "TEST creation option")
             .ok());
   CHECK(warnings.empty());
   CHECK(validate_options(Options{{"FROB", "1"}}, specs, "TEST creation option").ok());

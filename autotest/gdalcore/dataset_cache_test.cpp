@@ -38,7 +38,9 @@ TEST_CASE("dirty blocks are written back on flush", "[dataset][cache]") {
   BlockCache cache(64 * kBlockCharge);
   TestDataset ds(kSize, kSize, 1, DataType::kByte, kBlock, kBlock, &cache);
   const auto data = pattern(1);
-  REQUIRE(ds.write(Window{0, 0, kSize, kSize}, data.data(), BufferLayout::packed(DataType::kByte, kSize, kSize)).ok());
+  REQUIRE(ds.write(Window{0, 0, kSize, kSize}, data.data(),
+                   BufferLayout::packed(DataType::kByte, kSize, kSize))
+              .ok());
   CHECK(ds.dirty_block_count() == 16);
   CHECK(ds.test_band(1)->block_writes == 0);
   CHECK(ds.test_band(1)->block_reads == 0);  // whole blocks are not read before writing
@@ -46,7 +48,8 @@ TEST_CASE("dirty blocks are written back on flush", "[dataset][cache]") {
   CHECK(ds.test_band(1)->block_writes == 16);
   CHECK(ds.dirty_block_count() == 0);
   CHECK(ds.flushes == 1);
-  CHECK(std::equal(data.begin(), data.end(), reinterpret_cast<const uint8_t*>(ds.test_band(1)->pixels().data())));
+  CHECK(std::equal(data.begin(), data.end(),
+                   reinterpret_cast<const uint8_t*>(ds.test_band(1)->pixels().data())));
   CHECK(cache.stats().write_backs == 16);
   CHECK(cache.stats().dirty_bytes == 0);
 }
@@ -57,16 +60,23 @@ TEST_CASE("dirty blocks are written back on close and when destroyed", "[dataset
   std::vector<std::byte> written;
   {
     TestDataset ds(kSize, kSize, 1, DataType::kByte, kBlock, kBlock, &cache);
-    REQUIRE(ds.write(Window{0, 0, kSize, kSize}, data.data(), BufferLayout::packed(DataType::kByte, kSize, kSize)).ok());
+    REQUIRE(ds.write(Window{0, 0, kSize, kSize}, data.data(),
+                     BufferLayout::packed(DataType::kByte, kSize, kSize))
+                .ok());
     REQUIRE(ds.close().ok());
     CHECK(ds.test_band(1)->block_writes == 16);
     CHECK(cache.bytes_in_use() == 0);  // closing drops the dataset's blocks
     std::vector<uint8_t> buf(4);
-    CHECK_FALSE(ds.band(1)->read(Window{0, 0, 2, 2}, buf.data(), BufferLayout::packed(DataType::kByte, 2, 2)).ok());
+    CHECK_FALSE(
+        ds.band(1)
+            ->read(Window{0, 0, 2, 2}, buf.data(), BufferLayout::packed(DataType::kByte, 2, 2))
+            .ok());
     CHECK(ds.close().ok());  // closing twice is harmless
   }
   auto ds = std::make_unique<TestDataset>(kSize, kSize, 1, DataType::kByte, kBlock, kBlock, &cache);
-  REQUIRE(ds->write(Window{0, 0, kSize, kSize}, data.data(), BufferLayout::packed(DataType::kByte, kSize, kSize)).ok());
+  REQUIRE(ds->write(Window{0, 0, kSize, kSize}, data.data(),
+                    BufferLayout::packed(DataType::kByte, kSize, kSize))
+              .ok());
   ds.reset();  // the destructor writes back (close_in_destructor)
   CHECK(cache.bytes_in_use() == 0);
   CHECK(cache.stats().write_backs == 32);
@@ -76,16 +86,21 @@ TEST_CASE("a writer that exceeds the budget writes back its own blocks", "[datas
   BlockCache cache(4 * kBlockCharge);  // room for 4 of the 16 blocks
   TestDataset ds(kSize, kSize, 1, DataType::kByte, kBlock, kBlock, &cache);
   const auto data = pattern(3);
-  REQUIRE(ds.write(Window{0, 0, kSize, kSize}, data.data(), BufferLayout::packed(DataType::kByte, kSize, kSize)).ok());
+  REQUIRE(ds.write(Window{0, 0, kSize, kSize}, data.data(),
+                   BufferLayout::packed(DataType::kByte, kSize, kSize))
+              .ok());
   // At most the budget plus the block being written stays dirty.
   CHECK(ds.test_band(1)->block_writes >= 11);
   CHECK(cache.bytes_in_use() <= 5 * kBlockCharge);
   // Read-after-write is exact even for blocks written back and evicted.
   std::vector<uint8_t> back(kSize * kSize);
-  REQUIRE(ds.read(Window{0, 0, kSize, kSize}, back.data(), BufferLayout::packed(DataType::kByte, kSize, kSize)).ok());
+  REQUIRE(ds.read(Window{0, 0, kSize, kSize}, back.data(),
+                  BufferLayout::packed(DataType::kByte, kSize, kSize))
+              .ok());
   CHECK(back == data);
   REQUIRE(ds.flush().ok());
-  CHECK(std::equal(data.begin(), data.end(), reinterpret_cast<const uint8_t*>(ds.test_band(1)->pixels().data())));
+  CHECK(std::equal(data.begin(), data.end(),
+                   reinterpret_cast<const uint8_t*>(ds.test_band(1)->pixels().data())));
 }
 
 TEST_CASE("one writer's pressure never writes another dataset's blocks", "[dataset][cache]") {
@@ -94,9 +109,13 @@ TEST_CASE("one writer's pressure never writes another dataset's blocks", "[datas
   TestDataset b(kSize, kSize, 1, DataType::kByte, kBlock, kBlock, &cache);
   const auto data = pattern(4);
   // a dirties 4 blocks (under budget), then b writes everything.
-  REQUIRE(a.write(Window{0, 0, 32, 32}, data.data(), BufferLayout{DataType::kByte, 32, 32, 1, kSize, 0}).ok());
+  REQUIRE(
+      a.write(Window{0, 0, 32, 32}, data.data(), BufferLayout{DataType::kByte, 32, 32, 1, kSize, 0})
+          .ok());
   CHECK(a.dirty_block_count() == 4);
-  REQUIRE(b.write(Window{0, 0, kSize, kSize}, data.data(), BufferLayout::packed(DataType::kByte, kSize, kSize)).ok());
+  REQUIRE(b.write(Window{0, 0, kSize, kSize}, data.data(),
+                  BufferLayout::packed(DataType::kByte, kSize, kSize))
+              .ok());
   CHECK(a.test_band(1)->block_writes == 0);  // nobody wrote a's blocks
   CHECK(a.dirty_block_count() == 4);
   CHECK(b.test_band(1)->block_writes > 0);  // b paid for its own writes
@@ -108,7 +127,9 @@ TEST_CASE("a failed write-back keeps the block dirty and reports the error", "[d
   BlockCache cache(64 * kBlockCharge);
   TestDataset ds(kSize, kSize, 1, DataType::kByte, kBlock, kBlock, &cache);
   const auto data = pattern(5);
-  REQUIRE(ds.write(Window{0, 0, kSize, kSize}, data.data(), BufferLayout::packed(DataType::kByte, kSize, kSize)).ok());
+  REQUIRE(ds.write(Window{0, 0, kSize, kSize}, data.data(),
+                   BufferLayout::packed(DataType::kByte, kSize, kSize))
+              .ok());
   ds.test_band(1)->failing_writes.insert({1, 1});
   Status s = ds.flush();
   CHECK(s.code() == StatusCode::kIOError);
@@ -116,7 +137,8 @@ TEST_CASE("a failed write-back keeps the block dirty and reports the error", "[d
   CHECK(ds.dirty_block_count() >= 1);
   ds.test_band(1)->failing_writes.clear();
   REQUIRE(ds.flush().ok());  // retried: nothing was lost
-  CHECK(std::equal(data.begin(), data.end(), reinterpret_cast<const uint8_t*>(ds.test_band(1)->pixels().data())));
+  CHECK(std::equal(data.begin(), data.end(),
+                   reinterpret_cast<const uint8_t*>(ds.test_band(1)->pixels().data())));
 }
 
 TEST_CASE("a failed block read reaches the caller", "[dataset][cache]") {
@@ -124,23 +146,27 @@ TEST_CASE("a failed block read reaches the caller", "[dataset][cache]") {
   TestDataset ds(kSize, kSize, 1, DataType::kByte, kBlock, kBlock, &cache);
   ds.test_band(1)->failing_reads.insert({2, 3});
   std::vector<uint8_t> buf(kSize * kSize);
-  Status s = ds.read(Window{0, 0, kSize, kSize}, buf.data(), BufferLayout::packed(DataType::kByte, kSize, kSize));
+  Status s = ds.read(Window{0, 0, kSize, kSize}, buf.data(),
+                     BufferLayout::packed(DataType::kByte, kSize, kSize));
   CHECK(s.code() == StatusCode::kIOError);
   CHECK(s.subject() == "test.raster");
   // Resampled reads and partial writes propagate it too.
   CHECK(ds.read(Window{0, 0, kSize, kSize}, buf.data(), BufferLayout::packed(DataType::kByte, 8, 8),
-                {}, RasterIOOptions{Resampling::kAverage, nullptr}).code() == StatusCode::kIOError);
+                {}, RasterIOOptions{Resampling::kAverage, nullptr})
+            .code() == StatusCode::kIOError);
   const uint8_t one = 1;
-  CHECK(ds.band(1)->write(Window{33, 49, 1, 1}, &one, BufferLayout::packed(DataType::kByte, 1, 1)).code() ==
-        StatusCode::kIOError);
+  CHECK(ds.band(1)
+            ->write(Window{33, 49, 1, 1}, &one, BufferLayout::packed(DataType::kByte, 1, 1))
+            .code() == StatusCode::kIOError);
 }
 
 TEST_CASE("read-only datasets refuse writes and setters", "[dataset]") {
   BlockCache cache(64 * kBlockCharge);
   TestDataset ds(kSize, kSize, 1, DataType::kByte, kBlock, kBlock, &cache, Access::kReadOnly);
   const uint8_t v = 1;
-  CHECK(ds.band(1)->write(Window{0, 0, 1, 1}, &v, BufferLayout::packed(DataType::kByte, 1, 1)).code() ==
-        StatusCode::kReadOnly);
+  CHECK(ds.band(1)
+            ->write(Window{0, 0, 1, 1}, &v, BufferLayout::packed(DataType::kByte, 1, 1))
+            .code() == StatusCode::kReadOnly);
   CHECK(ds.band(1)->set_nodata(0).code() == StatusCode::kReadOnly);
   CHECK(ds.set_geo_transform(GeoTransform{}).code() == StatusCode::kReadOnly);
   CHECK(ds.set_metadata_item("A", "B").code() == StatusCode::kReadOnly);
@@ -192,7 +218,8 @@ TEST_CASE("block-level access", "[dataset][cache]") {
   REQUIRE(ds.band(1)->read_block(1, 1, back.data()).ok());
   // The 4x4 valid corner round-trips.
   for (int y = 0; y < 4; ++y) {
-    for (int x = 0; x < 4; ++x) CHECK(back[static_cast<size_t>(y * 16 + x)] == block[static_cast<size_t>(y * 16 + x)]);
+    for (int x = 0; x < 4; ++x)
+      CHECK(back[static_cast<size_t>(y * 16 + x)] == block[static_cast<size_t>(y * 16 + x)]);
   }
   CHECK(ds.band(1)->read_block(2, 0, back.data()).code() == StatusCode::kOutOfRange);
   REQUIRE(ds.flush().ok());

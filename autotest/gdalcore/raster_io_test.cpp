@@ -17,13 +17,16 @@ std::unique_ptr<TestDataset> make_pattern(BlockCache* cache, int bands = 2,
   for (int b = 1; b <= bands; ++b) {
     switch (type) {
       case DataType::kInt16:
-        test::fill_band<int16_t>(ds->test_band(b), [b](int64_t x, int64_t y) { return 100 * b + 10 * y + x; });
+        test::fill_band<int16_t>(ds->test_band(b),
+                                 [b](int64_t x, int64_t y) { return 100 * b + 10 * y + x; });
         break;
       case DataType::kFloat32:
-        test::fill_band<float>(ds->test_band(b), [b](int64_t x, int64_t y) { return 100 * b + 10 * y + x; });
+        test::fill_band<float>(ds->test_band(b),
+                               [b](int64_t x, int64_t y) { return 100 * b + 10 * y + x; });
         break;
       default:
-        test::fill_band<uint8_t>(ds->test_band(b), [b](int64_t x, int64_t y) { return 100 * b + 10 * y + x; });
+        test::fill_band<uint8_t>(ds->test_band(b),
+                                 [b](int64_t x, int64_t y) { return 100 * b + 10 * y + x; });
     }
   }
   return ds;
@@ -34,13 +37,18 @@ TEST_CASE("read windows across blocks into any type", "[rasterio]") {
   auto ds = make_pattern(&cache);
   RasterBand* band = ds->band(1);
   std::vector<double> buf(5 * 4);
-  REQUIRE(band->read(Window{3, 2, 5, 4}, buf.data(), BufferLayout::packed(DataType::kFloat64, 5, 4)).ok());
+  REQUIRE(band->read(Window{3, 2, 5, 4}, buf.data(), BufferLayout::packed(DataType::kFloat64, 5, 4))
+              .ok());
   for (int y = 0; y < 4; ++y) {
-    for (int x = 0; x < 5; ++x) CHECK(buf[static_cast<size_t>(y * 5 + x)] == 100 + 10 * (y + 2) + (x + 3));
+    for (int x = 0; x < 5; ++x)
+      CHECK(buf[static_cast<size_t>(y * 5 + x)] == 100 + 10 * (y + 2) + (x + 3));
   }
   // Narrowing conversion clamps: 100 + 10y + x fits; force clamping with Int8.
   std::vector<int8_t> small(10 * 7);
-  REQUIRE(ds->band(2)->read(Window{0, 0, 10, 7}, small.data(), BufferLayout::packed(DataType::kInt8, 10, 7)).ok());
+  REQUIRE(
+      ds->band(2)
+          ->read(Window{0, 0, 10, 7}, small.data(), BufferLayout::packed(DataType::kInt8, 10, 7))
+          .ok());
   CHECK(small[0] == 127);  // 200 clamps to 127
 }
 
@@ -53,7 +61,8 @@ TEST_CASE("pixel-interleaved and band-subset reads", "[rasterio]") {
   for (int y = 0; y < 2; ++y) {
     for (int x = 0; x < 4; ++x) {
       for (int b = 0; b < 3; ++b) {
-        CHECK(rgb[static_cast<size_t>((y * 4 + x) * 3 + b)] == 100 * (b + 1) + 10 * (y + 5) + (x + 6));
+        CHECK(rgb[static_cast<size_t>((y * 4 + x) * 3 + b)] ==
+              100 * (b + 1) + 10 * (y + 5) + (x + 6));
       }
     }
   }
@@ -71,13 +80,15 @@ TEST_CASE("windows outside the raster and bad buffers are errors", "[rasterio]")
   auto ds = make_pattern(&cache);
   std::vector<int16_t> buf(100);
   const auto layout = BufferLayout::packed(DataType::kInt16, 5, 5);
-  for (Window w : {Window{-1, 0, 5, 5}, Window{6, 0, 5, 5}, Window{0, 3, 5, 5}, Window{0, 0, 0, 5}}) {
+  for (Window w :
+       {Window{-1, 0, 5, 5}, Window{6, 0, 5, 5}, Window{0, 3, 5, 5}, Window{0, 0, 0, 5}}) {
     Status s = ds->band(1)->read(w, buf.data(), layout);
     CHECK(s.code() == StatusCode::kOutOfRange);
     CHECK(s.to_string().find("outside the 10x7 raster") != std::string::npos);
   }
-  CHECK(ds->band(1)->read(Window{0, 0, 5, 5}, buf.data(), BufferLayout::packed(DataType::kInt16, 0, 5)).code() ==
-        StatusCode::kInvalidArgument);
+  CHECK(ds->band(1)
+            ->read(Window{0, 0, 5, 5}, buf.data(), BufferLayout::packed(DataType::kInt16, 0, 5))
+            .code() == StatusCode::kInvalidArgument);
   CHECK(ds->read(Window{0, 0, 5, 5}, buf.data(), layout, {3}).code() == StatusCode::kOutOfRange);
 }
 
@@ -85,9 +96,14 @@ TEST_CASE("writes of partial blocks keep the rest of the block", "[rasterio]") {
   BlockCache cache(1 << 20);
   auto ds = make_pattern(&cache);
   const std::vector<float> patch = {-1.4f, -2.6f, 1000.5f, 7.0f};
-  REQUIRE(ds->band(1)->write(Window{3, 2, 2, 2}, patch.data(), BufferLayout::packed(DataType::kFloat32, 2, 2)).ok());
+  REQUIRE(
+      ds->band(1)
+          ->write(Window{3, 2, 2, 2}, patch.data(), BufferLayout::packed(DataType::kFloat32, 2, 2))
+          .ok());
   std::vector<int16_t> all(70);
-  REQUIRE(ds->band(1)->read(Window{0, 0, 10, 7}, all.data(), BufferLayout::packed(DataType::kInt16, 10, 7)).ok());
+  REQUIRE(ds->band(1)
+              ->read(Window{0, 0, 10, 7}, all.data(), BufferLayout::packed(DataType::kInt16, 10, 7))
+              .ok());
   CHECK(all[2 * 10 + 3] == -1);
   CHECK(all[2 * 10 + 4] == -3);
   CHECK(all[3 * 10 + 3] == 1001);  // half away from zero
@@ -106,21 +122,26 @@ TEST_CASE("nearest resampling picks the pixel under each output centre", "[raste
   BlockCache cache(1 << 20);
   auto ds = make_pattern(&cache, 1, DataType::kByte);
   std::vector<uint8_t> out(5 * 3);
-  REQUIRE(ds->band(1)->read(Window{0, 0, 10, 7}, out.data(), BufferLayout::packed(DataType::kByte, 5, 3)).ok());
+  REQUIRE(ds->band(1)
+              ->read(Window{0, 0, 10, 7}, out.data(), BufferLayout::packed(DataType::kByte, 5, 3))
+              .ok());
   // x: centres 1, 3, 5, 7, 9; y: centres 7/6, 3.5, 35/6 -> rows 1, 3, 5.
-  CHECK(out == std::vector<uint8_t>{111, 113, 115, 117, 119, 131, 133, 135, 137, 139, 151, 153,
-                                    155, 157, 159});
+  CHECK(out == std::vector<uint8_t>{111, 113, 115, 117, 119, 131, 133, 135, 137, 139, 151, 153, 155,
+                                    157, 159});
   // Upsampling 2x2 -> 4x4 replicates.
   std::vector<uint8_t> up(16);
-  REQUIRE(ds->band(1)->read(Window{2, 2, 2, 2}, up.data(), BufferLayout::packed(DataType::kByte, 4, 4)).ok());
-  CHECK(up == std::vector<uint8_t>{122, 122, 123, 123, 122, 122, 123, 123, 132, 132, 133, 133,
-                                   132, 132, 133, 133});
+  REQUIRE(ds->band(1)
+              ->read(Window{2, 2, 2, 2}, up.data(), BufferLayout::packed(DataType::kByte, 4, 4))
+              .ok());
+  CHECK(up == std::vector<uint8_t>{122, 122, 123, 123, 122, 122, 123, 123, 132, 132, 133, 133, 132,
+                                   132, 133, 133});
 }
 
 std::unique_ptr<TestDataset> make_ramp(BlockCache* cache, std::vector<float> values) {
   auto ds = std::make_unique<TestDataset>(static_cast<int64_t>(values.size()), 1, 1,
                                           DataType::kFloat32, 3, 1, cache);
-  test::fill_band<float>(ds->test_band(1), [&](int64_t x, int64_t) { return values[static_cast<size_t>(x)]; });
+  test::fill_band<float>(ds->test_band(1),
+                         [&](int64_t x, int64_t) { return values[static_cast<size_t>(x)]; });
   return ds;
 }
 
@@ -130,13 +151,19 @@ TEST_CASE("bilinear resampling", "[rasterio][resample]") {
   SECTION("upsampling interpolates between centres, edges replicate") {
     auto ds = make_ramp(&cache, {0, 10});
     std::vector<float> out(4);
-    REQUIRE(ds->band(1)->read(Window{0, 0, 2, 1}, out.data(), BufferLayout::packed(DataType::kFloat32, 4, 1), bilinear).ok());
+    REQUIRE(ds->band(1)
+                ->read(Window{0, 0, 2, 1}, out.data(),
+                       BufferLayout::packed(DataType::kFloat32, 4, 1), bilinear)
+                .ok());
     CHECK(out == std::vector<float>{0, 2.5f, 7.5f, 10});
   }
   SECTION("downsampling widens the triangle by the factor") {
     auto ds = make_ramp(&cache, {0, 1, 2, 3, 4, 5, 6, 7});
     std::vector<double> out(4);
-    REQUIRE(ds->band(1)->read(Window{0, 0, 8, 1}, out.data(), BufferLayout::packed(DataType::kFloat64, 4, 1), bilinear).ok());
+    REQUIRE(ds->band(1)
+                ->read(Window{0, 0, 8, 1}, out.data(),
+                       BufferLayout::packed(DataType::kFloat64, 4, 1), bilinear)
+                .ok());
     // Output 0 is centred at 1.0: pixels 0,1,2 at distances -0.25, 0.25, 0.75
     // (in units of 2 pixels) weigh 0.75, 0.75, 0.25.
     CHECK(out[0] == Approx((0 * 0.75 + 1 * 0.75 + 2 * 0.25) / 1.75));
@@ -151,47 +178,65 @@ TEST_CASE("cubic resampling reproduces linear ramps inside the raster", "[raster
   BlockCache cache(1 << 20);
   auto ds = make_ramp(&cache, {0, 10, 20, 30});
   std::vector<double> out(8);
-  REQUIRE(ds->band(1)->read(Window{0, 0, 4, 1}, out.data(), BufferLayout::packed(DataType::kFloat64, 8, 1),
-                            RasterIOOptions{Resampling::kCubic, nullptr}).ok());
+  REQUIRE(ds->band(1)
+              ->read(Window{0, 0, 4, 1}, out.data(), BufferLayout::packed(DataType::kFloat64, 8, 1),
+                     RasterIOOptions{Resampling::kCubic, nullptr})
+              .ok());
   // Output 3 is centred at source 1.75, i.e. 1.25 pixels past centre 0.
   CHECK(out[3] == Approx(12.5));
   CHECK(out[4] == Approx(17.5));
   // Keys' kernel at an exact pixel centre returns that pixel.
   auto ds2 = make_ramp(&cache, {5, -3, 8, 1});
   std::vector<double> same(4);
-  REQUIRE(ds2->band(1)->read(Window{0, 0, 4, 1}, same.data(), BufferLayout::packed(DataType::kFloat64, 4, 1),
-                             RasterIOOptions{Resampling::kCubic, nullptr}).ok());
+  REQUIRE(ds2->band(1)
+              ->read(Window{0, 0, 4, 1}, same.data(),
+                     BufferLayout::packed(DataType::kFloat64, 4, 1),
+                     RasterIOOptions{Resampling::kCubic, nullptr})
+              .ok());
   CHECK(same == std::vector<double>{5, -3, 8, 1});  // same size: a plain copy
 }
 
-TEST_CASE("average resampling weighs pixels by footprint overlap and skips nodata", "[rasterio][resample]") {
+TEST_CASE("average resampling weighs pixels by footprint overlap and skips nodata",
+          "[rasterio][resample]") {
   BlockCache cache(1 << 20);
   RasterIOOptions average{Resampling::kAverage, nullptr};
   auto ds = make_pattern(&cache, 1, DataType::kFloat32);
   std::vector<float> out(5 * 1);
   // 10x2 rows 0..1 -> 5x1: each output averages a 2x2 square.
-  REQUIRE(ds->band(1)->read(Window{0, 0, 10, 2}, out.data(), BufferLayout::packed(DataType::kFloat32, 5, 1), average).ok());
+  REQUIRE(ds->band(1)
+              ->read(Window{0, 0, 10, 2}, out.data(),
+                     BufferLayout::packed(DataType::kFloat32, 5, 1), average)
+              .ok());
   CHECK(out == std::vector<float>{105.5f, 107.5f, 109.5f, 111.5f, 113.5f});
   // Non-integer ratio: 3 pixels -> 2 outputs, footprints [0,1.5) and [1.5,3).
   auto ramp = make_ramp(&cache, {0, 6, 12});
   std::vector<double> two(2);
-  REQUIRE(ramp->band(1)->read(Window{0, 0, 3, 1}, two.data(), BufferLayout::packed(DataType::kFloat64, 2, 1), average).ok());
+  REQUIRE(ramp->band(1)
+              ->read(Window{0, 0, 3, 1}, two.data(), BufferLayout::packed(DataType::kFloat64, 2, 1),
+                     average)
+              .ok());
   CHECK(two[0] == Approx((0 * 1 + 6 * 0.5) / 1.5));
   CHECK(two[1] == Approx((6 * 0.5 + 12 * 1) / 1.5));
   // Nodata pixels do not count; an all-nodata footprint gives nodata.
   auto nd = make_ramp(&cache, {-9999, 4, -9999, -9999});
   nd->test_band(1)->init_nodata_value(-9999);
   std::vector<float> halves(2);
-  REQUIRE(nd->band(1)->read(Window{0, 0, 4, 1}, halves.data(), BufferLayout::packed(DataType::kFloat32, 2, 1), average).ok());
+  REQUIRE(nd->band(1)
+              ->read(Window{0, 0, 4, 1}, halves.data(),
+                     BufferLayout::packed(DataType::kFloat32, 2, 1), average)
+              .ok());
   CHECK(halves == std::vector<float>{4, -9999});
 }
 
-TEST_CASE("mode resampling picks the most frequent value, first seen on ties", "[rasterio][resample]") {
+TEST_CASE("mode resampling picks the most frequent value, first seen on ties",
+          "[rasterio][resample]") {
   BlockCache cache(1 << 20);
   auto ds = make_ramp(&cache, {3, 3, 1, 2, 7, 5, 5, 9, 4, 8, 8, 4});
   std::vector<uint8_t> out(3);
-  REQUIRE(ds->band(1)->read(Window{0, 0, 12, 1}, out.data(), BufferLayout::packed(DataType::kByte, 3, 1),
-                            RasterIOOptions{Resampling::kMode, nullptr}).ok());
+  REQUIRE(ds->band(1)
+              ->read(Window{0, 0, 12, 1}, out.data(), BufferLayout::packed(DataType::kByte, 3, 1),
+                     RasterIOOptions{Resampling::kMode, nullptr})
+              .ok());
   CHECK(out == std::vector<uint8_t>{3, 5, 4});  // {3,3,1,2}; {7,5,5,9}; {4,8,8,4} tie -> 4 first
 }
 
@@ -205,7 +250,8 @@ TEST_CASE("downsampled reads use an overview when one fits", "[rasterio][resampl
   test::TestBand* ovp = ov.get();
   base->overviews.push_back(std::move(ov));
   std::vector<uint8_t> out(5 * 4);
-  REQUIRE(base->read(Window{0, 0, 10, 7}, out.data(), BufferLayout::packed(DataType::kByte, 5, 4)).ok());
+  REQUIRE(base->read(Window{0, 0, 10, 7}, out.data(), BufferLayout::packed(DataType::kByte, 5, 4))
+              .ok());
   CHECK(base->block_reads == 0);
   CHECK(ovp->block_reads == 1);
   CHECK(out[0] == 200);
@@ -216,12 +262,18 @@ TEST_CASE("writes with a different buffer size use nearest neighbour", "[rasteri
   BlockCache cache(1 << 20);
   auto ds = make_pattern(&cache, 1, DataType::kByte);
   const std::vector<uint8_t> two = {1, 2, 3, 4};
-  REQUIRE(ds->band(1)->write(Window{0, 0, 4, 4}, two.data(), BufferLayout::packed(DataType::kByte, 2, 2)).ok());
+  REQUIRE(ds->band(1)
+              ->write(Window{0, 0, 4, 4}, two.data(), BufferLayout::packed(DataType::kByte, 2, 2))
+              .ok());
   std::vector<uint8_t> back(16);
-  REQUIRE(ds->band(1)->read(Window{0, 0, 4, 4}, back.data(), BufferLayout::packed(DataType::kByte, 4, 4)).ok());
+  REQUIRE(ds->band(1)
+              ->read(Window{0, 0, 4, 4}, back.data(), BufferLayout::packed(DataType::kByte, 4, 4))
+              .ok());
   CHECK(back == std::vector<uint8_t>{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
-  CHECK(ds->band(1)->write(Window{0, 0, 4, 4}, two.data(), BufferLayout::packed(DataType::kByte, 2, 2),
-                           RasterIOOptions{Resampling::kAverage, nullptr}).code() == StatusCode::kInvalidArgument);
+  CHECK(ds->band(1)
+            ->write(Window{0, 0, 4, 4}, two.data(), BufferLayout::packed(DataType::kByte, 2, 2),
+                    RasterIOOptions{Resampling::kAverage, nullptr})
+            .code() == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("complex bands resample both parts", "[rasterio][resample]") {
@@ -231,8 +283,11 @@ TEST_CASE("complex bands resample both parts", "[rasterio][resample]") {
   const float v[] = {1, -1, 3, -3, 5, -5, 7, -7};
   std::copy(std::begin(v), std::end(v), p);
   std::vector<float> out(4);
-  REQUIRE(ds.band(1)->read(Window{0, 0, 4, 1}, out.data(), BufferLayout::packed(DataType::kCFloat32, 2, 1),
-                           RasterIOOptions{Resampling::kAverage, nullptr}).ok());
+  REQUIRE(ds.band(1)
+              ->read(Window{0, 0, 4, 1}, out.data(),
+                     BufferLayout::packed(DataType::kCFloat32, 2, 1),
+                     RasterIOOptions{Resampling::kAverage, nullptr})
+              .ok());
   CHECK(out == std::vector<float>{2, -2, 6, -6});
 }
 
@@ -241,12 +296,18 @@ TEST_CASE("default masks follow nodata", "[rasterio][mask]") {
   auto ds = make_ramp(&cache, {1, 2, 3, 2});
   CHECK(ds->band(1)->mask_flags() == kMaskAllValid);
   std::vector<uint8_t> m(4);
-  REQUIRE(ds->band(1)->mask_band()->read(Window{0, 0, 4, 1}, m.data(), BufferLayout::packed(DataType::kByte, 4, 1)).ok());
+  REQUIRE(ds->band(1)
+              ->mask_band()
+              ->read(Window{0, 0, 4, 1}, m.data(), BufferLayout::packed(DataType::kByte, 4, 1))
+              .ok());
   CHECK(m == std::vector<uint8_t>{255, 255, 255, 255});
   auto nd = make_ramp(&cache, {1, 2, 3, 2});
   nd->test_band(1)->init_nodata_value(2);
   CHECK(nd->band(1)->mask_flags() == kMaskNoData);
-  REQUIRE(nd->band(1)->mask_band()->read(Window{0, 0, 4, 1}, m.data(), BufferLayout::packed(DataType::kByte, 4, 1)).ok());
+  REQUIRE(nd->band(1)
+              ->mask_band()
+              ->read(Window{0, 0, 4, 1}, m.data(), BufferLayout::packed(DataType::kByte, 4, 1))
+              .ok());
   CHECK(m == std::vector<uint8_t>{255, 0, 255, 0});
 }
 
@@ -260,13 +321,18 @@ TEST_CASE("progress is reported and can cancel", "[rasterio]") {
     seen.push_back(f);
     return true;
   };
-  REQUIRE(ds->band(1)->read(Window{0, 0, 10, 7}, buf.data(), BufferLayout::packed(DataType::kInt16, 10, 7), options).ok());
+  REQUIRE(ds->band(1)
+              ->read(Window{0, 0, 10, 7}, buf.data(), BufferLayout::packed(DataType::kInt16, 10, 7),
+                     options)
+              .ok());
   REQUIRE(!seen.empty());
   CHECK(seen.back() == 1.0);
   options.progress = [](double, std::string_view) { return false; };
-  Status s = ds->band(1)->read(Window{0, 0, 10, 7}, buf.data(), BufferLayout::packed(DataType::kInt16, 10, 7), options);
+  Status s = ds->band(1)->read(Window{0, 0, 10, 7}, buf.data(),
+                               BufferLayout::packed(DataType::kInt16, 10, 7), options);
   CHECK(s.code() == StatusCode::kCancelled);
-  s = ds->band(1)->read(Window{0, 0, 10, 7}, buf.data(), BufferLayout::packed(DataType::kInt16, 5, 5), options);
+  s = ds->band(1)->read(Window{0, 0, 10, 7}, buf.data(),
+                        BufferLayout::packed(DataType::kInt16, 5, 5), options);
   CHECK(s.code() == StatusCode::kCancelled);
 }
 

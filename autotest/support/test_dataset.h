@@ -108,7 +108,8 @@ template <typename T, typename F>
 void fill_band(TestBand* band, F f) {
   auto* p = reinterpret_cast<T*>(band->pixels().data());
   for (int64_t y = 0; y < band->y_size(); ++y) {
-    for (int64_t x = 0; x < band->x_size(); ++x) p[y * band->x_size() + x] = static_cast<T>(f(x, y));
+    for (int64_t x = 0; x < band->x_size(); ++x)
+      p[y * band->x_size() + x] = static_cast<T>(f(x, y));
   }
 }
 

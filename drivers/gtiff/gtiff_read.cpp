@@ -40,7 +40,8 @@ Result<DataType> data_type_for(uint16_t format, uint16_t bps, const std::string&
       if (bps == 32) return DataType::kInt32;
       if (bps == 64) return DataType::kInt64;
       break;  // other signed widths are read as unsigned, as GDAL does
-    default: break;
+    default:
+      break;
   }
   if (bps >= 1 && bps <= 8) return DataType::kByte;
   if (bps <= 16) return DataType::kUInt16;
@@ -84,7 +85,8 @@ Result<ImageLayout> read_layout(TiffHandle& handle) {
   TIFF* t = handle.tiff();
   const std::string& path = handle.path();
   ImageLayout l;
-  if (!TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &l.width) || !TIFFGetField(t, TIFFTAG_IMAGELENGTH, &l.height)) {
+  if (!TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &l.width) ||
+      !TIFFGetField(t, TIFFTAG_IMAGELENGTH, &l.height)) {
     return Status::corrupt(path, "the image size tags are missing");
   }
   if (l.width == 0 || l.height == 0) {
@@ -111,7 +113,8 @@ Result<ImageLayout> read_layout(TiffHandle& handle) {
     uint16_t sub_h = 1, sub_v = 1;
     TIFFGetFieldDefaulted(t, TIFFTAG_YCBCRSUBSAMPLING, &sub_h, &sub_v);
     if (sub_h != 1 || sub_v != 1) {
-      return Status::not_supported(path, "subsampled YCbCr without JPEG compression is not supported");
+      return Status::not_supported(path,
+                                   "subsampled YCbCr without JPEG compression is not supported");
     }
   }
   l.tiled = TIFFIsTiled(t) != 0;
@@ -131,8 +134,9 @@ Result<ImageLayout> read_layout(TiffHandle& handle) {
   // Refuse blocks that could not be decoded in one allocation before any
   // allocation is made (hostile or absurd files).
   const double samples = l.contiguous() ? l.samples_per_pixel : 1;
-  const double block_bytes = static_cast<double>(l.block_width) * l.block_height * samples *
-                             std::max<double>(l.bits_per_sample / 8.0, static_cast<double>(data_type_size(l.type)));
+  const double block_bytes =
+      static_cast<double>(l.block_width) * l.block_height * samples *
+      std::max<double>(l.bits_per_sample / 8.0, static_cast<double>(data_type_size(l.type)));
   if (block_bytes > static_cast<double>(TiffHandle::kMaxSingleAlloc)) {
     return Status::out_of_memory(path, "a " + std::to_string(l.block_width) + "x" +
                                            std::to_string(l.block_height) +
@@ -150,7 +154,8 @@ Result<ImageLayout> read_layout(TiffHandle& handle) {
 }
 
 GTiffBand::GTiffBand(GTiffDataset* ds, int number, const ImageLayout& l)
-    : RasterBand(ds, number, l.width, l.height, l.type, l.block_width, l.block_height), gtiff_(ds) {}
+    : RasterBand(ds, number, l.width, l.height, l.type, l.block_width, l.block_height),
+      gtiff_(ds) {}
 
 Status GTiffBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
   return gtiff_->read_band_block(number(), bx, by, static_cast<std::byte*>(dst));
@@ -224,11 +229,13 @@ Status GTiffDataset::init() {
         const size_t n = size_t{1} << l.bits_per_sample;
         // 16-bit palette entries; files written with 8-bit values are used as is.
         bool eight_bit = true;
-        for (size_t i = 0; i < n; ++i) eight_bit = eight_bit && r[i] < 256 && g[i] < 256 && b[i] < 256;
+        for (size_t i = 0; i < n; ++i)
+          eight_bit = eight_bit && r[i] < 256 && g[i] < 256 && b[i] < 256;
         const int div = eight_bit ? 1 : 257;
         ColorTable ct;
         for (size_t i = 0; i < n; ++i) {
-          ct.entries.push_back(ColorEntry{static_cast<int16_t>(r[i] / div), static_cast<int16_t>(g[i] / div),
+          ct.entries.push_back(ColorEntry{static_cast<int16_t>(r[i] / div),
+                                          static_cast<int16_t>(g[i] / div),
                                           static_cast<int16_t>(b[i] / div), 255});
         }
         band_at(1)->init_color_table(std::move(ct));
@@ -250,23 +257,25 @@ Status GTiffDataset::init() {
   Metadata& md = mutable_metadata();
   md.set("INTERLEAVE", l.planar_config == PLANARCONFIG_SEPARATE || bands == 1 ? "BAND" : "PIXEL",
          "IMAGE_STRUCTURE");
-  const char* names[][2] = {{"5", "LZW"},       {"8", "DEFLATE"},   {"32946", "DEFLATE"},
-                            {"32773", "PACKBITS"}, {"7", "JPEG"},    {"6", "OJPEG"},
-                            {"50000", "ZSTD"},  {"34925", "LZMA"},  {"50001", "WEBP"},
-                            {"34887", "LERC"},  {"2", "CCITTRLE"},  {"3", "CCITTFAX3"},
-                            {"4", "CCITTFAX4"}, {"32771", "CCITTRLEW"}, {"32766", "NEXT"},
-                            {"34676", "SGILOG"}, {"34677", "SGILOG24"}, {"32809", "THUNDER"},
-                            {"32946", "DEFLATE"}, {"32908", "PIXARFILM"}, {"32909", "PIXARLOG"}};
+  const char* names[][2] = {{"5", "LZW"},          {"8", "DEFLATE"},       {"32946", "DEFLATE"},
+                            {"32773", "PACKBITS"}, {"7", "JPEG"},          {"6", "OJPEG"},
+                            {"50000", "ZSTD"},     {"34925", "LZMA"},      {"50001", "WEBP"},
+                            {"34887", "LERC"},     {"2", "CCITTRLE"},      {"3", "CCITTFAX3"},
+                            {"4", "CCITTFAX4"},    {"32771", "CCITTRLEW"}, {"32766", "NEXT"},
+                            {"34676", "SGILOG"},   {"34677", "SGILOG24"},  {"32809", "THUNDER"},
+                            {"32946", "DEFLATE"},  {"32908", "PIXARFILM"}, {"32909", "PIXARLOG"}};
   for (const auto& [code, name] : names) {
     if (std::to_string(l.compression) == code) {
       md.set("COMPRESSION", l.ycbcr_as_rgb ? "YCbCr JPEG" : name, "IMAGE_STRUCTURE");
     }
   }
-  const bool standard_width = l.bits_per_sample == 8 * data_type_size(component_type(l.type)) ||
-                              (is_complex(l.type) && l.bits_per_sample == 8 * data_type_size(l.type));
+  const bool standard_width =
+      l.bits_per_sample == 8 * data_type_size(component_type(l.type)) ||
+      (is_complex(l.type) && l.bits_per_sample == 8 * data_type_size(l.type));
   if (!standard_width && l.sample_format != SAMPLEFORMAT_IEEEFP) {
     for (int b = 1; b <= bands; ++b) {
-      band_at(b)->mutable_metadata().set("NBITS", std::to_string(l.bits_per_sample), "IMAGE_STRUCTURE");
+      band_at(b)->mutable_metadata().set("NBITS", std::to_string(l.bits_per_sample),
+                                         "IMAGE_STRUCTURE");
     }
   }
   return Status();
@@ -288,9 +297,9 @@ Status GTiffDataset::decode(uint64_t strile) {
   const tmsize_t size = layout_.tiled ? TIFFTileSize(t) : TIFFStripSize(t);
   if (size <= 0) return handle_->take_error("cannot compute the strip/tile size");
   decoded_.resize(static_cast<size_t>(size));
-  const tmsize_t n = layout_.tiled
-                         ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), decoded_.data(), size)
-                         : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), decoded_.data(), size);
+  const tmsize_t n =
+      layout_.tiled ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), decoded_.data(), size)
+                    : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), decoded_.data(), size);
   if (n < 0) {
     Status st = handle_->take_error("decoding failed");
     return Status(st.code(), description(),
@@ -312,8 +321,9 @@ Status GTiffDataset::read_band_block(int band_number, int64_t bx, int64_t by, st
   const size_t block_values = static_cast<size_t>(l.block_width) * l.block_height;
   std::memset(dst, 0, block_values * tsize);
   const bool separate = l.planar_config == PLANARCONFIG_SEPARATE && l.samples_per_pixel > 1;
-  const uint64_t strile = (separate ? static_cast<uint64_t>(band_number - 1) * l.blocks_per_band() : 0) +
-                          static_cast<uint64_t>(by) * l.blocks_per_row() + static_cast<uint64_t>(bx);
+  const uint64_t strile =
+      (separate ? static_cast<uint64_t>(band_number - 1) * l.blocks_per_band() : 0) +
+      static_cast<uint64_t>(by) * l.blocks_per_row() + static_cast<uint64_t>(bx);
   RK_RETURN_IF_ERROR(decode(strile));
   if (decoded_.empty()) {
     // Sparse block: nodata if the band has one, else 0 (already set).
@@ -329,7 +339,8 @@ Status GTiffDataset::read_band_block(int band_number, int64_t bx, int64_t by, st
   const uint32_t bps = l.ycbcr_as_rgb ? 8 : l.bits_per_sample;
   const size_t row_bytes = (static_cast<size_t>(l.block_width) * spp * bps + 7) / 8;
   const size_t rows = std::min<size_t>(decoded_rows_, l.block_height);
-  if (rows * row_bytes > decoded_.size()) return Status::internal(description(), "decoded size mismatch");
+  if (rows * row_bytes > decoded_.size())
+    return Status::internal(description(), "decoded size mismatch");
 
   const bool aligned = bps % 8 == 0 && (bps == 8 * tsize || (is_complex(type) && bps == 8 * tsize));
   if (aligned && !(l.sample_format == SAMPLEFORMAT_IEEEFP && bps != 8 * tsize)) {

@@ -45,10 +45,17 @@ tmsize_t write_proc(thandle_t h, void* buf, tmsize_t size) {
 toff_t seek_proc(thandle_t h, toff_t off, int whence) {
   auto* c = static_cast<TiffHandle::Client*>(h);
   switch (whence) {
-    case SEEK_SET: c->pos = off; break;
-    case SEEK_CUR: c->pos += off; break;
-    case SEEK_END: c->pos = c->end + off; break;
-    default: return static_cast<toff_t>(-1);
+    case SEEK_SET:
+      c->pos = off;
+      break;
+    case SEEK_CUR:
+      c->pos += off;
+      break;
+    case SEEK_END:
+      c->pos = c->end + off;
+      break;
+    default:
+      return static_cast<toff_t>(-1);
   }
   return c->pos;
 }

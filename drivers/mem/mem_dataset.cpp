@@ -15,8 +15,8 @@ class MemDataset;
 // A band over a strided region of memory (owned by its dataset or wrapped).
 class MemBand final : public RasterBand {
  public:
-  MemBand(MemDataset* ds, int number, int64_t w, int64_t h, DataType type, int64_t bx,
-          int64_t by, std::byte* base, ptrdiff_t pixel_spacing, ptrdiff_t line_spacing);
+  MemBand(MemDataset* ds, int number, int64_t w, int64_t h, DataType type, int64_t bx, int64_t by,
+          std::byte* base, ptrdiff_t pixel_spacing, ptrdiff_t line_spacing);
 
  protected:
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override {
@@ -63,8 +63,8 @@ class MemDataset final : public Dataset {
   ~MemDataset() override { close_in_destructor(); }
 
   // Builds the bands over `base` with the given spacings.
-  void init(int64_t w, int64_t h, int bands, DataType type, std::byte* base,
-            const BufferLayout& l, int64_t block_x, int64_t block_y) {
+  void init(int64_t w, int64_t h, int bands, DataType type, std::byte* base, const BufferLayout& l,
+            int64_t block_x, int64_t block_y) {
     set_raster_size(w, h);
     const int64_t bx = block_x > 0 ? std::min(block_x, w) : w;
     const int64_t by = block_y > 0 ? std::min(block_y, h) : 1;
@@ -89,11 +89,26 @@ MemBand::MemBand(MemDataset* ds, int number, int64_t w, int64_t h, DataType type
 
 const std::vector<OptionSpec>& mem_creation_options() {
   static const std::vector<OptionSpec> specs = {
-      {"INTERLEAVE", OptionType::kChoice, "Layout of the pixel buffer", {"BAND", "PIXEL"}, {}, {},
+      {"INTERLEAVE",
+       OptionType::kChoice,
+       "Layout of the pixel buffer",
+       {"BAND", "PIXEL"},
+       {},
+       {},
        "BAND"},
-      {"BLOCKXSIZE", OptionType::kInteger, "Block width seen by the block cache", {}, 1.0, {},
+      {"BLOCKXSIZE",
+       OptionType::kInteger,
+       "Block width seen by the block cache",
+       {},
+       1.0,
+       {},
        "raster width"},
-      {"BLOCKYSIZE", OptionType::kInteger, "Block height seen by the block cache", {}, 1.0, {},
+      {"BLOCKYSIZE",
+       OptionType::kInteger,
+       "Block height seen by the block cache",
+       {},
+       1.0,
+       {},
        "1"},
   };
   return specs;
@@ -123,14 +138,15 @@ class MemDriver final : public Driver {
                          static_cast<double>(std::max(p.bands, 1)) * static_cast<double>(tsize);
     if (total > 1e15) return Status::out_of_memory(path, "raster too large for memory");
     std::unique_ptr<std::byte[]> storage(
-        new (std::nothrow) std::byte[static_cast<size_t>(total) == 0 ? 1 : static_cast<size_t>(total)]());
+        new (std::nothrow)
+            std::byte[static_cast<size_t>(total) == 0 ? 1 : static_cast<size_t>(total)]());
     if (!storage) {
-      return Status::out_of_memory(path, "cannot allocate " + std::to_string(static_cast<uint64_t>(total)) +
-                                             " bytes");
+      return Status::out_of_memory(
+          path, "cannot allocate " + std::to_string(static_cast<uint64_t>(total)) + " bytes");
     }
-    const BufferLayout l =
-        pixel ? BufferLayout::pixel_interleaved(p.type, p.width, p.height, p.bands)
-              : BufferLayout::packed(p.type, p.width, p.height).resolved();
+    const BufferLayout l = pixel
+                               ? BufferLayout::pixel_interleaved(p.type, p.width, p.height, p.bands)
+                               : BufferLayout::packed(p.type, p.width, p.height).resolved();
     auto ds = std::make_unique<MemDataset>(path, Access::kUpdate, this, p.cache);
     ds->init(p.width, p.height, p.bands, p.type, storage.get(), l,
              std::stoll(p.options.get_or("BLOCKXSIZE", "0")),
@@ -147,10 +163,12 @@ Result<Options> parse_open_string(const std::string& path) {
   size_t start = 0;
   while (start <= rest.size()) {
     const size_t comma = rest.find(',', start);
-    const std::string item = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string item =
+        rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!item.empty()) {
       const size_t eq = item.find('=');
-      if (eq == std::string::npos) return Status::invalid_argument(path, "expected KEY=VALUE, got '" + item + "'");
+      if (eq == std::string::npos)
+        return Status::invalid_argument(path, "expected KEY=VALUE, got '" + item + "'");
       out.set(item.substr(0, eq), item.substr(eq + 1));
     }
     if (comma == std::string::npos) break;
@@ -215,11 +233,14 @@ Result<std::unique_ptr<Dataset>> wrap(const WrapParams& p) {
                                               std::to_string(p.layout.height) + "x" +
                                               std::to_string(p.bands));
   }
-  if (p.layout.type == DataType::kUnknown) return Status::invalid_argument(name, "unknown data type");
-  static const std::unique_ptr<Driver> driver = make_driver();
-  auto ds = std::make_unique<MemDataset>(name, p.access, driver.get(), p.cache);
-  ds->init(p.layout.width, p.layout.height, p.bands, p.layout.type,
-           static_cast<std::byte*>(p.data), p.layout.resolved(), p.block_x, p.block_y);
+  if (p.layout.type == DataType::kUnknown)
+    return Status::invalid_argument(name, "unknown data type");
+  // Never destroyed, like the registry's drivers: a wrapped dataset may
+  // outlive static destruction.
+  static const Driver* const driver = make_driver().release();
+  auto ds = std::make_unique<MemDataset>(name, p.access, driver, p.cache);
+  ds->init(p.layout.width, p.layout.height, p.bands, p.layout.type, static_cast<std::byte*>(p.data),
+           p.layout.resolved(), p.block_x, p.block_y);
   return std::unique_ptr<Dataset>(std::move(ds));
 }
 
