@@ -10,7 +10,10 @@
 
 namespace rk {
 
-class BlockCache::Shard {
+// Aligned to (two) cache lines: every hit writes its shard's mutex, counters
+// and LRU links, and shards allocated side by side would otherwise share
+// lines, so that threads using different shards still contend.
+class alignas(128) BlockCache::Shard {
  public:
   struct Entry {
     BlockRef block;
@@ -55,14 +58,16 @@ template <typename OverBudget>
 size_t BlockCache::Shard::evict_locked(OverBudget over, std::vector<BlockRef>* victims) {
   size_t freed = 0;
   // A pinned entry at the tail is moved to the front (it is in use, so it is
-  // recent); `budget` bounds the walk to one pass over the list.
-  size_t budget = counters_.block_count;
+  // recent), and so is one used through a reader's memo (second chance, its
+  // flag cleared). `budget` bounds the walk to two passes over the list, so
+  // second-chance entries can still be evicted in the same call.
+  size_t budget = 2 * counters_.block_count;
   while (budget-- > 0 && lru_.prev != &lru_ && over(freed)) {
     Entry* victim = lru_.prev;
     unlink(victim);
     // use_count() is exact enough here: a new reference can only be taken
     // under mu_, which we hold, so a count of 1 means only the map holds it.
-    if (victim->block.use_count() > 1) {
+    if (victim->block.use_count() > 1 || victim->block->take_recent_use()) {
       link_front(victim);
       continue;
     }

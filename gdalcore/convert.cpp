@@ -10,6 +10,10 @@ namespace rk {
 
 namespace {
 
+// The per-value helpers must be inlined into the loops for those to
+// vectorise; with ~200 instantiations the compiler's heuristics give up.
+#define RK_ALWAYS_INLINE inline __attribute__((always_inline))
+
 template <typename T>
 struct Complex {
   T re, im;
@@ -31,7 +35,7 @@ struct Component<Complex<T>> {
 
 // Integer to integer: clamp to the destination range.
 template <typename D, typename S>
-inline D int_to_int(S v) {
+RK_ALWAYS_INLINE D int_to_int(S v) {
   if constexpr (std::is_signed_v<S>) {
     if (v < 0) {
       if constexpr (!std::is_signed_v<D>) {
@@ -51,7 +55,7 @@ inline D int_to_int(S v) {
 // Float to integer: NaN -> 0, round half away from zero, clamp. Written
 // without branches on the common path so that loops over it vectorise.
 template <typename D, typename F>
-inline D float_to_int(F v) {
+RK_ALWAYS_INLINE D float_to_int(F v) {
   constexpr F lo = static_cast<F>(std::numeric_limits<D>::min());
   if constexpr (sizeof(D) <= 2) {
     // The range limits are exact in F: clamp first, then round.
@@ -59,7 +63,9 @@ inline D float_to_int(F v) {
     v = (v == v) ? v : F(0);
     v = v < lo ? lo : v;
     v = v > hi ? hi : v;
-    return static_cast<D>(v + std::copysign(F(0.5), v));
+    // Through int32: compilers vectorise float -> int32 (cvttps2dq) but not
+    // float -> 8/16-bit directly. The value is in range, so this is exact.
+    return static_cast<D>(static_cast<int32_t>(v + std::copysign(F(0.5), v)));
   } else {
     // 32/64-bit limits may not be exact in F: round, then compare against
     // the first value past the range (a power of two, always exact).
@@ -75,7 +81,7 @@ inline D float_to_int(F v) {
 }
 
 template <typename D, typename S>
-inline D convert_real(S v) {
+RK_ALWAYS_INLINE D convert_real(S v) {
   if constexpr (std::is_same_v<D, S>) {
     return v;
   } else if constexpr (std::is_floating_point_v<D>) {
@@ -88,7 +94,7 @@ inline D convert_real(S v) {
 }
 
 template <typename D, typename S>
-inline D convert_one(const S& v) {
+RK_ALWAYS_INLINE D convert_one(const S& v) {
   if constexpr (IsComplex<S>::value && IsComplex<D>::value) {
     using DC = typename Component<D>::type;
     return D{convert_real<DC>(v.re), convert_real<DC>(v.im)};

@@ -156,10 +156,39 @@ BlockKey RasterBand::block_key(int64_t bx, int64_t by) const {
   return BlockKey{dataset_->cache_owner(), static_cast<uint32_t>(number_), cache_level_, bx, by};
 }
 
+namespace {
+size_t memo_slot(int64_t bx, int64_t by, int64_t blocks_per_row, size_t slots) {
+  return static_cast<size_t>(by * blocks_per_row + bx) % slots;
+}
+}  // namespace
+
+BlockRef RasterBand::find_block(int64_t bx, int64_t by) {
+  if (recent_) {
+    RecentBlock& r = recent_[memo_slot(bx, by, blocks_per_row(), kRecentBlocks)];
+    if (r.bx == bx && r.by == by) {
+      if (BlockRef hit = r.block.lock()) {
+        hit->note_use();
+        return hit;
+      }
+    }
+  }
+  BlockRef hit = dataset_->block_cache().lookup(block_key(bx, by));
+  if (hit) remember_block(bx, by, hit);
+  return hit;
+}
+
+void RasterBand::remember_block(int64_t bx, int64_t by, const BlockRef& block) {
+  if (!recent_) recent_ = std::make_unique<RecentBlock[]>(kRecentBlocks);
+  RecentBlock& slot = recent_[memo_slot(bx, by, blocks_per_row(), kRecentBlocks)];
+  slot.bx = bx;
+  slot.by = by;
+  slot.block = block;
+}
+
 Result<BlockRef> RasterBand::get_block(int64_t bx, int64_t by) {
   BlockCache& cache = dataset_->block_cache();
   const BlockKey key = block_key(bx, by);
-  if (BlockRef hit = cache.lookup(key)) return hit;
+  if (BlockRef hit = find_block(bx, by)) return hit;
   // Miss: read without any cache lock held. If another thread (sharing this
   // owner id, as the thread-safe proxy does) reads the same block meanwhile,
   // insert() keeps the first copy and returns it.
@@ -171,7 +200,9 @@ Result<BlockRef> RasterBand::get_block(int64_t bx, int64_t by) {
   }
   Status st = read_block_impl(bx, by, block->data());
   if (!st.ok()) return st.with_subject(dataset_->description());
-  return cache.insert(std::move(block));
+  BlockRef cached = cache.insert(std::move(block));
+  remember_block(bx, by, cached);
+  return cached;
 }
 
 Status RasterBand::read_block(int64_t bx, int64_t by, void* dst) {
@@ -298,7 +329,6 @@ Status RasterBand::write(const Window& window, const void* data, const BufferLay
 }
 
 Status RasterBand::store_window(const Window& w, const std::byte* data, const BufferLayout& l) {
-  BlockCache& cache = dataset_->block_cache();
   const size_t tsize = data_type_size(type_);
   const int64_t bx0 = w.x / block_x_, bx1 = (w.x + w.width - 1) / block_x_;
   const int64_t by0 = w.y / block_y_, by1 = (w.y + w.height - 1) / block_y_;
@@ -309,8 +339,9 @@ Status RasterBand::store_window(const Window& w, const std::byte* data, const Bu
       const int64_t x0 = std::max(w.x, bx * block_x_);
       const int64_t x1 = std::min(w.x + w.width, (bx + 1) * block_x_);
       const BlockKey key = block_key(bx, by);
-      BlockRef block = cache.lookup(key);
-      if (!block) {
+      BlockRef block = find_block(bx, by);
+      const bool fresh = !block;
+      if (fresh) {
         block = BlockCache::allocate(key, block_bytes());
         if (!block)
           return Status::out_of_memory(dataset_->description(), "cannot allocate a block");
@@ -332,6 +363,7 @@ Status RasterBand::store_window(const Window& w, const std::byte* data, const Bu
         convert_values(src, l.type, l.pixel_spacing, dst, type_, static_cast<ptrdiff_t>(tsize),
                        static_cast<size_t>(x1 - x0));
       }
+      if (fresh) remember_block(bx, by, block);
       RK_RETURN_IF_ERROR(dataset_->note_block_written(this, block));
     }
   }

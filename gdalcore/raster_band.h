@@ -152,6 +152,10 @@ class RasterBand {
 
   size_t block_bytes() const;
   BlockKey block_key(int64_t bx, int64_t by) const;
+  // The block if it is cached (memo first, then the shared cache); null on a
+  // miss. Does no I/O.
+  BlockRef find_block(int64_t bx, int64_t by);
+  void remember_block(int64_t bx, int64_t by, const BlockRef& block);
   // The cached block (reading it from the driver on a miss).
   Result<BlockRef> get_block(int64_t bx, int64_t by);
   Status check_window(const Window& window, const BufferLayout& layout) const;
@@ -181,6 +185,22 @@ class RasterBand {
   std::string description_;
   Metadata metadata_;
   std::unique_ptr<RasterBand> default_mask_;  // created on first mask_band()
+
+  // The band's recently used blocks, direct-mapped by block position (32
+  // slots: a whole row of blocks of most rasters). A memo hit takes no cache
+  // lock and touches only the block's own cache line, which is what lets
+  // threads reading their own datasets scale. The band is used by one thread
+  // at a time, so the memo needs no lock either. It holds weak references:
+  // it pins nothing, and eviction works as usual (Block::note_use() tells
+  // eviction the block is in use). Allocated on first use, so bands never
+  // read cost nothing.
+  struct RecentBlock {
+    int64_t bx = -1;
+    int64_t by = -1;
+    std::weak_ptr<Block> block;
+  };
+  static constexpr size_t kRecentBlocks = 32;
+  std::unique_ptr<RecentBlock[]> recent_;
 };
 
 }  // namespace rk

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstring>
+#include <map>
 #include <memory>
 #include <set>
 #include <utility>
@@ -23,6 +24,7 @@ class TestBand final : public RasterBand {
   std::vector<std::byte>& pixels() { return pixels_; }  // packed, x_size * y_size
   int block_reads = 0;
   int block_writes = 0;
+  std::map<std::pair<int64_t, int64_t>, int> reads_per_block;
   std::set<std::pair<int64_t, int64_t>> failing_reads;
   std::set<std::pair<int64_t, int64_t>> failing_writes;
   std::vector<std::unique_ptr<TestBand>> overviews;
@@ -71,6 +73,7 @@ inline TestBand::TestBand(TestDataset* ds, int number, int64_t w, int64_t h, Dat
 
 inline Status TestBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
   ++block_reads;
+  ++reads_per_block[{bx, by}];
   if (failing_reads.count({bx, by})) return Status::io_error("", "injected read failure");
   const size_t t = data_type_size(data_type());
   auto* out = static_cast<std::byte*>(dst);
