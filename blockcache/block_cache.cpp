@@ -258,8 +258,9 @@ size_t BlockCache::bytes_in_use() const { return accounting_->used.load(); }
 BlockCacheStats BlockCache::stats() const {
   BlockCacheStats out;
   for (const auto& shard : shards_) {
-    MutexLock lock(&shard->mu_);
-    const Shard::Counters& c = shard->counters_;
+    Shard& s = *shard;
+    MutexLock lock(&s.mu_);
+    const Shard::Counters c = s.counters_;  // a copy, taken under the lock
     out.hits += c.hits;
     out.misses += c.misses;
     out.insertions += c.insertions;
@@ -275,8 +276,9 @@ BlockCacheStats BlockCache::stats() const {
 
 void BlockCache::reset_stats() {
   for (auto& shard : shards_) {
-    MutexLock lock(&shard->mu_);
-    Shard::Counters& c = shard->counters_;
+    Shard& s = *shard;
+    MutexLock lock(&s.mu_);
+    Shard::Counters& c = s.counters_;
     c.hits = c.misses = c.insertions = c.evictions = c.write_backs = 0;
   }
 }
