@@ -122,8 +122,9 @@ Status check_value(const OptionSpec& spec, const std::string& value, std::string
       char* end = nullptr;
       const double d = std::strtod(value.c_str(), &end);
       const bool integral = spec.type == OptionType::kInteger;
+      // Integers must also fit in 64 bits (callers parse them with stoll).
       if (value.empty() || *end != '\0' || errno != 0 || !std::isfinite(d) ||
-          (integral && d != std::floor(d))) {
+          (integral && (d != std::floor(d) || std::fabs(d) >= 9.2e18))) {
         return Status::invalid_argument(
             subject,
             "'" + value + "' is not " + (integral ? "an integer" : "a number") + range_text(spec));

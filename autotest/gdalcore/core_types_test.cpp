@@ -104,6 +104,10 @@ TEST_CASE("option validation: unknown key warns, bad value fails", "[options]") 
   CHECK(s.to_string().find("ZLEVEL") != std::string::npos);
   CHECK(validate_options(Options{{"ZLEVEL", "2.5"}}, specs, "x").code() ==
         StatusCode::kInvalidArgument);
+  const std::vector<OptionSpec> unbounded = {{"N", OptionType::kInteger, "", {}, {}, {}, ""}};
+  CHECK(validate_options(Options{{"N", "1e30"}}, unbounded, "x").code() ==
+        StatusCode::kInvalidArgument);  // integral, but not a 64-bit integer
+  CHECK(validate_options(Options{{"N", "-17"}}, unbounded, "x").ok());
   CHECK(validate_options(Options{{"COMPRESS", "JPEG2000"}}, specs, "x").code() ==
         StatusCode::kInvalidArgument);
   CHECK(validate_options(Options{{"TILED", "perhaps"}}, specs, "x").code() ==

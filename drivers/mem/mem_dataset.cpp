@@ -101,14 +101,14 @@ const std::vector<OptionSpec>& mem_creation_options() {
        "Block width seen by the block cache",
        {},
        1.0,
-       {},
+       1073741824.0,
        "raster width"},
       {"BLOCKYSIZE",
        OptionType::kInteger,
        "Block height seen by the block cache",
        {},
        1.0,
-       {},
+       1073741824.0,
        "1"},
   };
   return specs;
