@@ -23,6 +23,11 @@ int32_t float_to_checksum_int(double v) {
 
 }  // namespace
 
+void ChecksumAccumulator::add(int32_t v) {
+  sum_ += static_cast<uint32_t>(v % kPrimes[prime_]);  // C remainder: sign of v
+  if (++prime_ == kPrimeCount) prime_ = 0;
+}
+
 Result<int> compute_checksum(RasterBand& band, const Window& requested) {
   Window w = requested;
   if (w.width == 0 && w.height == 0) w = Window{0, 0, band.x_size(), band.y_size()};
@@ -34,8 +39,7 @@ Result<int> compute_checksum(RasterBand& band, const Window& requested) {
   const int64_t rows_per_chunk = std::max<int64_t>(1, band.block_y_size());
   std::vector<double> fvalues;
   std::vector<int32_t> ivalues;
-  uint32_t sum = 0;  // two's-complement addition, masked at the end
-  int prime = 0;
+  ChecksumAccumulator sum;
   for (int64_t y0 = w.y; y0 < w.y + w.height; y0 += rows_per_chunk) {
     const int64_t rows = std::min(rows_per_chunk, w.y + w.height - y0);
     const Window chunk{w.x, y0, w.width, rows};
@@ -52,12 +56,10 @@ Result<int> compute_checksum(RasterBand& band, const Window& requested) {
     }
     const size_t total = n * static_cast<size_t>(rows);
     for (size_t i = 0; i < total; ++i) {
-      const int32_t v = floating ? float_to_checksum_int(fvalues[i]) : ivalues[i];
-      sum += static_cast<uint32_t>(v % kPrimes[prime]);  // C remainder: sign of v
-      if (++prime == kPrimeCount) prime = 0;
+      sum.add(floating ? float_to_checksum_int(fvalues[i]) : ivalues[i]);
     }
   }
-  return static_cast<int>(sum & 0xFFFF);
+  return sum.value();
 }
 
 }  // namespace rk

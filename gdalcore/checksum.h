@@ -5,6 +5,8 @@
 // and doc/raster-io.md.
 #pragma once
 
+#include <cstdint>
+
 #include "gdalcore/raster_band.h"
 
 namespace rk {
@@ -12,5 +14,17 @@ namespace rk {
 // Checksum of `window` of `band` (the whole band when `window` is empty);
 // a read error is returned as such (GDAL prints -1).
 Result<int> compute_checksum(RasterBand& band, const Window& window = {});
+
+// The running sum behind compute_checksum(), for values already converted to
+// 32-bit integers (for callers that read pixels in their own way).
+class ChecksumAccumulator {
+ public:
+  void add(int32_t value);
+  int value() const { return static_cast<int>(sum_ & 0xFFFF); }
+
+ private:
+  uint32_t sum_ = 0;  // two's-complement addition, masked when read
+  int prime_ = 0;
+};
 
 }  // namespace rk

@@ -58,6 +58,14 @@ Status Dataset::set_spatial_ref(std::optional<SpatialRef> srs) {
   return Status();
 }
 
+Status Dataset::set_gcps(std::vector<Gcp> gcps, std::optional<SpatialRef> srs) {
+  RK_RETURN_IF_ERROR(check_writable("set GCPs"));
+  gcps_ = std::move(gcps);
+  gcp_spatial_ref_ = std::move(srs);
+  properties_changed_ = true;
+  return Status();
+}
+
 Status Dataset::set_metadata_item(std::string_view key, std::string_view value,
                                   std::string_view domain) {
   RK_RETURN_IF_ERROR(check_writable("set metadata"));

@@ -37,6 +37,18 @@ namespace rk {
 
 class Driver;
 
+// A ground control point: a pixel/line position and its georeferenced
+// coordinates (in the CRS of Dataset::gcp_spatial_ref()).
+struct Gcp {
+  std::string id;
+  std::string info;
+  double pixel = 0;
+  double line = 0;
+  double x = 0;
+  double y = 0;
+  double z = 0;
+};
+
 class Dataset {
  public:
   virtual ~Dataset();
@@ -59,6 +71,10 @@ class Dataset {
   Status set_geo_transform(std::optional<GeoTransform> gt);
   const std::optional<SpatialRef>& spatial_ref() const { return spatial_ref_; }
   Status set_spatial_ref(std::optional<SpatialRef> srs);
+
+  const std::vector<Gcp>& gcps() const { return gcps_; }
+  const std::optional<SpatialRef>& gcp_spatial_ref() const { return gcp_spatial_ref_; }
+  Status set_gcps(std::vector<Gcp> gcps, std::optional<SpatialRef> srs);
 
   const Metadata& metadata() const { return metadata_; }
   Status set_metadata_item(std::string_view key, std::string_view value,
@@ -111,6 +127,10 @@ class Dataset {
   // For drivers filling in what they read while opening.
   void init_geo_transform(std::optional<GeoTransform> gt) { geo_transform_ = gt; }
   void init_spatial_ref(std::optional<SpatialRef> srs) { spatial_ref_ = std::move(srs); }
+  void init_gcps(std::vector<Gcp> gcps, std::optional<SpatialRef> srs) {
+    gcps_ = std::move(gcps);
+    gcp_spatial_ref_ = std::move(srs);
+  }
   Metadata& mutable_metadata() { return metadata_; }
   // True when a property has changed since open (drivers rewrite headers).
   bool properties_changed() const { return properties_changed_; }
@@ -146,6 +166,8 @@ class Dataset {
   Options open_options_;
   std::optional<GeoTransform> geo_transform_;
   std::optional<SpatialRef> spatial_ref_;
+  std::vector<Gcp> gcps_;
+  std::optional<SpatialRef> gcp_spatial_ref_;
   Metadata metadata_;
   bool properties_changed_ = false;
   bool closed_ = false;

@@ -74,6 +74,7 @@ Status copy_dataset_contents(Dataset& src, Dataset& dst, const ProgressFn& progr
   }
   if (src.geo_transform()) RK_RETURN_IF_ERROR(dst.set_geo_transform(src.geo_transform()));
   if (src.spatial_ref()) RK_RETURN_IF_ERROR(dst.set_spatial_ref(src.spatial_ref()));
+  if (!src.gcps().empty()) RK_RETURN_IF_ERROR(dst.set_gcps(src.gcps(), src.gcp_spatial_ref()));
   for (const std::string& domain : src.metadata().domains()) {
     // IMAGE_STRUCTURE describes the source file's layout, not the data.
     if (domain == "IMAGE_STRUCTURE") continue;

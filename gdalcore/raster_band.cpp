@@ -139,9 +139,29 @@ Status RasterBand::set_metadata_item(std::string_view key, std::string_view valu
   return Status();
 }
 
-int RasterBand::mask_flags() const { return nodata_ ? kMaskNoData : kMaskAllValid; }
+// GDAL's rule: in a 2-band (gray + alpha) or 4-band (RGB + alpha) dataset,
+// the color bands are masked by the alpha band, when it is Byte.
+RasterBand* RasterBand::alpha_band() const {
+  if (cache_level_ != 0 || number_ < 1) return nullptr;
+  const int n = dataset_->band_count();
+  RasterBand* last = dataset_->band(n);
+  if (!last || last == this || last->color_interp() != ColorInterp::kAlpha ||
+      last->data_type() != DataType::kByte) {
+    return nullptr;
+  }
+  return (n == 2 && number_ == 1) || (n == 4 && number_ <= 3) ? last : nullptr;
+}
+
+int RasterBand::mask_flags() const {
+  if (nodata_) return kMaskNoData;
+  if (alpha_band()) return kMaskPerDataset | kMaskAlpha;
+  return kMaskAllValid;
+}
 
 RasterBand* RasterBand::mask_band() {
+  if (!nodata_) {
+    if (RasterBand* alpha = alpha_band()) return alpha;
+  }
   if (!default_mask_) default_mask_ = make_default_mask_band(*this);
   return default_mask_.get();
 }

@@ -89,8 +89,10 @@ class RasterBand {
   }
 
   // GDAL's mask semantics: the mask is a Byte band, 0 = invalid, 255 = valid.
-  // By default it is derived from nodata (kMaskNoData) or all valid
-  // (kMaskAllValid); drivers with real masks or alpha override both.
+  // By default: derived from nodata (kMaskNoData); else, for the color bands
+  // of a gray+alpha or RGB+alpha dataset, the Byte alpha band
+  // (kMaskPerDataset | kMaskAlpha); else all valid (kMaskAllValid). Drivers
+  // with real masks override both.
   virtual int mask_flags() const;
   virtual RasterBand* mask_band();
 
@@ -150,6 +152,7 @@ class RasterBand {
  private:
   friend class Dataset;
 
+  RasterBand* alpha_band() const;
   size_t block_bytes() const;
   BlockKey block_key(int64_t bx, int64_t by) const;
   // The block if it is cached (memo first, then the shared cache); null on a

@@ -1,6 +1,7 @@
 #include "gdalcore/spatial_ref.h"
 
 #include <proj.h>
+#include <proj_experimental.h>
 
 #include <string>
 
@@ -21,7 +22,11 @@ using PjPtr = std::unique_ptr<PJ, PjDeleter>;
 ContextPtr new_context() {
   ContextPtr ctx(proj_context_create());
   // Never reach for network grids behind the caller's back.
-  if (ctx) proj_context_set_enable_network(ctx.get(), 0);
+  if (ctx) {
+    proj_context_set_enable_network(ctx.get(), 0);
+    // Errors are read from the context and returned; PROJ must not print.
+    proj_log_level(ctx.get(), PJ_LOG_NONE);
+  }
   return ctx;
 }
 
@@ -107,19 +112,24 @@ Result<SpatialRef> SpatialRef::build(std::string_view what, std::string_view tex
           std::string(what), "cannot parse CRS '" + shown + "': " + context_error(ctx.get()));
     }
   }
-  const PJ_TYPE type = proj_get_type(pj.get());
+  return describe(ctx.get(), pj.get(), what);
+}
+
+// `ctx` and `pj` stay owned by the caller.
+Result<SpatialRef> SpatialRef::describe(PJ_CONTEXT* ctx, PJ* pj, std::string_view what) {
+  const PJ_TYPE type = proj_get_type(pj);
   if (!is_crs_type(type)) {
     return Status::invalid_argument(std::string(what), "the definition is not a CRS");
   }
   auto def = std::make_shared<Definition>();
-  def->name = as_string(proj_get_name(pj.get()));
+  def->name = as_string(proj_get_name(pj));
   def->kind = kind_of(type);
   if (type == PJ_TYPE_BOUND_CRS) {
-    PjPtr base(proj_get_source_crs(ctx.get(), pj.get()));
+    PjPtr base(proj_get_source_crs(ctx, pj));
     if (base) def->kind = kind_of(proj_get_type(base.get()));
   }
-  const char* auth = proj_get_id_auth_name(pj.get(), 0);
-  const char* code = proj_get_id_code(pj.get(), 0);
+  const char* auth = proj_get_id_auth_name(pj, 0);
+  const char* code = proj_get_id_code(pj, 0);
   if (auth && code && std::string(auth) == "EPSG") {
     try {
       def->epsg = std::stoi(code);
@@ -127,15 +137,31 @@ Result<SpatialRef> SpatialRef::build(std::string_view what, std::string_view tex
     }
   }
   const char* wkt2_options[] = {"MULTILINE=YES", "INDENTATION_WIDTH=4", nullptr};
-  def->wkt2 = as_string(proj_as_wkt(ctx.get(), pj.get(), PJ_WKT2_2019, wkt2_options));
-  def->projjson = as_string(proj_as_projjson(ctx.get(), pj.get(), nullptr));
+  def->wkt2 = as_string(proj_as_wkt(ctx, pj, PJ_WKT2_2019, wkt2_options));
+  def->projjson = as_string(proj_as_projjson(ctx, pj, nullptr));
   const char* wkt1_options[] = {"MULTILINE=NO", nullptr};
-  def->wkt1 = as_string(proj_as_wkt(ctx.get(), pj.get(), PJ_WKT1_GDAL, wkt1_options));
-  def->proj4 = as_string(proj_as_proj_string(ctx.get(), pj.get(), PJ_PROJ_5, nullptr));
+  def->wkt1 = as_string(proj_as_wkt(ctx, pj, PJ_WKT1_GDAL, wkt1_options));
+  def->proj4 = as_string(proj_as_proj_string(ctx, pj, PJ_PROJ_5, nullptr));
   if (def->wkt2.empty()) {
     return Status::invalid_argument(std::string(what), "PROJ cannot export this CRS as WKT2");
   }
   return SpatialRef(std::move(def));
+}
+
+Result<SpatialRef> SpatialRef::make_compound(const SpatialRef& horizontal,
+                                             const SpatialRef& vertical) {
+  ContextPtr ctx = new_context();
+  if (!ctx) return Status::out_of_memory("PROJ", "cannot create a PROJ context");
+  PjPtr h(proj_create(ctx.get(), horizontal.to_wkt2().c_str()));
+  PjPtr v(proj_create(ctx.get(), vertical.to_wkt2().c_str()));
+  if (!h || !v) return Status::invalid_argument("CRS", "cannot rebuild the component CRSs");
+  const std::string name = horizontal.name() + " + " + vertical.name();
+  PjPtr compound(proj_create_compound_crs(ctx.get(), name.c_str(), h.get(), v.get()));
+  if (!compound) {
+    return Status::invalid_argument("CRS", "cannot combine '" + horizontal.name() + "' and '" +
+                                               vertical.name() + "': " + context_error(ctx.get()));
+  }
+  return describe(ctx.get(), compound.get(), "compound CRS");
 }
 
 Result<SpatialRef> SpatialRef::from_epsg(int code) {

@@ -14,6 +14,11 @@
 
 #include "gdalcore/result.h"
 
+// PROJ's handle types (proj.h: PJ_CONTEXT and PJ), declared here so that this
+// header does not pull in proj.h.
+struct pj_ctx;
+struct PJconsts;
+
 namespace rk {
 
 enum class CrsKind {
@@ -36,6 +41,8 @@ class SpatialRef {
   // Anything PROJ accepts: "EPSG:4326", WKT, PROJJSON, "+proj=..." strings,
   // "OGC:CRS84", CRS names known to the database.
   static Result<SpatialRef> from_user_input(std::string_view text);
+  // A compound CRS of a horizontal and a vertical CRS, named "h + v".
+  static Result<SpatialRef> make_compound(const SpatialRef& horizontal, const SpatialRef& vertical);
 
   const std::string& name() const;
   CrsKind kind() const;
@@ -60,6 +67,8 @@ class SpatialRef {
   struct Definition;
   explicit SpatialRef(std::shared_ptr<const Definition> def) : def_(std::move(def)) {}
   static Result<SpatialRef> build(std::string_view what, std::string_view text, int epsg);
+  // Fills a definition from a PROJ object (PJ_CONTEXT / PJ from proj.h).
+  static Result<SpatialRef> describe(::pj_ctx* ctx, ::PJconsts* pj, std::string_view what);
 
   std::shared_ptr<const Definition> def_;
 };

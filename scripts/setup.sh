@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libtiff-dev libproj-dev proj-data libgeos-dev libgeotiff-dev
-  catch2 libgoogle-perftools-dev
+  catch2 nlohmann-json3-dev libgoogle-perftools-dev
   clang clang-format libclang-rt-14-dev
 )
 

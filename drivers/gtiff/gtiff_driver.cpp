@@ -1,6 +1,7 @@
 #include "drivers/gtiff/gtiff_driver.h"
 
 #include "drivers/gtiff/gtiff_dataset.h"
+#include "drivers/gtiff/gtiff_tags.h"
 
 namespace rk::gtiff {
 
@@ -28,6 +29,9 @@ class GTiffDriver final : public Driver {
 
 }  // namespace
 
-std::unique_ptr<Driver> make_driver() { return std::make_unique<GTiffDriver>(); }
+std::unique_ptr<Driver> make_driver() {
+  register_tiff_tags();  // once per process; make_driver runs at start-up
+  return std::make_unique<GTiffDriver>();
+}
 
 }  // namespace rk::gtiff

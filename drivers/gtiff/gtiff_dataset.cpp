@@ -1,0 +1,403 @@
+// GTiff datasets: opening a file, its overviews and masks, and the
+// properties GDAL reads from it.
+#include "drivers/gtiff/gtiff_dataset.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "drivers/gtiff/gtiff_georef.h"
+#include "drivers/gtiff/gtiff_metadata.h"
+#include "drivers/gtiff/gtiff_tags.h"
+#include "gdalcore/warning.h"
+
+namespace rk::gtiff {
+
+namespace {
+
+// More directories than this is not a raster anyone wrote on purpose.
+constexpr int kMaxDirectories = 4096;
+
+const char* compression_name(uint16_t c) {
+  switch (c) {
+    case COMPRESSION_LZW:
+      return "LZW";
+    case COMPRESSION_ADOBE_DEFLATE:
+    case COMPRESSION_DEFLATE:
+      return "DEFLATE";
+    case COMPRESSION_PACKBITS:
+      return "PACKBITS";
+    case COMPRESSION_JPEG:
+      return "JPEG";
+    case COMPRESSION_OJPEG:
+      return "OJPEG";
+    case COMPRESSION_ZSTD:
+      return "ZSTD";
+    case COMPRESSION_LZMA:
+      return "LZMA";
+    case COMPRESSION_WEBP:
+      return "WEBP";
+    case COMPRESSION_LERC:
+      return "LERC";
+    case COMPRESSION_CCITTRLE:
+      return "CCITTRLE";
+    case COMPRESSION_CCITTFAX3:
+      return "CCITTFAX3";
+    case COMPRESSION_CCITTFAX4:
+      return "CCITTFAX4";
+    case COMPRESSION_CCITTRLEW:
+      return "CCITTRLEW";
+    case COMPRESSION_NEXT:
+      return "NEXT";
+    case COMPRESSION_SGILOG:
+      return "SGILOG";
+    case COMPRESSION_SGILOG24:
+      return "SGILOG24";
+    case COMPRESSION_THUNDERSCAN:
+      return "THUNDER";
+    case COMPRESSION_PIXARLOG:
+      return "PIXARLOG";
+    case COMPRESSION_JBIG:
+      return "JBIG";
+    default:
+      return nullptr;
+  }
+}
+
+// GDAL_NODATA holds one value for every band, as text.
+std::optional<double> parse_nodata(const std::string& text) {
+  const char* s = text.c_str();
+  while (*s == ' ') ++s;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(s, &end);
+  if (end == s) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+// ---- Bands ------------------------------------------------------------------
+
+GTiffBand::GTiffBand(GTiffDataset* ds, GTiffImage* image, int number, int sample,
+                     int32_t cache_level, bool is_mask)
+    : RasterBand(ds, number, image->layout().width, image->layout().height,
+                 is_mask ? DataType::kByte : image->layout().type, image->layout().block_width,
+                 image->layout().block_height),
+      image_(image),
+      sample_(sample),
+      is_mask_(is_mask) {
+  set_cache_level(cache_level);
+}
+
+RasterBand* GTiffBand::overview(int index) {
+  if (index < 0 || index >= overview_count()) return nullptr;
+  return overviews_[static_cast<size_t>(index)].get();
+}
+
+int GTiffBand::mask_flags() const {
+  if (is_mask_) return kMaskAllValid;
+  if (per_dataset_mask_) return kMaskPerDataset;
+  if (base_) return base_->mask_flags();
+  return RasterBand::mask_flags();
+}
+
+RasterBand* GTiffBand::mask_band() {
+  if (is_mask_) return RasterBand::mask_band();
+  if (per_dataset_mask_) return per_dataset_mask_;
+  if (base_ && !nodata() && (base_->mask_flags() & kMaskAlpha)) {
+    // The alpha band's overview at the same level masks this overview.
+    if (RasterBand* alpha = base_->mask_band()) {
+      if (RasterBand* ov = alpha->overview(overview_index_)) return ov;
+    }
+  }
+  return RasterBand::mask_band();
+}
+
+Status GTiffBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
+  auto* out = static_cast<std::byte*>(dst);
+  RK_RETURN_IF_ERROR(image_->read_block(sample_, bx, by, out, is_mask_ ? std::nullopt : nodata()));
+  if (is_mask_ && image_->layout().bits_per_sample == 1) {
+    // 1-bit internal masks are exposed as 0/255, as GDAL does.
+    const size_t n = static_cast<size_t>(block_x_size() * block_y_size());
+    auto* p = reinterpret_cast<uint8_t*>(out);
+    for (size_t i = 0; i < n; ++i) p[i] = p[i] ? 255 : 0;
+  }
+  return Status();
+}
+
+// ---- Dataset ----------------------------------------------------------------
+
+GTiffDataset::GTiffDataset(const OpenInfo& info, const Driver* driver)
+    : Dataset(info.path, info.access, driver, info.cache) {
+  set_open_options(info.open_options);
+}
+
+GTiffDataset::~GTiffDataset() { close_in_destructor(); }
+
+Result<std::unique_ptr<Dataset>> GTiffDataset::open(const OpenInfo& info, const Driver* driver) {
+  if (info.access == Access::kUpdate) {
+    return Status::not_supported(info.path, "the GTiff driver opens files read-only");
+  }
+  register_tiff_tags();
+  std::unique_ptr<GTiffDataset> ds(new GTiffDataset(info, driver));
+  RK_ASSIGN_OR_RETURN(std::unique_ptr<File> file, File::open(info.path, info.access));
+  ds->file_ = std::move(file);
+  // "O": strip and tile offsets are loaded on demand, so opening a file with
+  // millions of tiles reads none of their offsets.
+  RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> handle, TiffHandle::open(ds->file_, "rO"));
+  RK_RETURN_IF_ERROR(ds->init(std::move(handle)));
+  return std::unique_ptr<Dataset>(std::move(ds));
+}
+
+Status GTiffDataset::init(std::unique_ptr<TiffHandle> handle) {
+  RK_ASSIGN_OR_RETURN(ImageLayout l, read_layout(*handle));
+  TiffHandle& h = *handle;
+  // Everything that reads tags goes before the handle moves into the image.
+  read_overviews_and_masks(h);
+  if (!TIFFSetDirectory(h.tiff(), 0)) return h.take_error("cannot return to the first directory");
+  RK_ASSIGN_OR_RETURN(l, read_layout(h));  // re-applies per-directory settings
+  const Georeferencing georef = read_georeferencing(h);
+
+  // The full-resolution image goes first in images_; overview and mask
+  // images were appended by read_overviews_and_masks, so insert at the front.
+  images_.insert(images_.begin(), std::make_unique<GTiffImage>(file_, 0, l, std::move(handle)));
+  GTiffImage* main = images_.front().get();
+  set_raster_size(l.width, l.height);
+  for (int b = 1; b <= l.band_count(); ++b) {
+    add_band(std::make_unique<GTiffBand>(this, main, b, b - 1, 0, false));
+  }
+  TiffHandle& mh = *main->handle().value();
+  read_band_properties(mh);
+
+  // Overview bands and masks, now that the bands exist.
+  int32_t level = 1;
+  std::vector<GTiffImage*> overview_images, mask_overview_images;
+  GTiffImage* mask_image = nullptr;
+  for (size_t i = 1; i < images_.size(); ++i) {
+    GTiffImage* img = images_[i].get();
+    const bool is_mask = img->layout().subfile_type & FILETYPE_MASK;
+    const bool reduced = img->layout().subfile_type & FILETYPE_REDUCEDIMAGE;
+    if (is_mask && !reduced) {
+      mask_image = img;
+    } else if (is_mask) {
+      mask_overview_images.push_back(img);
+    } else {
+      overview_images.push_back(img);
+    }
+  }
+  for (GTiffImage* img : overview_images) {
+    for (int b = 1; b <= band_count(); ++b) {
+      auto* base = static_cast<GTiffBand*>(band(b));
+      auto ov = std::make_unique<GTiffBand>(this, img, b, b - 1, level, false);
+      ov->base_ = base;
+      ov->overview_index_ = level - 1;
+      ov->init_nodata(base->nodata());
+      if (base->nodata_int64()) ov->init_nodata_int64(*base->nodata_int64());
+      if (base->nodata_uint64()) ov->init_nodata_uint64(*base->nodata_uint64());
+      ov->init_color_interp(base->color_interp());
+      ov->init_color_table(base->color_table());
+      base->overviews_.push_back(std::move(ov));
+    }
+    ++level;
+  }
+  if (mask_image) {
+    auto mask = std::make_unique<GTiffBand>(this, mask_image, 0, 0, -1, true);
+    for (int b = 1; b <= band_count(); ++b)
+      static_cast<GTiffBand*>(band(b))->per_dataset_mask_ = mask.get();
+    // Mask overviews pair with the overviews of the same size.
+    for (size_t k = 0; k < overview_images.size(); ++k) {
+      for (GTiffImage* mimg : mask_overview_images) {
+        if (mimg->layout().width != overview_images[k]->layout().width ||
+            mimg->layout().height != overview_images[k]->layout().height) {
+          continue;
+        }
+        auto mov =
+            std::make_unique<GTiffBand>(this, mimg, 0, 0, -2 - static_cast<int32_t>(k), true);
+        for (int b = 1; b <= band_count(); ++b) {
+          auto* base = static_cast<GTiffBand*>(band(b));
+          base->overviews_[k]->per_dataset_mask_ = mov.get();
+        }
+        mask->overviews_.push_back(std::move(mov));
+        break;
+      }
+    }
+    mask_bands_.push_back(std::move(mask));
+  }
+
+  // Georeferencing.
+  if (georef.geo_transform) {
+    init_geo_transform(georef.geo_transform);
+    init_spatial_ref(georef.srs);
+  } else if (!georef.gcps.empty()) {
+    init_gcps(georef.gcps, georef.srs);
+  } else {
+    init_spatial_ref(georef.srs);
+  }
+  if (georef.area_or_point) mutable_metadata().set("AREA_OR_POINT", *georef.area_or_point);
+  return Status();
+}
+
+void GTiffDataset::read_overviews_and_masks(TiffHandle& h) {
+  TIFF* t = h.tiff();
+  const ImageLayout main = read_layout(h).value();
+  for (int d = 1; d < kMaxDirectories; ++d) {
+    if (!TIFFSetDirectory(t, static_cast<tdir_t>(d))) break;
+    Result<ImageLayout> l = read_layout(h);
+    (void)h.take_error();
+    if (!l.ok()) {
+      emit_warning(description(),
+                   "directory " + std::to_string(d) + " ignored: " + l.status().message());
+      continue;
+    }
+    const bool reduced = l->subfile_type & FILETYPE_REDUCEDIMAGE;
+    const bool mask = l->subfile_type & FILETYPE_MASK;
+    const bool smaller_or_same = l->width <= main.width && l->height <= main.height;
+    if (mask) {
+      if (l->samples_per_pixel != 1 || !smaller_or_same) continue;
+      if (!reduced && (l->width != main.width || l->height != main.height)) continue;
+    } else if (reduced) {
+      if (l->band_count() != main.band_count() || l->type != main.type || !smaller_or_same)
+        continue;
+    } else {
+      continue;  // another full image: a subdataset, not part of this one
+    }
+    images_.push_back(std::make_unique<GTiffImage>(file_, static_cast<uint16_t>(d), *l, nullptr));
+  }
+}
+
+void GTiffDataset::read_band_properties(TiffHandle& h) {
+  TIFF* t = h.tiff();
+  const ImageLayout& l = images_.front()->layout();
+  const int bands = band_count();
+  auto band_at = [this](int i) { return static_cast<GTiffBand*>(band(i)); };
+
+  // Color interpretation from the photometric interpretation and the extra
+  // samples, as GDAL assigns it.
+  uint16_t extra_count = 0;
+  uint16_t* extra = nullptr;
+  TIFFGetField(t, TIFFTAG_EXTRASAMPLES, &extra_count, &extra);
+  int base = 1;
+  const uint16_t photometric = l.ycbcr_as_rgb ? PHOTOMETRIC_RGB : l.photometric;
+  auto set_interps = [&](std::initializer_list<ColorInterp> interps) {
+    int i = 1;
+    for (ColorInterp c : interps) band_at(i++)->init_color_interp(c);
+    base = static_cast<int>(interps.size());
+  };
+  switch (photometric) {
+    case PHOTOMETRIC_RGB:
+      if (bands >= 3) set_interps({ColorInterp::kRed, ColorInterp::kGreen, ColorInterp::kBlue});
+      break;
+    case PHOTOMETRIC_YCBCR:
+      if (bands >= 3)
+        set_interps({ColorInterp::kYCbCr_Y, ColorInterp::kYCbCr_Cb, ColorInterp::kYCbCr_Cr});
+      break;
+    case PHOTOMETRIC_SEPARATED:
+      if (bands >= 4) {
+        set_interps(
+            {ColorInterp::kCyan, ColorInterp::kMagenta, ColorInterp::kYellow, ColorInterp::kBlack});
+      }
+      break;
+    case PHOTOMETRIC_PALETTE: {
+      band_at(1)->init_color_interp(ColorInterp::kPalette);
+      uint16_t *r = nullptr, *g = nullptr, *b = nullptr;
+      if (l.bits_per_sample <= 16 && TIFFGetField(t, TIFFTAG_COLORMAP, &r, &g, &b)) {
+        const size_t n = size_t{1} << l.bits_per_sample;
+        // 16-bit palette entries; files written with 8-bit values are used as is.
+        bool eight_bit = true;
+        for (size_t i = 0; i < n; ++i)
+          eight_bit = eight_bit && r[i] < 256 && g[i] < 256 && b[i] < 256;
+        const int div = eight_bit ? 1 : 257;
+        ColorTable ct;
+        for (size_t i = 0; i < n; ++i) {
+          ct.entries.push_back(ColorEntry{static_cast<int16_t>(r[i] / div),
+                                          static_cast<int16_t>(g[i] / div),
+                                          static_cast<int16_t>(b[i] / div), 255});
+        }
+        band_at(1)->init_color_table(std::move(ct));
+      }
+      break;
+    }
+    default:
+      band_at(1)->init_color_interp(ColorInterp::kGray);
+      break;
+  }
+  for (int b = base + 1; b <= bands; ++b) {
+    const int e = b - base - 1;
+    if (extra && e < extra_count &&
+        (extra[e] == EXTRASAMPLE_ASSOCALPHA || extra[e] == EXTRASAMPLE_UNASSALPHA)) {
+      band_at(b)->init_color_interp(ColorInterp::kAlpha);
+    }
+  }
+
+  // GDAL_NODATA: one value for all bands. Float32 bands hold it as a float.
+  if (std::optional<std::string> text = read_ascii_tag(t, kTagGdalNodata)) {
+    if (std::optional<double> v = parse_nodata(*text)) {
+      for (int b = 1; b <= bands; ++b) {
+        GTiffBand* band = band_at(b);
+        const DataType type = band->data_type();
+        if (type == DataType::kInt64) {
+          band->init_nodata_int64(std::strtoll(text->c_str(), nullptr, 10));
+        } else if (type == DataType::kUInt64) {
+          band->init_nodata_uint64(std::strtoull(text->c_str(), nullptr, 10));
+        } else if (component_type(type) == DataType::kFloat32) {
+          band->init_nodata(static_cast<double>(static_cast<float>(*v)));
+        } else {
+          band->init_nodata(*v);
+        }
+      }
+    } else {
+      emit_warning(description(), "ignoring GDAL_NODATA value '" + *text + "'");
+    }
+  }
+
+  // GDAL_METADATA: dataset and band items, and band properties by role.
+  if (std::optional<std::string> xml = read_ascii_tag(t, kTagGdalMetadata)) {
+    for (const MetadataItem& it : parse_gdal_metadata(*xml)) {
+      if (it.sample < 0) {
+        mutable_metadata().set(it.name, it.value, it.domain);
+        continue;
+      }
+      if (it.sample >= bands) continue;
+      GTiffBand* band = band_at(it.sample + 1);
+      if (it.role == "offset" || it.role == "scale") {
+        char* end = nullptr;
+        const double v = std::strtod(it.value.c_str(), &end);
+        if (end == it.value.c_str()) continue;
+        if (it.role == "offset") {
+          band->init_scale_offset(band->scale(), v);
+        } else {
+          band->init_scale_offset(v, band->offset());
+        }
+      } else if (it.role == "unittype") {
+        band->init_unit(it.value);
+      } else if (it.role == "description") {
+        band->init_description(it.value);
+      } else if (it.role == "colorinterp") {
+        if (std::optional<ColorInterp> c = parse_color_interp(it.value))
+          band->init_color_interp(*c);
+      } else if (it.role.empty()) {
+        band->mutable_metadata().set(it.name, it.value, it.domain);
+      }
+    }
+  }
+
+  for (const auto& [key, value] : read_baseline_tags(t)) mutable_metadata().set(key, value);
+
+  Metadata& md = mutable_metadata();
+  if (const char* name = compression_name(l.compression)) {
+    md.set("COMPRESSION", l.ycbcr_as_rgb ? "YCbCr JPEG" : name, "IMAGE_STRUCTURE");
+  }
+  md.set("INTERLEAVE", l.separate() || bands == 1 ? "BAND" : "PIXEL", "IMAGE_STRUCTURE");
+  const bool standard_width =
+      l.bits_per_sample == 8 * data_type_size(component_type(l.type)) ||
+      (is_complex(l.type) && l.bits_per_sample == 8 * data_type_size(l.type));
+  if (!standard_width && l.sample_format != SAMPLEFORMAT_IEEEFP && !l.ycbcr_as_rgb) {
+    for (int b = 1; b <= bands; ++b) {
+      band_at(b)->mutable_metadata().set("NBITS", std::to_string(l.bits_per_sample),
+                                         "IMAGE_STRUCTURE");
+    }
+  }
+}
+
+}  // namespace rk::gtiff

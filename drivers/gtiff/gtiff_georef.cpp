@@ -1,0 +1,161 @@
+#include "drivers/gtiff/gtiff_georef.h"
+
+#include <geo_normalize.h>
+#include <geotiff.h>
+#include <geovalues.h>
+#include <proj.h>
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <memory>
+
+#include "drivers/gtiff/gtiff_tags.h"
+#include "gdalcore/warning.h"
+
+namespace rk::gtiff {
+
+namespace {
+
+// RAII for libgeotiff and PROJ objects.
+struct GtifDeleter {
+  void operator()(GTIF* g) const { GTIFFree(g); }
+};
+struct DefnDeleter {
+  void operator()(GTIFDefn* d) const { GTIFFreeDefn(d); }
+};
+struct ContextDeleter {
+  void operator()(PJ_CONTEXT* c) const { proj_context_destroy(c); }
+};
+
+// libgeotiff's per-GTIF error callback: its messages become warnings of the
+// calling thread, naming the file.
+void geotiff_error(GTIF* gtif, int level, const char* fmt, ...) {
+  auto* handle = static_cast<TiffHandle*>(GTIFGetUserData(gtif));
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  (void)level;
+  emit_warning(handle ? handle->path() : std::string(), std::string("GeoTIFF keys: ") + buf);
+}
+
+std::optional<int> key_short(GTIF* g, geokey_t key) {
+  unsigned short v = 0;
+  if (GTIFKeyGetSHORT(g, key, &v, 0, 1) != 1) return std::nullopt;
+  return v;
+}
+
+bool is_code(std::optional<int> v) { return v && *v > 0 && *v != KvUserDefined; }
+
+std::optional<SpatialRef> crs_from_keys(GTIF* g, const GTIFDefn& defn, const std::string& path) {
+  std::optional<SpatialRef> horizontal;
+  if (defn.Model == ModelTypeProjected && defn.PCS > 0 && defn.PCS != KvUserDefined) {
+    auto r = SpatialRef::from_epsg(defn.PCS);
+    if (r.ok()) horizontal = *r;
+  } else if (defn.Model == ModelTypeGeographic && defn.GCS > 0 && defn.GCS != KvUserDefined) {
+    auto r = SpatialRef::from_epsg(defn.GCS);
+    if (r.ok()) horizontal = *r;
+  }
+  if (!horizontal && (defn.Model == ModelTypeProjected || defn.Model == ModelTypeGeographic)) {
+    // A user-defined CRS: libgeotiff normalises the keys (datum, ellipsoid,
+    // projection method and parameters, units) into a PROJ definition.
+    if (char* proj4 = GTIFGetProj4Defn(const_cast<GTIFDefn*>(&defn))) {
+      std::string text(proj4);
+      GTIFFreeMemory(proj4);
+      if (!text.empty()) {
+        auto r = SpatialRef::from_user_input(text + " +type=crs");
+        if (r.ok()) {
+          horizontal = *r;
+        } else {
+          emit_warning(path, "cannot build a CRS from the GeoKeys: " + r.status().message());
+        }
+      }
+    }
+  }
+  const std::optional<int> vertical = key_short(g, VerticalCSTypeGeoKey);
+  if (horizontal && is_code(vertical)) {
+    auto v = SpatialRef::from_epsg(*vertical);
+    if (v.ok()) {
+      auto compound = SpatialRef::make_compound(*horizontal, *v);
+      if (compound.ok()) return *compound;
+    }
+  }
+  return horizontal;
+}
+
+}  // namespace
+
+Georeferencing read_georeferencing(TiffHandle& handle) {
+  Georeferencing out;
+  TIFF* t = handle.tiff();
+  const std::string& path = handle.path();
+
+  bool pixel_is_point = false;
+  std::unique_ptr<GTIF, GtifDeleter> gtif(GTIFNewEx(t, geotiff_error, &handle));
+  if (gtif) {
+    int versions[3] = {0, 0, 0};
+    int key_count = 0;
+    GTIFDirectoryInfo(gtif.get(), versions, &key_count);
+    if (key_count > 0) {
+      const std::optional<int> raster_type = key_short(gtif.get(), GTRasterTypeGeoKey);
+      pixel_is_point = raster_type && *raster_type == RasterPixelIsPoint;
+      out.area_or_point = pixel_is_point ? "Point" : "Area";
+      // Each call gets its own PROJ context: libgeotiff looks codes up in
+      // PROJ's database, and contexts must not be shared between threads.
+      std::unique_ptr<PJ_CONTEXT, ContextDeleter> ctx(proj_context_create());
+      proj_log_level(ctx.get(), PJ_LOG_NONE);  // failed lookups are not our errors to print
+      GTIFAttachPROJContext(gtif.get(), ctx.get());
+      std::unique_ptr<GTIFDefn, DefnDeleter> defn(GTIFAllocDefn());
+      if (defn && GTIFGetDefn(gtif.get(), defn.get())) {
+        out.srs = crs_from_keys(gtif.get(), *defn, path);
+      }
+      gtif.reset();  // before the PROJ context it uses
+    }
+  }
+
+  uint16_t count = 0;
+  double* scale = nullptr;
+  double* tiepoints = nullptr;
+  double* matrix = nullptr;
+  uint16_t tie_count = 0;
+  const bool has_scale = TIFFGetField(t, kTagModelPixelScale, &count, &scale) && count >= 2 &&
+                         scale[0] != 0.0 && scale[1] != 0.0;
+  const bool has_ties =
+      TIFFGetField(t, kTagModelTiepoint, &tie_count, &tiepoints) && tie_count >= 6;
+  if (has_scale && has_ties) {
+    GeoTransform gt;
+    gt.c = {0, scale[0], 0, 0, 0, -std::fabs(scale[1])};
+    gt.c[0] = tiepoints[3] - tiepoints[0] * gt.c[1];
+    gt.c[3] = tiepoints[4] - tiepoints[1] * gt.c[5];
+    if (pixel_is_point) {
+      gt.c[0] -= gt.c[1] * 0.5;
+      gt.c[3] -= gt.c[5] * 0.5;
+    }
+    out.geo_transform = gt;
+  } else if (TIFFGetField(t, kTagModelTransformation, &count, &matrix) && count == 16) {
+    GeoTransform gt;
+    gt.c = {matrix[3], matrix[0], matrix[1], matrix[7], matrix[4], matrix[5]};
+    if (pixel_is_point) {
+      gt.c[0] -= (gt.c[1] + gt.c[2]) * 0.5;
+      gt.c[3] -= (gt.c[4] + gt.c[5]) * 0.5;
+    }
+    out.geo_transform = gt;
+  } else if (has_ties) {
+    // Tiepoints without a pixel scale: ground control points.
+    for (uint16_t i = 0; i + 5 < tie_count; i += 6) {
+      Gcp gcp;
+      gcp.id = std::to_string(i / 6 + 1);
+      gcp.pixel = tiepoints[i] + (pixel_is_point ? 0.5 : 0.0);
+      gcp.line = tiepoints[i + 1] + (pixel_is_point ? 0.5 : 0.0);
+      gcp.x = tiepoints[i + 3];
+      gcp.y = tiepoints[i + 4];
+      gcp.z = tiepoints[i + 5];
+      out.gcps.push_back(gcp);
+    }
+  }
+  return out;
+}
+
+}  // namespace rk::gtiff

@@ -1,0 +1,81 @@
+// GTiffImage: one image (IFD) of a TIFF file — its layout, a libtiff handle
+// positioned on it, and the decoding of its strips and tiles into blocks.
+//
+// Each image has its own TIFF* over the file's shared rk::File, opened when
+// its pixels are first needed: overviews and masks never make the main
+// handle switch directories, and an unused overview costs no handle.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "drivers/gtiff/tiff_handle.h"
+#include "gdalcore/data_type.h"
+
+namespace rk::gtiff {
+
+// How the pixels of one image are stored.
+struct ImageLayout {
+  uint32_t width = 0;
+  uint32_t height = 0;
+  uint16_t samples_per_pixel = 1;
+  uint16_t bits_per_sample = 8;
+  uint16_t sample_format = SAMPLEFORMAT_UINT;
+  uint16_t planar_config = PLANARCONFIG_CONTIG;
+  uint16_t photometric = PHOTOMETRIC_MINISBLACK;
+  uint16_t compression = COMPRESSION_NONE;
+  uint32_t subfile_type = 0;  // FILETYPE_REDUCEDIMAGE / FILETYPE_MASK bits
+  bool tiled = false;
+  uint32_t block_width = 0;   // tile width, or image width for strips
+  uint32_t block_height = 0;  // tile height, or rows per strip
+  DataType type = DataType::kUnknown;
+  bool ycbcr_as_rgb = false;  // JPEG-compressed YCbCr delivered as RGB by libtiff
+  bool big_endian = false;
+
+  // Bands as rasterkit sees them (3 for YCbCr delivered as RGB).
+  int band_count() const { return ycbcr_as_rgb ? 3 : samples_per_pixel; }
+  uint64_t blocks_per_row() const { return (width + block_width - 1) / block_width; }
+  uint64_t blocks_per_column() const { return (height + block_height - 1) / block_height; }
+  uint64_t blocks_per_band() const { return blocks_per_row() * blocks_per_column(); }
+  bool separate() const { return planar_config == PLANARCONFIG_SEPARATE && samples_per_pixel > 1; }
+};
+
+// Reads the layout of the handle's current directory and checks that it is
+// one we can decode. Errors name the problem.
+Result<ImageLayout> read_layout(TiffHandle& handle);
+
+class GTiffImage {
+ public:
+  // `handle`, if given, is already positioned on directory `ifd`; otherwise
+  // one is opened on first use.
+  GTiffImage(std::shared_ptr<File> file, uint16_t ifd, ImageLayout layout,
+             std::unique_ptr<TiffHandle> handle);
+
+  const ImageLayout& layout() const { return layout_; }
+  uint16_t ifd() const { return ifd_; }
+  // The handle on this image's directory (opening it if needed).
+  Result<TiffHandle*> handle();
+
+  // Decodes block (bx, by) of `sample` (0-based band) into `dst`:
+  // block_width * block_height values of the layout's type, padded with 0.
+  // A block absent from the file (sparse) is filled with `sparse_fill` if
+  // given, else 0.
+  Status read_block(int sample, int64_t bx, int64_t by, std::byte* dst,
+                    std::optional<double> sparse_fill);
+
+ private:
+  // Decodes strip/tile `strile` into decoded_ (kept: the other bands of a
+  // pixel-interleaved block come from the same decoded bytes).
+  Status decode(TiffHandle& h, uint64_t strile);
+
+  std::shared_ptr<File> file_;
+  uint16_t ifd_;
+  ImageLayout layout_;
+  std::unique_ptr<TiffHandle> handle_;
+  std::vector<std::byte> decoded_;
+  uint64_t decoded_strile_ = UINT64_MAX;
+  size_t decoded_rows_ = 0;
+};
+
+}  // namespace rk::gtiff
