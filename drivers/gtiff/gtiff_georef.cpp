@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "drivers/gtiff/gtiff_geokeys_crs.h"
 #include "drivers/gtiff/gtiff_tags.h"
 #include "gdalcore/warning.h"
 
@@ -47,44 +48,6 @@ std::optional<int> key_short(GTIF* g, geokey_t key) {
   return v;
 }
 
-bool is_code(std::optional<int> v) { return v && *v > 0 && *v != KvUserDefined; }
-
-std::optional<SpatialRef> crs_from_keys(GTIF* g, const GTIFDefn& defn, const std::string& path) {
-  std::optional<SpatialRef> horizontal;
-  if (defn.Model == ModelTypeProjected && defn.PCS > 0 && defn.PCS != KvUserDefined) {
-    auto r = SpatialRef::from_epsg(defn.PCS);
-    if (r.ok()) horizontal = *r;
-  } else if (defn.Model == ModelTypeGeographic && defn.GCS > 0 && defn.GCS != KvUserDefined) {
-    auto r = SpatialRef::from_epsg(defn.GCS);
-    if (r.ok()) horizontal = *r;
-  }
-  if (!horizontal && (defn.Model == ModelTypeProjected || defn.Model == ModelTypeGeographic)) {
-    // A user-defined CRS: libgeotiff normalises the keys (datum, ellipsoid,
-    // projection method and parameters, units) into a PROJ definition.
-    if (char* proj4 = GTIFGetProj4Defn(const_cast<GTIFDefn*>(&defn))) {
-      std::string text(proj4);
-      GTIFFreeMemory(proj4);
-      if (!text.empty()) {
-        auto r = SpatialRef::from_user_input(text + " +type=crs");
-        if (r.ok()) {
-          horizontal = *r;
-        } else {
-          emit_warning(path, "cannot build a CRS from the GeoKeys: " + r.status().message());
-        }
-      }
-    }
-  }
-  const std::optional<int> vertical = key_short(g, VerticalCSTypeGeoKey);
-  if (horizontal && is_code(vertical)) {
-    auto v = SpatialRef::from_epsg(*vertical);
-    if (v.ok()) {
-      auto compound = SpatialRef::make_compound(*horizontal, *v);
-      if (compound.ok()) return *compound;
-    }
-  }
-  return horizontal;
-}
-
 }  // namespace
 
 Georeferencing read_georeferencing(TiffHandle& handle) {
@@ -109,7 +72,7 @@ Georeferencing read_georeferencing(TiffHandle& handle) {
       GTIFAttachPROJContext(gtif.get(), ctx.get());
       std::unique_ptr<GTIFDefn, DefnDeleter> defn(GTIFAllocDefn());
       if (defn && GTIFGetDefn(gtif.get(), defn.get())) {
-        out.srs = crs_from_keys(gtif.get(), *defn, path);
+        out.srs = crs_from_geokeys(ctx.get(), gtif.get(), *defn, path);
       }
       gtif.reset();  // before the PROJ context it uses
     }

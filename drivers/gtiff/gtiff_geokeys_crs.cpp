@@ -1,0 +1,376 @@
+// GeoKeys -> CRS. libgeotiff normalises the keys into a GTIFDefn (codes
+// looked up in PROJ's EPSG database, parameters in degrees and metres); this
+// file turns that into a PROJ CRS, as GDAL would describe it:
+//  - EPSG projected/geographic codes are used as they are, with a linear
+//    unit key that overrides the code's unit applied;
+//  - user-defined CRSs are built from their parts: the base geodetic CRS
+//    from a GCS code, a datum code or the ellipsoid's parameters, and the
+//    conversion from a conversion code or the projection method with its
+//    parameters, named from the citation keys;
+//  - a vertical key makes a compound CRS, except GeoTIFF 1.1's ellipsoidal
+//    heights (a geographic 3D code, or a legacy 5001-5033 ellipsoid code),
+//    which make the CRS 3D.
+#include <geo_normalize.h>
+#include <geotiff.h>
+#include <geovalues.h>
+#include <proj.h>
+#include <proj_experimental.h>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "drivers/gtiff/gtiff_georef.h"
+#include "gdalcore/warning.h"
+
+namespace rk::gtiff {
+
+namespace {
+
+struct PjDeleter {
+  void operator()(PJ* p) const { proj_destroy(p); }
+};
+using PjPtr = std::unique_ptr<PJ, PjDeleter>;
+
+std::optional<int> key_short(GTIF* g, geokey_t key) {
+  unsigned short v = 0;
+  if (GTIFKeyGetSHORT(g, key, &v, 0, 1) != 1) return std::nullopt;
+  return v;
+}
+
+std::string key_ascii(GTIF* g, geokey_t key) {
+  char buf[2048] = {0};
+  if (GTIFKeyGetASCII(g, key, buf, sizeof buf) <= 0) return std::string();
+  std::string s(buf);
+  while (!s.empty() && (s.back() == '|' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+bool is_code(int v) { return v > 0 && v != KvUserDefined; }
+
+std::optional<SpatialRef> to_spatial_ref(PJ_CONTEXT* ctx, PJ* pj) {
+  if (!pj) return std::nullopt;
+  const char* json = proj_as_projjson(ctx, pj, nullptr);
+  if (!json) return std::nullopt;
+  auto r = SpatialRef::from_projjson(json);
+  if (!r.ok()) return std::nullopt;
+  return *r;
+}
+
+// GDAL names CRSs from citations, which some writers fill with descriptions.
+std::string name_from_citation(const std::string& citation) {
+  const std::string imagine = "Projection Name = ";
+  const size_t p = citation.find(imagine);
+  if (p != std::string::npos) {
+    std::string rest = citation.substr(p + imagine.size());
+    const size_t units = rest.find(" Units");
+    return units == std::string::npos ? rest : rest.substr(0, units);
+  }
+  return citation;
+}
+
+// GeogCitationGeoKey in the form writers (ESRI, GDAL) use:
+//   "GCS Name = X|Datum = Y|Ellipsoid = Z|Primem = W|AUnits = ..."
+// A plain citation is the GCS name.
+struct GeogNames {
+  std::string gcs, datum, ellipsoid, primem;
+};
+
+GeogNames parse_geog_citation(const std::string& citation) {
+  GeogNames n;
+  if (citation.find(" = ") == std::string::npos) {
+    n.gcs = citation;
+    return n;
+  }
+  size_t start = 0;
+  while (start < citation.size()) {
+    size_t end = citation.find('|', start);
+    if (end == std::string::npos) end = citation.size();
+    const std::string part = citation.substr(start, end - start);
+    const size_t eq = part.find(" = ");
+    if (eq != std::string::npos) {
+      const std::string key = part.substr(0, eq), value = part.substr(eq + 3);
+      if (key == "GCS Name") n.gcs = value;
+      if (key == "Datum") n.datum = value;
+      if (key == "Ellipsoid") n.ellipsoid = value;
+      if (key == "Primem") n.primem = value;
+    }
+    start = end + 1;
+  }
+  return n;
+}
+
+// The PROJ-string name and parameters of a GeoTIFF projection method.
+std::string proj_string_for(const GTIFDefn& d) {
+  std::map<int, double> p;
+  for (int i = 0; i < d.nParms; ++i) {
+    if (d.ProjParmId[i] != 0) p[d.ProjParmId[i]] = d.ProjParm[i];
+  }
+  auto get = [&](std::initializer_list<int> keys, double fallback) {
+    for (int k : keys) {
+      auto it = p.find(k);
+      if (it != p.end()) return it->second;
+    }
+    return fallback;
+  };
+  auto has = [&](int key) { return p.count(key) > 0; };
+  const double lat0 =
+      get({ProjNatOriginLatGeoKey, ProjFalseOriginLatGeoKey, ProjCenterLatGeoKey}, 0);
+  const double lon0 = get({ProjNatOriginLongGeoKey, ProjFalseOriginLongGeoKey, ProjCenterLongGeoKey,
+                           ProjStraightVertPoleLongGeoKey},
+                          0);
+  const double x0 =
+      get({ProjFalseEastingGeoKey, ProjFalseOriginEastingGeoKey, ProjCenterEastingGeoKey}, 0);
+  const double y0 =
+      get({ProjFalseNorthingGeoKey, ProjFalseOriginNorthingGeoKey, ProjCenterNorthingGeoKey}, 0);
+  const double k = get({ProjScaleAtNatOriginGeoKey, ProjScaleAtCenterGeoKey}, 1);
+  const double lat1 = get({ProjStdParallel1GeoKey}, lat0);
+  const double lat2 = get({ProjStdParallel2GeoKey}, lat1);
+  char buf[512];
+  auto fmt = [&](const char* f, auto... args) {
+    std::snprintf(buf, sizeof buf, f, args...);
+    return std::string(buf);
+  };
+  const std::string false_origin = fmt(" +x_0=%.17g +y_0=%.17g", x0, y0);
+  switch (d.CTProjection) {
+    case CT_TransverseMercator:
+      return fmt("+proj=tmerc +lat_0=%.17g +lon_0=%.17g +k=%.17g", lat0, lon0, k) + false_origin;
+    case CT_TransvMercator_SouthOrientated:
+      return fmt("+proj=tmerc +axis=wsu +lat_0=%.17g +lon_0=%.17g +k=%.17g", lat0, lon0, k) +
+             false_origin;
+    case CT_Mercator:
+      if (has(ProjStdParallel1GeoKey)) {
+        return fmt("+proj=merc +lat_ts=%.17g +lon_0=%.17g", lat1, lon0) + false_origin;
+      }
+      return fmt("+proj=merc +lon_0=%.17g +k=%.17g", lon0, k) + false_origin;
+    case CT_LambertConfConic_1SP:
+      return fmt("+proj=lcc +lat_1=%.17g +lat_0=%.17g +lon_0=%.17g +k_0=%.17g", lat0, lat0, lon0,
+                 k) +
+             false_origin;
+    case CT_LambertConfConic_2SP:
+      return fmt("+proj=lcc +lat_0=%.17g +lon_0=%.17g +lat_1=%.17g +lat_2=%.17g", lat0, lon0, lat1,
+                 lat2) +
+             false_origin;
+    case CT_AlbersEqualArea:
+      return fmt("+proj=aea +lat_0=%.17g +lon_0=%.17g +lat_1=%.17g +lat_2=%.17g", lat0, lon0, lat1,
+                 lat2) +
+             false_origin;
+    case CT_LambertAzimEqualArea:
+      return fmt("+proj=laea +lat_0=%.17g +lon_0=%.17g", lat0, lon0) + false_origin;
+    case CT_AzimuthalEquidistant:
+      return fmt("+proj=aeqd +lat_0=%.17g +lon_0=%.17g", lat0, lon0) + false_origin;
+    case CT_EquidistantConic:
+      return fmt("+proj=eqdc +lat_0=%.17g +lon_0=%.17g +lat_1=%.17g +lat_2=%.17g", lat0, lon0, lat1,
+                 lat2) +
+             false_origin;
+    case CT_Stereographic:
+      return fmt("+proj=stere +lat_0=%.17g +lon_0=%.17g +k=%.17g", lat0, lon0, k) + false_origin;
+    case CT_ObliqueStereographic:
+      return fmt("+proj=sterea +lat_0=%.17g +lon_0=%.17g +k=%.17g", lat0, lon0, k) + false_origin;
+    case CT_PolarStereographic:
+      if (has(ProjStdParallel1GeoKey) && !has(ProjScaleAtNatOriginGeoKey)) {
+        return fmt("+proj=stere +lat_0=%d +lat_ts=%.17g +lon_0=%.17g", lat1 < 0 ? -90 : 90, lat1,
+                   lon0) +
+               false_origin;
+      }
+      return fmt("+proj=stere +lat_0=%d +lat_ts=%.17g +lon_0=%.17g +k=%.17g", lat0 < 0 ? -90 : 90,
+                 lat0, lon0, k) +
+             false_origin;
+    case CT_Equirectangular:
+      return fmt("+proj=eqc +lat_ts=%.17g +lat_0=%.17g +lon_0=%.17g", lat1, lat0, lon0) +
+             false_origin;
+    case CT_CassiniSoldner:
+      return fmt("+proj=cass +lat_0=%.17g +lon_0=%.17g", lat0, lon0) + false_origin;
+    case CT_Gnomonic:
+      return fmt("+proj=gnom +lat_0=%.17g +lon_0=%.17g", lat0, lon0) + false_origin;
+    case CT_MillerCylindrical:
+      return fmt("+proj=mill +lat_0=%.17g +lon_0=%.17g", lat0, lon0) + false_origin;
+    case CT_Orthographic:
+      return fmt("+proj=ortho +lat_0=%.17g +lon_0=%.17g", lat0, lon0) + false_origin;
+    case CT_Polyconic:
+      return fmt("+proj=poly +lat_0=%.17g +lon_0=%.17g", lat0, lon0) + false_origin;
+    case CT_Robinson:
+      return fmt("+proj=robin +lon_0=%.17g", lon0) + false_origin;
+    case CT_Sinusoidal:
+      return fmt("+proj=sinu +lon_0=%.17g", lon0) + false_origin;
+    case CT_VanDerGrinten:
+      return fmt("+proj=vandg +lon_0=%.17g", lon0) + false_origin;
+    case CT_NewZealandMapGrid:
+      return fmt("+proj=nzmg +lat_0=%.17g +lon_0=%.17g", lat0, lon0) + false_origin;
+    case CT_CylindricalEqualArea:
+      return fmt("+proj=cea +lat_ts=%.17g +lon_0=%.17g", lat1, lon0) + false_origin;
+    case CT_ObliqueMercator:                       // Hotine, variant A
+    case CT_HotineObliqueMercatorAzimuthCenter: {  // variant B
+      const double alpha = get({ProjAzimuthAngleGeoKey}, 0);
+      const double gamma = get({ProjRectifiedGridAngleGeoKey}, alpha);
+      return fmt("+proj=omerc%s +lat_0=%.17g +lonc=%.17g +alpha=%.17g +gamma=%.17g +k=%.17g",
+                 d.CTProjection == CT_ObliqueMercator ? " +no_uoff" : "", lat0, lon0, alpha, gamma,
+                 k) +
+             false_origin;
+    }
+    default:
+      return std::string();
+  }
+}
+
+// The base geodetic CRS of a user-defined definition.
+PjPtr geodetic_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
+  if (is_code(d.GCS)) {
+    return PjPtr(proj_create_from_database(ctx, "EPSG", std::to_string(d.GCS).c_str(),
+                                           PJ_CATEGORY_CRS, 0, nullptr));
+  }
+  const GeogNames names = parse_geog_citation(key_ascii(g, GeogCitationGeoKey));
+  const std::string name = names.gcs.empty() ? "unknown" : names.gcs;
+  const double angle_to_rad = (d.UOMAngleInDegrees > 0 ? d.UOMAngleInDegrees : 1.0) * M_PI / 180.0;
+  const char* angle_name = d.UOMAngle == Angular_Grad ? "grad" : "degree";
+  PjPtr cs(
+      proj_create_ellipsoidal_2D_cs(ctx, PJ_ELLPS2D_LATITUDE_LONGITUDE, angle_name, angle_to_rad));
+  if (is_code(d.Datum)) {
+    PjPtr datum(proj_create_from_database(ctx, "EPSG", std::to_string(d.Datum).c_str(),
+                                          PJ_CATEGORY_DATUM, 0, nullptr));
+    if (datum)
+      return PjPtr(proj_create_geographic_crs_from_datum(ctx, name.c_str(), datum.get(), cs.get()));
+  }
+  if (d.SemiMajor <= 0) return nullptr;
+  double a = d.SemiMajor;
+  double inv_flattening = d.SemiMinor > 0 && d.SemiMinor != d.SemiMajor
+                              ? d.SemiMajor / (d.SemiMajor - d.SemiMinor)
+                              : 0.0;
+  std::string ellps_name = names.ellipsoid.empty() ? "unknown" : names.ellipsoid;
+  if (is_code(d.Ellipsoid)) {
+    // The EPSG ellipsoid's exact parameters (an inverse flattening derived
+    // from a rounded semi-minor axis would not compare equal).
+    PjPtr e(proj_create_from_database(ctx, "EPSG", std::to_string(d.Ellipsoid).c_str(),
+                                      PJ_CATEGORY_ELLIPSOID, 0, nullptr));
+    if (e) {
+      if (proj_get_name(e.get())) ellps_name = proj_get_name(e.get());
+      double b = 0, rf = 0;
+      int b_computed = 0;
+      if (proj_ellipsoid_get_parameters(ctx, e.get(), &a, &b, &b_computed, &rf)) {
+        inv_flattening = rf;
+      }
+    }
+  }
+  const std::string datum_name = names.datum.empty() ? "unknown" : names.datum;
+  std::string pm_name = names.primem;
+  if (pm_name.empty()) pm_name = d.PMLongToGreenwich == 0 ? "Greenwich" : "unknown";
+  return PjPtr(proj_create_geographic_crs(ctx, name.c_str(), datum_name.c_str(), ellps_name.c_str(),
+                                          a, inv_flattening, pm_name.c_str(), d.PMLongToGreenwich,
+                                          "degree", M_PI / 180.0, cs.get()));
+}
+
+std::string linear_unit_name(int code) {
+  switch (code) {
+    case Linear_Meter:
+      return "metre";
+    case Linear_Foot:
+      return "foot";
+    case Linear_Foot_US_Survey:
+      return "US survey foot";
+    default:
+      return "unknown";
+  }
+}
+
+PjPtr horizontal_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
+  const double unit_factor = d.UOMLengthInMeters > 0 ? d.UOMLengthInMeters : 1.0;
+  if (d.Model == ModelTypeProjected && is_code(d.PCS)) {
+    PjPtr crs(proj_create_from_database(ctx, "EPSG", std::to_string(d.PCS).c_str(), PJ_CATEGORY_CRS,
+                                        0, nullptr));
+    // A ProjLinearUnits key that differs from the code's unit wins, as in
+    // GDAL; parameters are converted into the new unit.
+    const std::optional<int> units = key_short(g, ProjLinearUnitsGeoKey);
+    if (crs && units && is_code(*units)) {
+      PjPtr cs(proj_crs_get_coordinate_system(ctx, crs.get()));
+      double factor = 1;
+      if (cs &&
+          proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, nullptr, &factor, nullptr,
+                                nullptr, nullptr) &&
+          std::fabs(factor - unit_factor) > 1e-12) {
+        const std::string code = std::to_string(d.UOMLength);
+        const std::string name = linear_unit_name(d.UOMLength);
+        PjPtr altered(proj_crs_alter_parameters_linear_unit(ctx, crs.get(), name.c_str(),
+                                                            unit_factor, "EPSG", code.c_str(), 1));
+        if (altered) {
+          PjPtr with_cs(proj_crs_alter_cs_linear_unit(ctx, altered.get(), name.c_str(), unit_factor,
+                                                      "EPSG", code.c_str()));
+          if (with_cs) return with_cs;
+        }
+      }
+    }
+    return crs;
+  }
+  if (d.Model == ModelTypeGeographic && is_code(d.GCS)) {
+    return PjPtr(proj_create_from_database(ctx, "EPSG", std::to_string(d.GCS).c_str(),
+                                           PJ_CATEGORY_CRS, 0, nullptr));
+  }
+  if (d.Model != ModelTypeProjected && d.Model != ModelTypeGeographic) return nullptr;
+  PjPtr base = geodetic_crs(ctx, g, d);
+  if (!base) return nullptr;
+  if (d.Model == ModelTypeGeographic) return base;
+
+  PjPtr conversion;
+  if (is_code(d.ProjCode)) {
+    conversion.reset(proj_create_from_database(ctx, "EPSG", std::to_string(d.ProjCode).c_str(),
+                                               PJ_CATEGORY_COORDINATE_OPERATION, 0, nullptr));
+  }
+  if (!conversion) {
+    const std::string proj = proj_string_for(d);
+    if (proj.empty()) return nullptr;
+    PjPtr tmp(proj_create(ctx, (proj + " +ellps=WGS84 +units=m +type=crs").c_str()));
+    if (!tmp) return nullptr;
+    conversion.reset(proj_crs_get_coordoperation(ctx, tmp.get()));
+    if (!conversion) return nullptr;
+  }
+  std::string name = name_from_citation(key_ascii(g, PCSCitationGeoKey));
+  if (name.empty()) name = name_from_citation(key_ascii(g, GTCitationGeoKey));
+  if (name.empty()) name = "unknown";
+  const std::string unit_name = is_code(d.UOMLength) ? linear_unit_name(d.UOMLength) : "metre";
+  PjPtr cs(
+      proj_create_cartesian_2D_cs(ctx, PJ_CART2D_EASTING_NORTHING, unit_name.c_str(), unit_factor));
+  return PjPtr(
+      proj_create_projected_crs(ctx, name.c_str(), base.get(), conversion.get(), cs.get()));
+}
+
+}  // namespace
+
+std::optional<SpatialRef> crs_from_geokeys(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d,
+                                           const std::string& path) {
+  // A citation holding an ESRI WKT describes the CRS completely.
+  const std::string citation = key_ascii(g, PCSCitationGeoKey).empty()
+                                   ? key_ascii(g, GTCitationGeoKey)
+                                   : key_ascii(g, PCSCitationGeoKey);
+  const std::string esri = "ESRI PE String = ";
+  if (citation.rfind(esri, 0) == 0) {
+    auto r = SpatialRef::from_wkt(citation.substr(esri.size()));
+    if (r.ok()) return *r;
+  }
+  PjPtr crs = horizontal_crs(ctx, g, d);
+  if (!crs) {
+    if (d.Model == ModelTypeProjected || d.Model == ModelTypeGeographic) {
+      emit_warning(path, "the GeoKeys describe a CRS rasterkit cannot build; ignoring it");
+    }
+    return std::nullopt;
+  }
+  const std::optional<int> vertical = key_short(g, VerticalCSTypeGeoKey);
+  if (vertical && is_code(*vertical)) {
+    const bool legacy_ellipsoidal = *vertical >= 5001 && *vertical <= 5033;
+    PjPtr v(proj_create_from_database(ctx, "EPSG", std::to_string(*vertical).c_str(),
+                                      PJ_CATEGORY_CRS, 0, nullptr));
+    const PJ_TYPE vt = v ? proj_get_type(v.get()) : PJ_TYPE_UNKNOWN;
+    if (legacy_ellipsoidal || vt == PJ_TYPE_GEOGRAPHIC_3D_CRS) {
+      PjPtr promoted(proj_crs_promote_to_3D(ctx, nullptr, crs.get()));
+      if (promoted) crs = std::move(promoted);
+    } else if (vt == PJ_TYPE_VERTICAL_CRS) {
+      const std::string name =
+          std::string(proj_get_name(crs.get())) + " + " + proj_get_name(v.get());
+      PjPtr compound(proj_create_compound_crs(ctx, name.c_str(), crs.get(), v.get()));
+      if (compound) crs = std::move(compound);
+    }
+  }
+  return to_spatial_ref(ctx, crs.get());
+}
+
+}  // namespace rk::gtiff
