@@ -156,12 +156,14 @@ Status GTiffDataset::init(std::unique_ptr<TiffHandle> handle) {
   // Everything that reads tags goes before the handle moves into the image.
   read_overviews_and_masks(h);
   if (!TIFFSetDirectory(h.tiff(), 0)) return h.take_error("cannot return to the first directory");
+  const uint64_t main_offset = TIFFCurrentDirOffset(h.tiff());
   RK_ASSIGN_OR_RETURN(l, read_layout(h));  // re-applies per-directory settings
   const Georeferencing georef = read_georeferencing(h);
 
   // The full-resolution image goes first in images_; overview and mask
   // images were appended by read_overviews_and_masks, so insert at the front.
-  images_.insert(images_.begin(), std::make_unique<GTiffImage>(file_, 0, l, std::move(handle)));
+  images_.insert(images_.begin(),
+                 std::make_unique<GTiffImage>(file_, main_offset, l, std::move(handle)));
   GTiffImage* main = images_.front().get();
   set_raster_size(l.width, l.height);
   for (int b = 1; b <= l.band_count(); ++b) {
@@ -241,13 +243,29 @@ Status GTiffDataset::init(std::unique_ptr<TiffHandle> handle) {
 void GTiffDataset::read_overviews_and_masks(TiffHandle& h) {
   TIFF* t = h.tiff();
   const ImageLayout main = read_layout(h).value();
+  // Overviews and masks are either further directories of the main chain or
+  // SubIFDs of the first directory; both are addressed by their offset.
+  std::vector<uint64_t> offsets;
+  uint16_t sub_count = 0;
+  uint64_t* sub_offsets = nullptr;
+  if (TIFFGetField(t, TIFFTAG_SUBIFD, &sub_count, &sub_offsets)) {
+    offsets.assign(sub_offsets, sub_offsets + sub_count);
+  }
   for (int d = 1; d < kMaxDirectories; ++d) {
     if (!TIFFSetDirectory(t, static_cast<tdir_t>(d))) break;
+    offsets.push_back(TIFFCurrentDirOffset(t));
+  }
+  (void)h.take_error();
+  for (size_t i = 0; i < offsets.size() && i < kMaxDirectories; ++i) {
+    if (!TIFFSetSubDirectory(t, offsets[i])) {
+      (void)h.take_error();
+      continue;
+    }
     Result<ImageLayout> l = read_layout(h);
     (void)h.take_error();
     if (!l.ok()) {
-      emit_warning(description(),
-                   "directory " + std::to_string(d) + " ignored: " + l.status().message());
+      emit_warning(description(), "directory at offset " + std::to_string(offsets[i]) +
+                                      " ignored: " + l.status().message());
       continue;
     }
     const bool reduced = l->subfile_type & FILETYPE_REDUCEDIMAGE;
@@ -262,7 +280,7 @@ void GTiffDataset::read_overviews_and_masks(TiffHandle& h) {
     } else {
       continue;  // another full image: a subdataset, not part of this one
     }
-    images_.push_back(std::make_unique<GTiffImage>(file_, static_cast<uint16_t>(d), *l, nullptr));
+    images_.push_back(std::make_unique<GTiffImage>(file_, offsets[i], *l, nullptr));
   }
 }
 
@@ -278,7 +296,8 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
   uint16_t* extra = nullptr;
   TIFFGetField(t, TIFFTAG_EXTRASAMPLES, &extra_count, &extra);
   int base = 1;
-  const uint16_t photometric = l.ycbcr_as_rgb ? PHOTOMETRIC_RGB : l.photometric;
+  const uint16_t photometric = l.ycbcr_as_rgb || l.rgba ? PHOTOMETRIC_RGB : l.photometric;
+  if (l.rgba && bands == 4) band_at(4)->init_color_interp(ColorInterp::kAlpha);
   auto set_interps = [&](std::initializer_list<ColorInterp> interps) {
     int i = 1;
     for (ColorInterp c : interps) band_at(i++)->init_color_interp(c);

@@ -111,12 +111,16 @@ Result<ImageLayout> read_layout(TiffHandle& handle) {
     // libtiff converts to RGB while decoding, as GDAL asks it to.
     TIFFSetField(t, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
     l.ycbcr_as_rgb = true;
-  } else if (l.photometric == PHOTOMETRIC_YCBCR && l.compression != COMPRESSION_OJPEG) {
+  } else if (l.photometric == PHOTOMETRIC_CIELAB || l.compression == COMPRESSION_OJPEG) {
+    l.rgba = true;
+  } else if (l.photometric == PHOTOMETRIC_YCBCR) {
     uint16_t sub_h = 1, sub_v = 1;
     TIFFGetFieldDefaulted(t, TIFFTAG_YCBCRSUBSAMPLING, &sub_h, &sub_v);
-    if (sub_h != 1 || sub_v != 1) {
+    l.rgba = sub_h != 1 || sub_v != 1;  // libtiff's RGBA interface upsamples
+    if (l.rgba && l.bits_per_sample > 8) {
       return Status::not_supported(path,
-                                   "subsampled YCbCr without JPEG compression is not supported");
+                                   "Cannot open TIFF file with YCbCr, subsampling and "
+                                   "BitsPerSample > 8 that is not JPEG compressed");
     }
   }
   l.tiled = TIFFIsTiled(t) != 0;
@@ -126,33 +130,57 @@ Result<ImageLayout> read_layout(TiffHandle& handle) {
         l.block_height == 0) {
       return Status::corrupt(path, "invalid tile size");
     }
+    l.strip_rows = l.block_height;
   } else {
     uint32_t rows = l.height;
     TIFFGetFieldDefaulted(t, TIFFTAG_ROWSPERSTRIP, &rows);
     l.block_width = l.width;
-    l.block_height = rows == 0 ? l.height : std::min(rows, l.height);
+    l.strip_rows = rows == 0 ? l.height : std::min(rows, l.height);
+    l.block_height = l.strip_rows;
   }
-  RK_ASSIGN_OR_RETURN(l.type, data_type_for(l.sample_format, l.bits_per_sample, path));
-  const double blocks = static_cast<double>(l.blocks_per_band()) *
-                        (l.planar_config == PLANARCONFIG_SEPARATE ? l.samples_per_pixel : 1);
+  // GDAL's limits, with GDAL's wording: blocks it could not address.
+  if (l.block_width > INT32_MAX || l.block_height > INT32_MAX) {
+    return Status::out_of_range(path, "Too large block size: " + std::to_string(l.block_width) +
+                                          " x " + std::to_string(l.block_height));
+  }
+  const uint64_t planes = l.planar_config == PLANARCONFIG_SEPARATE ? l.samples_per_pixel : 1;
+  if (static_cast<double>(l.blocks_per_band()) * static_cast<double>(planes) > INT32_MAX) {
+    std::string what =
+        std::to_string(l.blocks_per_row()) + " x " + std::to_string(l.blocks_per_column());
+    if (planes > 1) what += " x " + std::to_string(planes) + " bands";
+    return Status::out_of_range(path, "Too many blocks: " + what);
+  }
+  if (l.rgba) {
+    l.type = DataType::kByte;
+  } else {
+    RK_ASSIGN_OR_RETURN(l.type, data_type_for(l.sample_format, l.bits_per_sample, path));
+  }
+  const double blocks = static_cast<double>(l.blocks_per_band()) * static_cast<double>(planes);
   if (blocks != static_cast<double>(TIFFNumberOfStrips(t)) && !l.tiled) {
     return Status::corrupt(path, "the number of strips does not match the image size");
   }
   if (l.tiled && blocks != static_cast<double>(TIFFNumberOfTiles(t))) {
     return Status::corrupt(path, "the number of tiles does not match the image size");
   }
+  if (!l.tiled && l.strip_rows == l.height && l.height > 2000 && !l.rgba) {
+    l.split = true;
+    l.block_height = 1;
+  }
   return l;
 }
 
-GTiffImage::GTiffImage(std::shared_ptr<File> file, uint16_t ifd, ImageLayout layout,
+GTiffImage::GTiffImage(std::shared_ptr<File> file, uint64_t dir_offset, ImageLayout layout,
                        std::unique_ptr<TiffHandle> handle)
-    : file_(std::move(file)), ifd_(ifd), layout_(layout), handle_(std::move(handle)) {}
+    : file_(std::move(file)),
+      dir_offset_(dir_offset),
+      layout_(layout),
+      handle_(std::move(handle)) {}
 
 Result<TiffHandle*> GTiffImage::handle() {
   if (!handle_) {
     RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> h, TiffHandle::open(file_, "rO"));
-    if (!TIFFSetDirectory(h->tiff(), ifd_)) {
-      return h->take_error("cannot read directory " + std::to_string(ifd_));
+    if (!TIFFSetSubDirectory(h->tiff(), dir_offset_)) {
+      return h->take_error("cannot read the directory at offset " + std::to_string(dir_offset_));
     }
     RK_ASSIGN_OR_RETURN(ImageLayout again, read_layout(*h));
     (void)again;  // also applies per-handle settings (JPEG color mode)
@@ -175,11 +203,17 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
                                                 " block is larger than the decoding limit");
   }
   std::memset(dst, 0, block_values * tsize);
-  const bool separate = l.separate();
-  const uint64_t strile =
-      (separate ? static_cast<uint64_t>(sample_index) * l.blocks_per_band() : 0) +
-      static_cast<uint64_t>(by) * l.blocks_per_row() + static_cast<uint64_t>(bx);
-  RK_RETURN_IF_ERROR(decode(*h, strile));
+  const bool separate = l.separate() && !l.rgba;
+  // Blocks map to strips/tiles one to one, except in split mode, where
+  // block row `by` is line `by` of the image's single strip.
+  const uint32_t first_row = static_cast<uint32_t>(by) * l.block_height;
+  const uint64_t strile_row = first_row / l.strip_rows;
+  const uint32_t row_in_strile = first_row % l.strip_rows;
+  const uint64_t strile = (separate ? static_cast<uint64_t>(sample_index) * l.blocks_per_row() *
+                                          ((l.height + l.strip_rows - 1) / l.strip_rows)
+                                    : 0) +
+                          strile_row * l.blocks_per_row() + static_cast<uint64_t>(bx);
+  RK_RETURN_IF_ERROR(decode(*h, strile, static_cast<uint32_t>(strile_row * l.strip_rows)));
   if (decoded_.empty()) {
     // Sparse block: the fill value (nodata) if any, else 0 (already set).
     if (sparse_fill) {
@@ -189,34 +223,42 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
     }
     return Status();
   }
-  const size_t spp = separate ? 1 : (l.ycbcr_as_rgb ? 3 : l.samples_per_pixel);
+  const size_t spp = l.rgba ? 4 : separate ? 1 : (l.ycbcr_as_rgb ? 3 : l.samples_per_pixel);
   const size_t sample = separate ? 0 : static_cast<size_t>(sample_index);
-  const uint32_t bps = l.ycbcr_as_rgb ? 8 : l.bits_per_sample;
+  const uint32_t bps = l.rgba || l.ycbcr_as_rgb ? 8 : l.bits_per_sample;
   const size_t row_bytes = (static_cast<size_t>(l.block_width) * spp * bps + 7) / 8;
-  const size_t rows = std::min<size_t>(decoded_rows_, l.block_height);
-  if (rows * row_bytes > decoded_.size())
+  const size_t available = decoded_rows_ > row_in_strile ? decoded_rows_ - row_in_strile : 0;
+  const size_t rows = std::min<size_t>(available, l.block_height);
+  const std::byte* src = decoded_.data() + row_in_strile * row_bytes;
+  if ((row_in_strile + rows) * row_bytes > decoded_.size()) {
     return Status::internal(h->path(), "decoded size mismatch");
+  }
 
-  const bool aligned = bps % 8 == 0 && (bps == 8 * tsize || (is_complex(type) && bps == 8 * tsize));
+  const bool aligned = bps % 8 == 0 && bps == 8 * tsize;
   if (aligned && !(l.sample_format == SAMPLEFORMAT_IEEEFP && bps != 8 * tsize)) {
     const size_t bytes = bps / 8;
     for (size_t r = 0; r < rows; ++r) {
-      convert_values(decoded_.data() + r * row_bytes + sample * bytes, type,
+      convert_values(src + r * row_bytes + sample * bytes, type,
                      static_cast<ptrdiff_t>(spp * bytes), dst + r * l.block_width * tsize, type,
                      static_cast<ptrdiff_t>(tsize), l.block_width);
     }
     return Status();
   }
-  // Odd widths: a bit stream per row, most significant bit first; widths
-  // that are whole bytes (24, 40, ...) are stored in the file's byte order.
-  const bool byte_aligned_le = bps % 8 == 0 && !l.big_endian;
+  // Odd widths: a bit stream per row, most significant bit first. Two
+  // exceptions for 24-bit samples, which libtiff swaps from a big-endian
+  // file into the (little-endian) host's order while decoding: any 24-bit
+  // sample of a big-endian file, and 24-bit floats, which writers store in
+  // the file's byte order to begin with.
+  const bool host_order_24 = bps == 24 && (l.big_endian || l.sample_format == SAMPLEFORMAT_IEEEFP);
   for (size_t r = 0; r < rows; ++r) {
-    const auto* row = reinterpret_cast<const uint8_t*>(decoded_.data() + r * row_bytes);
+    const auto* row = reinterpret_cast<const uint8_t*>(src + r * row_bytes);
     for (size_t x = 0; x < l.block_width; ++x) {
       const uint64_t bit = (x * spp + sample) * bps;
       uint64_t v = 0;
-      if (byte_aligned_le) {
-        for (uint32_t k = 0; k < bps / 8; ++k) v |= uint64_t{row[bit / 8 + k]} << (8 * k);
+      if (host_order_24) {
+        uint32_t u = 0;
+        std::memcpy(&u, row + bit / 8, 3);  // little-endian host
+        v = u;
       } else {
         for (uint32_t k = 0; k < bps; ++k) {
           const uint64_t b = bit + k;
@@ -242,7 +284,7 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
   return Status();
 }
 
-Status GTiffImage::decode(TiffHandle& h, uint64_t strile) {
+Status GTiffImage::decode(TiffHandle& h, uint64_t strile, uint32_t first_row) {
   if (strile == decoded_strile_) return Status();
   decoded_strile_ = UINT64_MAX;
   TIFF* t = h.tiff();
@@ -255,19 +297,26 @@ Status GTiffImage::decode(TiffHandle& h, uint64_t strile) {
     decoded_strile_ = strile;
     return Status();
   }
-  const tmsize_t size = layout_.tiled ? TIFFTileSize(t) : TIFFStripSize(t);
-  if (size <= 0) return h.take_error("cannot compute the strip/tile size");
+  if (layout_.rgba) return decode_rgba(h, strile, first_row);
+  const tmsize_t full = layout_.tiled ? TIFFTileSize(t) : TIFFStripSize(t);
+  const tmsize_t row = layout_.tiled ? TIFFTileRowSize(t) : TIFFScanlineSize(t);
+  if (full <= 0 || row <= 0) return h.take_error("cannot compute the strip/tile size");
   // Refused before allocating: a hostile or absurd file must not make us
   // allocate (or touch) gigabytes. The file still opens; such reads fail.
-  if (size > TiffHandle::kMaxSingleAlloc) {
+  if (full > TiffHandle::kMaxSingleAlloc) {
     return Status::out_of_memory(h.path(), std::string(layout_.tiled ? "a tile" : "a strip") +
-                                               " of " + std::to_string(size) +
+                                               " of " + std::to_string(full) +
                                                " bytes is larger than the decoding limit");
   }
-  decoded_.resize(static_cast<size_t>(size));
+  // Ask only for the rows inside the image: the last row of tiles or strips
+  // may be stored short (GDAL does the same, and some writers rely on it).
+  const uint32_t rows_in_image = std::min(layout_.strip_rows, layout_.height - first_row);
+  const tmsize_t wanted = std::min<tmsize_t>(full, row * static_cast<tmsize_t>(rows_in_image));
+  decoded_.resize(static_cast<size_t>(full));
   const tmsize_t n =
-      layout_.tiled ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), decoded_.data(), size)
-                    : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), decoded_.data(), size);
+      layout_.tiled
+          ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), decoded_.data(), wanted)
+          : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), decoded_.data(), wanted);
   if (n < 0) {
     Status st = h.take_error("decoding failed");
     return Status(st.code(), h.path(),
@@ -275,9 +324,50 @@ Status GTiffImage::decode(TiffHandle& h, uint64_t strile) {
                       st.message());
   }
   (void)h.take_error();  // recoverable complaints are not failures
-  const tmsize_t row = layout_.tiled ? TIFFTileRowSize(t) : TIFFScanlineSize(t);
-  decoded_rows_ = row > 0 ? static_cast<size_t>(n / row) : 0;
-  if (layout_.tiled) decoded_rows_ = layout_.block_height;
+  decoded_rows_ = static_cast<size_t>(n / row);
+  decoded_strile_ = strile;
+  return Status();
+}
+
+// libtiff's RGBA interface returns the strip or tile bottom-up as packed
+// ABGR words; decoded_ holds it top-down as R, G, B, A bytes.
+Status GTiffImage::decode_rgba(TiffHandle& h, uint64_t strile, uint32_t first_row) {
+  TIFF* t = h.tiff();
+  const uint32_t w = layout_.block_width;
+  const uint32_t strile_h = layout_.strip_rows;
+  const double bytes = static_cast<double>(w) * strile_h * 4;
+  if (bytes > static_cast<double>(TiffHandle::kMaxSingleAlloc)) {
+    return Status::out_of_memory(h.path(), "a strip or tile is larger than the decoding limit");
+  }
+  std::vector<uint32_t> raster(static_cast<size_t>(w) * strile_h);
+  int ok;
+  uint32_t rows;
+  if (layout_.tiled) {
+    const uint32_t x = static_cast<uint32_t>(strile % layout_.blocks_per_row()) * w;
+    ok = TIFFReadRGBATile(t, x, first_row, raster.data());
+    rows = strile_h;  // a full tile, bottom-aligned
+  } else {
+    ok = TIFFReadRGBAStrip(t, first_row, raster.data());
+    rows = std::min(strile_h, layout_.height - first_row);
+  }
+  if (!ok) {
+    Status st = h.take_error("RGBA decoding failed");
+    return Status(st.code(), h.path(),
+                  "strip/tile " + std::to_string(strile) + ": " + st.message());
+  }
+  (void)h.take_error();
+  decoded_.assign(static_cast<size_t>(w) * rows * 4, std::byte{0});
+  for (uint32_t r = 0; r < rows; ++r) {
+    const uint32_t* in = raster.data() + static_cast<size_t>(rows - 1 - r) * w;
+    auto* out = reinterpret_cast<uint8_t*>(decoded_.data()) + static_cast<size_t>(r) * w * 4;
+    for (uint32_t x = 0; x < w; ++x) {
+      out[4 * x] = static_cast<uint8_t>(TIFFGetR(in[x]));
+      out[4 * x + 1] = static_cast<uint8_t>(TIFFGetG(in[x]));
+      out[4 * x + 2] = static_cast<uint8_t>(TIFFGetB(in[x]));
+      out[4 * x + 3] = static_cast<uint8_t>(TIFFGetA(in[x]));
+    }
+  }
+  decoded_rows_ = rows;
   decoded_strile_ = strile;
   return Status();
 }

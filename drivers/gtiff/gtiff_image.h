@@ -6,6 +6,7 @@
 // handle switch directories, and an unused overview costs no handle.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -28,13 +29,25 @@ struct ImageLayout {
   uint32_t subfile_type = 0;  // FILETYPE_REDUCEDIMAGE / FILETYPE_MASK bits
   bool tiled = false;
   uint32_t block_width = 0;   // tile width, or image width for strips
-  uint32_t block_height = 0;  // tile height, or rows per strip
+  uint32_t block_height = 0;  // tile height, rows per strip, or 1 when split
+  uint32_t strip_rows = 0;    // rows per strip (tile height when tiled)
+  // One strip covering an image taller than 2000 rows is exposed as blocks
+  // of one line (GDAL's "split" mode), decoded once and served line by line.
+  bool split = false;
+  // Decoded through libtiff's RGBA interface (CIELab, subsampled YCbCr
+  // without JPEG, old-style JPEG): 8-bit R, G, B, A.
+  bool rgba = false;
   DataType type = DataType::kUnknown;
   bool ycbcr_as_rgb = false;  // JPEG-compressed YCbCr delivered as RGB by libtiff
   bool big_endian = false;
 
-  // Bands as rasterkit sees them (3 for YCbCr delivered as RGB).
-  int band_count() const { return ycbcr_as_rgb ? 3 : samples_per_pixel; }
+  // Bands as rasterkit sees them: 3 for YCbCr delivered as RGB; through the
+  // RGBA interface, 4 for CIELab (as GDAL) and the sample count otherwise.
+  int band_count() const {
+    if (ycbcr_as_rgb) return 3;
+    if (rgba) return photometric == PHOTOMETRIC_CIELAB ? 4 : std::min<int>(samples_per_pixel, 4);
+    return samples_per_pixel;
+  }
   uint64_t blocks_per_row() const { return (width + block_width - 1) / block_width; }
   uint64_t blocks_per_column() const { return (height + block_height - 1) / block_height; }
   uint64_t blocks_per_band() const { return blocks_per_row() * blocks_per_column(); }
@@ -47,13 +60,13 @@ Result<ImageLayout> read_layout(TiffHandle& handle);
 
 class GTiffImage {
  public:
-  // `handle`, if given, is already positioned on directory `ifd`; otherwise
-  // one is opened on first use.
-  GTiffImage(std::shared_ptr<File> file, uint16_t ifd, ImageLayout layout,
+  // `dir_offset` is the file offset of the image's directory (main chain or
+  // SubIFD). `handle`, if given, is already positioned on it; otherwise one
+  // is opened on first use.
+  GTiffImage(std::shared_ptr<File> file, uint64_t dir_offset, ImageLayout layout,
              std::unique_ptr<TiffHandle> handle);
 
   const ImageLayout& layout() const { return layout_; }
-  uint16_t ifd() const { return ifd_; }
   // The handle on this image's directory (opening it if needed).
   Result<TiffHandle*> handle();
 
@@ -67,10 +80,11 @@ class GTiffImage {
  private:
   // Decodes strip/tile `strile` into decoded_ (kept: the other bands of a
   // pixel-interleaved block come from the same decoded bytes).
-  Status decode(TiffHandle& h, uint64_t strile);
+  Status decode(TiffHandle& h, uint64_t strile, uint32_t first_row);
+  Status decode_rgba(TiffHandle& h, uint64_t strile, uint32_t first_row);
 
   std::shared_ptr<File> file_;
-  uint16_t ifd_;
+  uint64_t dir_offset_;
   ImageLayout layout_;
   std::unique_ptr<TiffHandle> handle_;
   std::vector<std::byte> decoded_;
