@@ -334,6 +334,58 @@ PjPtr horizontal_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
       proj_create_projected_crs(ctx, name.c_str(), base.get(), conversion.get(), cs.get()));
 }
 
+// GDAL's local (engineering) CRS for keys that name no projection: "unnamed",
+// or the citation (from "Projection Name = " for IMAGINE's, newlines as
+// spaces).
+std::optional<SpatialRef> local_crs(GTIF* g) {
+  std::string name = key_ascii(g, GTCitationGeoKey);
+  const size_t p = name.find("Projection Name = ");
+  if (p != std::string::npos) name = name.substr(p);
+  for (char& c : name) {
+    if (c == '\n') c = ' ';
+  }
+  if (name.empty()) name = "unnamed";
+  std::string quoted;
+  for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  const std::string wkt = "ENGCRS[\"" + quoted +
+                          "\",EDATUM[\"\"],CS[Cartesian,2],AXIS[\"(E)\",east,ORDER[1],LENGTHUNIT["
+                          "\"metre\",1]],AXIS[\"(N)\",north,ORDER[2],LENGTHUNIT[\"metre\",1]]]";
+  auto r = SpatialRef::from_wkt(wkt);
+  if (!r.ok()) return std::nullopt;
+  return *r;
+}
+
+// A vertical CRS from VerticalCSTypeGeoKey, or from VerticalDatumGeoKey with
+// units and a citation ("VCS Name = X|Datum Name = ...|" or a plain name).
+PjPtr vertical_crs(PJ_CONTEXT* ctx, GTIF* g) {
+  const std::optional<int> code = key_short(g, VerticalCSTypeGeoKey);
+  if (code && is_code(*code)) {
+    return PjPtr(proj_create_from_database(ctx, "EPSG", std::to_string(*code).c_str(),
+                                           PJ_CATEGORY_CRS, 0, nullptr));
+  }
+  const std::optional<int> datum = key_short(g, VerticalDatumGeoKey);
+  if (!datum || !is_code(*datum)) return nullptr;
+  PjPtr d(proj_create_from_database(ctx, "EPSG", std::to_string(*datum).c_str(), PJ_CATEGORY_DATUM,
+                                    0, nullptr));
+  if (!d) return nullptr;
+  std::string name = key_ascii(g, VerticalCitationGeoKey);
+  const std::string vcs = "VCS Name = ";
+  if (name.rfind(vcs, 0) == 0) name = name.substr(vcs.size(), name.find('|') - vcs.size());
+  if (name.empty()) name = "unknown";
+  const std::optional<int> units = key_short(g, VerticalUnitsGeoKey);
+  double factor = 1.0;
+  std::string unit_name = "metre";
+  if (units && is_code(*units) && *units != Linear_Meter) {
+    char* uname = nullptr;
+    if (GTIFGetUOMLengthInfoEx(ctx, *units, &uname, &factor)) {
+      if (uname) unit_name = uname;
+    }
+    if (uname) GTIFFreeMemory(uname);
+  }
+  return PjPtr(proj_create_vertical_crs(ctx, name.c_str(), proj_get_name(d.get()),
+                                        unit_name.c_str(), factor));
+}
+
 }  // namespace
 
 std::optional<SpatialRef> crs_from_geokeys(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d,
@@ -347,18 +399,46 @@ std::optional<SpatialRef> crs_from_geokeys(PJ_CONTEXT* ctx, GTIF* g, const GTIFD
     auto r = SpatialRef::from_wkt(citation.substr(esri.size()));
     if (r.ok()) return *r;
   }
-  PjPtr crs = horizontal_crs(ctx, g, d);
+  GTIFDefn defn = d;
+  // A CRS code without GTModelTypeGeoKey still says which model it is.
+  const std::optional<int> model_key = key_short(g, GTModelTypeGeoKey);
+  if (!model_key) defn.Model = KvUserDefined;  // libgeotiff's default is no evidence
+  if (defn.Model != ModelTypeProjected && defn.Model != ModelTypeGeographic &&
+      defn.Model != ModelTypeGeocentric) {
+    // (Judged from the keys present: libgeotiff fills in defaults.)
+    const std::optional<int> pcs_key = key_short(g, ProjectedCSTypeGeoKey);
+    const std::optional<int> gcs_key = key_short(g, GeographicTypeGeoKey);
+    if (pcs_key) {  // even user-defined: the file claims a projected CRS
+      defn.Model = ModelTypeProjected;
+    } else if (gcs_key && is_code(*gcs_key)) {
+      defn.Model = ModelTypeGeographic;
+    } else if (!key_ascii(g, GTCitationGeoKey).empty()) {
+      return local_crs(g);
+    }
+  }
+  // A projected model that names no projection at all: GDAL's local CS.
+  if (defn.Model == ModelTypeProjected && !is_code(defn.PCS) && !is_code(defn.ProjCode) &&
+      (defn.CTProjection == 0 || defn.CTProjection == KvUserDefined)) {
+    return local_crs(g);
+  }
+  PjPtr crs = horizontal_crs(ctx, g, defn);
   if (!crs) {
     if (d.Model == ModelTypeProjected || d.Model == ModelTypeGeographic) {
       emit_warning(path, "the GeoKeys describe a CRS rasterkit cannot build; ignoring it");
     }
     return std::nullopt;
   }
+  // Vertical keys: GDAL 3.6 reports them only for GeoTIFF 1.1 files (key
+  // revision 1.1); in 1.0 files it ignores them.
+  int versions[3] = {0, 0, 0};
+  int key_count = 0;
+  GTIFDirectoryInfo(g, versions, &key_count);
+  const bool geotiff_1_1 = versions[1] > 1 || (versions[1] == 1 && versions[2] >= 1);
   const std::optional<int> vertical = key_short(g, VerticalCSTypeGeoKey);
-  if (vertical && is_code(*vertical)) {
-    const bool legacy_ellipsoidal = *vertical >= 5001 && *vertical <= 5033;
-    PjPtr v(proj_create_from_database(ctx, "EPSG", std::to_string(*vertical).c_str(),
-                                      PJ_CATEGORY_CRS, 0, nullptr));
+  // GeoTIFF 1.0's VertCS_*_ellipsoid codes (5001-5033) are not CRS codes.
+  const bool legacy_ellipsoidal = geotiff_1_1 && vertical && *vertical >= 5001 && *vertical <= 5033;
+  PjPtr v = geotiff_1_1 && !legacy_ellipsoidal ? vertical_crs(ctx, g) : nullptr;
+  if (v || legacy_ellipsoidal) {
     const PJ_TYPE vt = v ? proj_get_type(v.get()) : PJ_TYPE_UNKNOWN;
     if (legacy_ellipsoidal || vt == PJ_TYPE_GEOGRAPHIC_3D_CRS) {
       PjPtr promoted(proj_crs_promote_to_3D(ctx, nullptr, crs.get()));
