@@ -303,8 +303,14 @@ PjPtr horizontal_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
     return crs;
   }
   if (d.Model == ModelTypeGeographic && is_code(d.GCS)) {
-    return PjPtr(proj_create_from_database(ctx, "EPSG", std::to_string(d.GCS).c_str(),
-                                           PJ_CATEGORY_CRS, 0, nullptr));
+    PjPtr crs(proj_create_from_database(ctx, "EPSG", std::to_string(d.GCS).c_str(), PJ_CATEGORY_CRS,
+                                        0, nullptr));
+    // GDAL 3.6 describes a geographic 3D code given as the GCS in 2D.
+    if (crs && proj_get_type(crs.get()) == PJ_TYPE_GEOGRAPHIC_3D_CRS) {
+      PjPtr flat(proj_crs_demote_to_2D(ctx, nullptr, crs.get()));
+      if (flat) return flat;
+    }
+    return crs;
   }
   if (d.Model != ModelTypeProjected && d.Model != ModelTypeGeographic) return nullptr;
   PjPtr base = geodetic_crs(ctx, g, d);
@@ -386,6 +392,53 @@ PjPtr vertical_crs(PJ_CONTEXT* ctx, GTIF* g) {
                                         unit_name.c_str(), factor));
 }
 
+// GeogTOWGS84GeoKey: the CRS bound to WGS 84 by a Helmert transformation
+// (3 parameters: geocentric translations; 7: position vector), as GDAL
+// reports TOWGS84.
+PjPtr bind_to_wgs84(PJ_CONTEXT* ctx, PJ* crs, GTIF* g, bool from_epsg_code) {
+  // From the key itself: libgeotiff's normalised definition also carries
+  // EPSG's default transformations, which GDAL does not report.
+  struct {
+    double TOWGS84[7] = {0, 0, 0, 0, 0, 0, 0};
+    int TOWGS84Count = 0;
+  } d;
+  int size = 0;
+  tagtype_t type;
+  const int count = GTIFKeyInfo(g, GeogTOWGS84GeoKey, &size, &type);
+  if (count != 3 && count != 7) return nullptr;
+  if (GTIFKeyGetDOUBLE(g, GeogTOWGS84GeoKey, d.TOWGS84, 0, count) != count) return nullptr;
+  d.TOWGS84Count = count;
+  // Only user-defined CRSs are bound: for a CRS from an EPSG code, GDAL
+  // 3.6 compares the key with EPSG's own transformations, which is not
+  // reproduced here (left as a known difference).
+  if (from_epsg_code) return nullptr;
+  PjPtr wgs84(proj_create_from_database(ctx, "EPSG", "4326", PJ_CATEGORY_CRS, 0, nullptr));
+  PjPtr source(proj_crs_get_geodetic_crs(ctx, crs));
+  if (!wgs84 || !source) return nullptr;
+  const double arcsec = M_PI / 180.0 / 3600.0;
+  PJ_PARAM_DESCRIPTION params[7] = {
+      {"X-axis translation", "EPSG", "8605", d.TOWGS84[0], "metre", 1.0, PJ_UT_LINEAR},
+      {"Y-axis translation", "EPSG", "8606", d.TOWGS84[1], "metre", 1.0, PJ_UT_LINEAR},
+      {"Z-axis translation", "EPSG", "8607", d.TOWGS84[2], "metre", 1.0, PJ_UT_LINEAR},
+      {"X-axis rotation", "EPSG", "8608", d.TOWGS84Count == 7 ? d.TOWGS84[3] : 0, "arc-second",
+       arcsec, PJ_UT_ANGULAR},
+      {"Y-axis rotation", "EPSG", "8609", d.TOWGS84Count == 7 ? d.TOWGS84[4] : 0, "arc-second",
+       arcsec, PJ_UT_ANGULAR},
+      {"Z-axis rotation", "EPSG", "8610", d.TOWGS84Count == 7 ? d.TOWGS84[5] : 0, "arc-second",
+       arcsec, PJ_UT_ANGULAR},
+      {"Scale difference", "EPSG", "8611", d.TOWGS84Count == 7 ? d.TOWGS84[6] : 0,
+       "parts per million", 1e-6, PJ_UT_SCALE},
+  };
+  const bool helmert7 = d.TOWGS84Count == 7;
+  PjPtr transformation(proj_create_transformation(
+      ctx, "Transformation to WGS84", nullptr, nullptr, source.get(), wgs84.get(), nullptr,
+      helmert7 ? "Position Vector transformation (geog2D domain)"
+               : "Geocentric translations (geog2D domain)",
+      "EPSG", helmert7 ? "9606" : "9603", helmert7 ? 7 : 3, params, -1));
+  if (!transformation) return nullptr;
+  return PjPtr(proj_crs_create_bound_crs(ctx, crs, wgs84.get(), transformation.get()));
+}
+
 }  // namespace
 
 std::optional<SpatialRef> crs_from_geokeys(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d,
@@ -450,6 +503,9 @@ std::optional<SpatialRef> crs_from_geokeys(PJ_CONTEXT* ctx, GTIF* g, const GTIFD
       if (compound) crs = std::move(compound);
     }
   }
+  const bool from_epsg_code =
+      (defn.Model == ModelTypeProjected && is_code(defn.PCS)) || is_code(defn.GCS);
+  if (PjPtr bound = bind_to_wgs84(ctx, crs.get(), g, from_epsg_code)) crs = std::move(bound);
   return to_spatial_ref(ctx, crs.get());
 }
 
