@@ -187,6 +187,22 @@ const std::string& SpatialRef::to_projjson() const { return def_->projjson; }
 const std::string& SpatialRef::to_wkt1() const { return def_->wkt1; }
 const std::string& SpatialRef::to_proj4() const { return def_->proj4; }
 
+std::vector<SpatialRef> SpatialRef::sub_crs() const {
+  std::vector<SpatialRef> out;
+  if (def_->kind != CrsKind::kCompound) return out;
+  ContextPtr ctx = new_context();
+  if (!ctx) return out;
+  PjPtr pj(proj_create(ctx.get(), def_->wkt2.c_str()));
+  if (!pj) return out;
+  for (int i = 0; i < 2; ++i) {
+    PjPtr part(proj_crs_get_sub_crs(ctx.get(), pj.get(), i));
+    if (!part) break;
+    auto r = describe(ctx.get(), part.get(), "sub-CRS");
+    if (r.ok()) out.push_back(*r);
+  }
+  return out;
+}
+
 bool SpatialRef::is_equivalent_to(const SpatialRef& other) const {
   if (def_ == other.def_) return true;
   ContextPtr ctx = new_context();

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gdalcore/result.h"
 
@@ -58,6 +59,9 @@ class SpatialRef {
   const std::string& to_wkt1() const;
   // PROJ string; empty if the CRS cannot be expressed as one.
   const std::string& to_proj4() const;
+
+  // The horizontal and vertical parts of a compound CRS; empty otherwise.
+  std::vector<SpatialRef> sub_crs() const;
 
   // True if both describe the same CRS, ignoring names and the axis order of
   // geographic CRSs (PROJ's "equivalent except axis order" comparison).

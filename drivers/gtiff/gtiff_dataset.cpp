@@ -116,6 +116,12 @@ RasterBand* GTiffBand::mask_band() {
 
 Status GTiffBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
   auto* out = static_cast<std::byte*>(dst);
+  // A block written back into a tile still being assembled is newer than
+  // what the file holds.
+  if (!is_mask_ && overview_index_ < 0 &&
+      static_cast<const GTiffDataset*>(dataset())->read_pending(number(), bx, by, out)) {
+    return Status();
+  }
   RK_RETURN_IF_ERROR(image_->read_block(sample_, bx, by, out, is_mask_ ? std::nullopt : nodata()));
   if (is_mask_ && image_->layout().bits_per_sample == 1) {
     // 1-bit internal masks are exposed as 0/255, as GDAL does.

@@ -1,10 +1,14 @@
 // GTiff datasets and bands (private to the driver).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "drivers/gtiff/gtiff_image.h"
+#include "drivers/gtiff/gtiff_options.h"
 #include "gdalcore/dataset.h"
 #include "gdalcore/driver.h"
 
@@ -27,6 +31,7 @@ class GTiffBand final : public RasterBand {
 
  protected:
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override;
+  Status write_block_impl(int64_t bx, int64_t by, const void* src) override;
 
  private:
   friend class GTiffDataset;  // fills in properties, overviews and masks while opening
@@ -43,13 +48,45 @@ class GTiffBand final : public RasterBand {
 class GTiffDataset final : public Dataset {
  public:
   static Result<std::unique_ptr<Dataset>> open(const OpenInfo& info, const Driver* driver);
+  // A new file for writing (update access). Options are already validated.
+  static Result<std::unique_ptr<Dataset>> create(const std::string& path,
+                                                 const CreateParams& params, const Driver* driver);
   ~GTiffDataset() override;
 
+ protected:
+  Status flush_impl() override;
+  Status close_impl() override;
+
  private:
+  friend class GTiffBand;
+
   GTiffDataset(const OpenInfo& info, const Driver* driver);
   Status init(std::unique_ptr<TiffHandle> handle);
   void read_band_properties(TiffHandle& handle);
   void read_overviews_and_masks(TiffHandle& handle);
+
+  // ---- Writing (gtiff_write.cpp), created datasets only ----
+  Status write_band_block(int band, int64_t bx, int64_t by, const std::byte* data);
+  // Copies band `band`'s block from a pixel-interleaved tile still being
+  // assembled; false if there is none.
+  bool read_pending(int band, int64_t bx, int64_t by, std::byte* dst) const;
+  // Encodes and writes one strip/tile from `values`: `samples` interleaved
+  // samples per pixel of the dataset's type, a whole block.
+  Status write_strile(uint64_t strile, int64_t block_row, const std::byte* values, int samples);
+  Status complete_pending();
+  Status fill_empty_blocks();
+  Status write_tags();
+
+  // Set for datasets made by create(); they are written through handle of
+  // images_.front().
+  std::optional<CreationSettings> settings_;
+  // Pixel-interleaved tiles whose bands arrive one block at a time: written
+  // when every band is there, or completed from the file at flush.
+  struct PendingTile {
+    std::vector<std::vector<std::byte>> bands;
+    int present = 0;
+  };
+  std::map<std::pair<int64_t, int64_t>, PendingTile> pending_;
 
   std::shared_ptr<File> file_;
   // The full-resolution image first, then overviews and masks.

@@ -1,7 +1,14 @@
 #include "drivers/gtiff/gtiff_driver.h"
 
 #include "drivers/gtiff/gtiff_dataset.h"
+#include "drivers/gtiff/gtiff_options.h"
 #include "drivers/gtiff/gtiff_tags.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "gdalcore/driver_manager.h"
 
 namespace rk::gtiff {
 
@@ -24,6 +31,56 @@ class GTiffDriver final : public Driver {
 
   Result<std::unique_ptr<Dataset>> open(const OpenInfo& info) const override {
     return GTiffDataset::open(info, this);
+  }
+
+  bool can_create() const override { return true; }
+  const std::vector<OptionSpec>& creation_option_specs() const override {
+    return gtiff::creation_option_specs();
+  }
+
+ protected:
+  Result<std::unique_ptr<Dataset>> create_impl(const std::string& path,
+                                               const CreateParams& params) const override {
+    return GTiffDataset::create(path, params, this);
+  }
+
+  // Writes beside the target and renames on success, so a failed or
+  // cancelled copy never leaves a partial file under the target's name (and
+  // an existing file there is untouched until the copy is complete).
+  Result<std::unique_ptr<Dataset>> create_copy_impl(const std::string& path, Dataset& src,
+                                                    const Options& options,
+                                                    const ProgressFn& progress,
+                                                    BlockCache* cache) const override {
+    const std::string temp = path + ".rk-" + std::to_string(::getpid()) + ".part";
+    CreateParams params;
+    params.width = src.x_size();
+    params.height = src.y_size();
+    params.bands = src.band_count();
+    params.type = src.band(1)->data_type();
+    params.options = options;
+    params.cache = cache;
+    Status st;
+    {
+      Result<std::unique_ptr<Dataset>> dst = GTiffDataset::create(temp, params, this);
+      if (!dst.ok()) {
+        std::remove(temp.c_str());
+        return dst.status().with_subject(path);
+      }
+      st = copy_dataset_contents(src, **dst, progress);
+      Status closed = (*dst)->close();
+      if (st.ok()) st = closed;
+    }
+    if (st.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
+      st = Status::io_error(path, "cannot rename the finished copy into place");
+    }
+    if (!st.ok()) {
+      std::remove(temp.c_str());
+      return st.code() == StatusCode::kCancelled ? Status::cancelled(path) : st;
+    }
+    OpenParams reopen;
+    reopen.cache = cache;
+    reopen.allowed_drivers = {"GTiff"};
+    return DriverManager::global().open(path, reopen);
   }
 };
 

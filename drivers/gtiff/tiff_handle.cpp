@@ -111,6 +111,13 @@ TiffHandle::~TiffHandle() {
   if (tiff_) TIFFClose(tiff_);
 }
 
+Status TiffHandle::close() {
+  if (!tiff_) return Status();
+  TIFFClose(tiff_);
+  tiff_ = nullptr;
+  return take_error();
+}
+
 void TiffHandle::on_error(const char* module, const std::string& message) {
   if (!errors_.empty()) errors_ += "; ";
   errors_ += message;

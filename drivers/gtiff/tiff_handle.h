@@ -35,6 +35,9 @@ class TiffHandle {
   TiffHandle& operator=(const TiffHandle&) = delete;
 
   TIFF* tiff() const { return tiff_; }
+  // Closes the TIFF (for a file being written: writes its directory) and
+  // returns what libtiff reported. The handle is unusable afterwards.
+  Status close();
   const std::string& path() const { return file_->path(); }
   File& file() const { return *file_; }
 

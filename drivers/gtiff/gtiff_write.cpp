@@ -1,0 +1,431 @@
+// GTiff write path: creating a file, writing blocks (through the block
+// cache's write-back), and the tags written when the dataset is flushed.
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "drivers/gtiff/gtiff_dataset.h"
+#include "drivers/gtiff/gtiff_georef_write.h"
+#include "drivers/gtiff/gtiff_metadata.h"
+#include "drivers/gtiff/gtiff_tags.h"
+#include "gdalcore/convert.h"
+#include "gdalcore/warning.h"
+
+namespace rk::gtiff {
+
+namespace {
+
+uint16_t sample_format_for(DataType t) {
+  if (is_complex(t)) return is_floating(t) ? SAMPLEFORMAT_COMPLEXIEEEFP : SAMPLEFORMAT_COMPLEXINT;
+  if (is_floating(t)) return SAMPLEFORMAT_IEEEFP;
+  return is_signed(t) ? SAMPLEFORMAT_INT : SAMPLEFORMAT_UINT;
+}
+
+uint16_t float_to_half(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const uint32_t sign = (x >> 16) & 0x8000;
+  const int exp = static_cast<int>((x >> 23) & 0xff) - 127 + 15;
+  uint32_t mant = x & 0x7fffff;
+  if (((x >> 23) & 0xff) == 0xff) return static_cast<uint16_t>(sign | 0x7c00 | (mant ? 0x200 : 0));
+  if (exp >= 31) return static_cast<uint16_t>(sign | 0x7c00);
+  if (exp <= 0) {
+    if (exp < -10) return static_cast<uint16_t>(sign);
+    mant |= 0x800000;
+    const int shift = 14 - exp;
+    uint32_t h = mant >> shift;
+    if ((mant >> (shift - 1)) & 1) ++h;  // round half up
+    return static_cast<uint16_t>(sign | h);
+  }
+  uint32_t h = sign | (static_cast<uint32_t>(exp) << 10) | (mant >> 13);
+  if (mant & 0x1000) ++h;  // round half up (may carry into the exponent, as it should)
+  return static_cast<uint16_t>(h);
+}
+
+std::string format_nodata(const RasterBand& b) {
+  if (b.data_type() == DataType::kInt64 && b.nodata_int64())
+    return std::to_string(*b.nodata_int64());
+  if (b.data_type() == DataType::kUInt64 && b.nodata_uint64()) {
+    return std::to_string(*b.nodata_uint64());
+  }
+  const double v = *b.nodata();
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  // The shortest form that reads back exactly, as GDAL writes it.
+  for (int precision = 1; precision <= 17; ++precision) {
+    char shorter[64];
+    std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
+    if (std::strtod(shorter, nullptr) == v) return shorter;
+  }
+  return buf;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Dataset>> GTiffDataset::create(const std::string& path,
+                                                      const CreateParams& params,
+                                                      const Driver* driver) {
+  RK_ASSIGN_OR_RETURN(CreationSettings s, interpret_creation_options(path, params));
+  register_tiff_tags();
+  OpenInfo info;
+  info.path = path;
+  info.access = Access::kUpdate;
+  info.cache = params.cache;
+  std::unique_ptr<GTiffDataset> ds(new GTiffDataset(info, driver));
+  RK_ASSIGN_OR_RETURN(std::unique_ptr<File> file, File::create(path));
+  ds->file_ = std::move(file);
+  RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> h,
+                      TiffHandle::open(ds->file_, s.bigtiff ? "w8" : "w"));
+  TIFF* t = h->tiff();
+  const DataType type = params.type;
+  const int bands = params.bands;
+  const uint16_t bits =
+      static_cast<uint16_t>(s.nbits ? s.nbits : 8 * static_cast<int>(data_type_size(type)));
+  TIFFSetField(t, TIFFTAG_IMAGEWIDTH, static_cast<uint32_t>(params.width));
+  TIFFSetField(t, TIFFTAG_IMAGELENGTH, static_cast<uint32_t>(params.height));
+  TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, static_cast<uint16_t>(bands));
+  TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, bits);
+  TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, sample_format_for(type));
+  TIFFSetField(t, TIFFTAG_PLANARCONFIG,
+               s.pixel_interleaved || bands == 1 ? PLANARCONFIG_CONTIG : PLANARCONFIG_SEPARATE);
+  TIFFSetField(t, TIFFTAG_PHOTOMETRIC, s.photometric);
+  TIFFSetField(t, TIFFTAG_COMPRESSION, s.compression);
+  if (s.predictor != 1) TIFFSetField(t, TIFFTAG_PREDICTOR, static_cast<uint16_t>(s.predictor));
+  switch (s.compression) {
+    case COMPRESSION_ADOBE_DEFLATE:
+      TIFFSetField(t, TIFFTAG_ZIPQUALITY, s.zlevel);
+      break;
+    case COMPRESSION_ZSTD:
+      TIFFSetField(t, TIFFTAG_ZSTD_LEVEL, s.zstd_level);
+      break;
+    case COMPRESSION_JPEG:
+      TIFFSetField(t, TIFFTAG_JPEGQUALITY, s.jpeg_quality);
+      if (s.photometric == PHOTOMETRIC_YCBCR)
+        TIFFSetField(t, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
+      break;
+    case COMPRESSION_WEBP:
+      TIFFSetField(t, TIFFTAG_WEBP_LEVEL, s.webp_level);
+      if (s.webp_lossless) TIFFSetField(t, TIFFTAG_WEBP_LOSSLESS, 1);
+      break;
+    case COMPRESSION_LERC:
+      TIFFSetField(t, TIFFTAG_LERC_MAXZERROR, s.max_z_error);
+      break;
+    default:
+      break;
+  }
+  if (s.tiled) {
+    TIFFSetField(t, TIFFTAG_TILEWIDTH, s.block_x);
+    TIFFSetField(t, TIFFTAG_TILELENGTH, s.block_y);
+  } else {
+    // About 8 KiB per strip by default, as GDAL (libtiff's default size).
+    const uint32_t rows = s.block_y ? s.block_y : TIFFDefaultStripSize(t, 0);
+    TIFFSetField(t, TIFFTAG_ROWSPERSTRIP,
+                 std::min<uint32_t>(rows, static_cast<uint32_t>(params.height)));
+  }
+  // Bands beyond those the photometric interpretation describes are extra
+  // samples: the last one is alpha when asked (or RGBA), the others unspecified.
+  const int described = s.photometric == PHOTOMETRIC_RGB || s.photometric == PHOTOMETRIC_YCBCR ? 3
+                        : s.photometric == PHOTOMETRIC_SEPARATED                               ? 4
+                                                                                               : 1;
+  if (bands > described) {
+    std::vector<uint16_t> extra(static_cast<size_t>(bands - described), EXTRASAMPLE_UNSPECIFIED);
+    if (s.alpha) extra.back() = EXTRASAMPLE_UNASSALPHA;
+    TIFFSetField(t, TIFFTAG_EXTRASAMPLES, static_cast<uint16_t>(extra.size()), extra.data());
+  }
+  Result<ImageLayout> layout = read_layout(*h);
+  if (!layout.ok()) return layout.status();
+  ImageLayout l = *layout;
+  if (l.split) {  // never for files we write: blocks are the strips
+    l.split = false;
+    l.block_height = l.strip_rows;
+  }
+  ds->settings_ = s;
+  ds->images_.push_back(std::make_unique<GTiffImage>(ds->file_, 0, l, std::move(h)));
+  GTiffImage* main = ds->images_.front().get();
+  ds->set_raster_size(params.width, params.height);
+  for (int b = 1; b <= bands; ++b) {
+    ds->add_band(std::make_unique<GTiffBand>(ds.get(), main, b, b - 1, 0, false));
+  }
+  ds->read_band_properties(*main->handle().value());
+  ds->clear_properties_changed();
+  return std::unique_ptr<Dataset>(std::move(ds));
+}
+
+Status GTiffBand::write_block_impl(int64_t bx, int64_t by, const void* src) {
+  auto* ds = static_cast<GTiffDataset*>(dataset());
+  if (!ds->settings_ || is_mask_ || overview_index_ >= 0)
+    return RasterBand::write_block_impl(bx, by, src);
+  return ds->write_band_block(number(), bx, by, static_cast<const std::byte*>(src));
+}
+
+bool GTiffDataset::read_pending(int band, int64_t bx, int64_t by, std::byte* dst) const {
+  auto it = pending_.find({bx, by});
+  if (it == pending_.end() || it->second.bands[static_cast<size_t>(band - 1)].empty()) return false;
+  const auto& data = it->second.bands[static_cast<size_t>(band - 1)];
+  std::memcpy(dst, data.data(), data.size());
+  return true;
+}
+
+Status GTiffDataset::write_band_block(int band, int64_t bx, int64_t by, const std::byte* data) {
+  const ImageLayout& l = images_.front()->layout();
+  const size_t block_bytes =
+      static_cast<size_t>(l.block_width) * l.block_height * data_type_size(l.type);
+  if (l.separate() || band_count() == 1) {
+    const uint64_t strile =
+        (l.separate() ? static_cast<uint64_t>(band - 1) * l.blocks_per_band() : 0) +
+        static_cast<uint64_t>(by) * l.blocks_per_row() + static_cast<uint64_t>(bx);
+    return write_strile(strile, by, data, 1);
+  }
+  PendingTile& p = pending_[{bx, by}];
+  if (p.bands.empty()) p.bands.resize(static_cast<size_t>(band_count()));
+  auto& slot = p.bands[static_cast<size_t>(band - 1)];
+  if (slot.empty()) ++p.present;
+  slot.assign(data, data + block_bytes);
+  if (p.present < band_count()) return Status();
+  // Every band is here: interleave and write the tile.
+  const size_t tsize = data_type_size(l.type);
+  const size_t n = static_cast<size_t>(l.block_width) * l.block_height;
+  std::vector<std::byte> interleaved(n * tsize * static_cast<size_t>(band_count()));
+  for (int b = 0; b < band_count(); ++b) {
+    convert_values(p.bands[static_cast<size_t>(b)].data(), l.type, static_cast<ptrdiff_t>(tsize),
+                   interleaved.data() + static_cast<size_t>(b) * tsize, l.type,
+                   static_cast<ptrdiff_t>(tsize * static_cast<size_t>(band_count())), n);
+  }
+  pending_.erase({bx, by});
+  return write_strile(static_cast<uint64_t>(by) * l.blocks_per_row() + static_cast<uint64_t>(bx),
+                      by, interleaved.data(), band_count());
+}
+
+Status GTiffDataset::write_strile(uint64_t strile, int64_t block_row, const std::byte* values,
+                                  int samples) {
+  GTiffImage& img = *images_.front();
+  const ImageLayout& l = img.layout();
+  RK_ASSIGN_OR_RETURN(TiffHandle * h, img.handle());
+  TIFF* t = h->tiff();
+  const size_t tsize = data_type_size(l.type);
+  // Strips hold only the rows inside the image; tiles are always whole.
+  const uint32_t rows =
+      l.tiled ? l.block_height
+              : std::min<uint32_t>(l.block_height,
+                                   l.height - static_cast<uint32_t>(block_row) * l.block_height);
+  const size_t values_per_row = static_cast<size_t>(l.block_width) * static_cast<size_t>(samples);
+  std::vector<std::byte> packed;
+  const std::byte* buffer = values;
+  size_t size = values_per_row * rows * tsize;
+  if (settings_->nbits != 0) {
+    // Pack each row as a bit stream, most significant bit first.
+    const int bits = settings_->nbits;
+    const size_t row_bytes = (values_per_row * static_cast<size_t>(bits) + 7) / 8;
+    packed.assign(row_bytes * rows, std::byte{0});
+    auto* out = reinterpret_cast<uint8_t*>(packed.data());
+    for (uint32_t r = 0; r < rows; ++r) {
+      uint64_t bitpos = 0;
+      for (size_t i = 0; i < values_per_row; ++i) {
+        const std::byte* v = values + (r * values_per_row + i) * tsize;
+        uint64_t word = 0;
+        if (l.type == DataType::kFloat32) {
+          float f;
+          std::memcpy(&f, v, 4);
+          word = float_to_half(f);
+        } else {
+          uint32_t u = 0;
+          std::memcpy(&u, v, tsize);
+          word = u & ((uint64_t{1} << bits) - 1);
+        }
+        for (int k = bits - 1; k >= 0; --k, ++bitpos) {
+          if ((word >> k) & 1)
+            out[r * row_bytes + bitpos / 8] |= static_cast<uint8_t>(0x80 >> (bitpos % 8));
+        }
+      }
+    }
+    buffer = packed.data();
+    size = packed.size();
+  }
+  const tmsize_t written =
+      l.tiled ? TIFFWriteEncodedTile(t, static_cast<uint32_t>(strile),
+                                     const_cast<std::byte*>(buffer), static_cast<tmsize_t>(size))
+              : TIFFWriteEncodedStrip(t, static_cast<uint32_t>(strile),
+                                      const_cast<std::byte*>(buffer), static_cast<tmsize_t>(size));
+  if (written < 0) return h->take_error("cannot write strip/tile " + std::to_string(strile));
+  return h->take_error();
+}
+
+Status GTiffDataset::complete_pending() {
+  // Tiles where some bands were never written back: the missing bands come
+  // from their current contents (cache, or what the file holds).
+  while (!pending_.empty()) {
+    auto it = pending_.begin();
+    const auto [bx, by] = it->first;
+    const ImageLayout& l = images_.front()->layout();
+    std::vector<std::byte> block(static_cast<size_t>(l.block_width) * l.block_height *
+                                 data_type_size(l.type));
+    for (int b = 1; b <= band_count(); ++b) {
+      if (!it->second.bands[static_cast<size_t>(b - 1)].empty()) continue;
+      RK_RETURN_IF_ERROR(band(b)->read_block(bx, by, block.data()));
+      RK_RETURN_IF_ERROR(write_band_block(b, bx, by, block.data()));
+    }
+  }
+  return Status();
+}
+
+Status GTiffDataset::fill_empty_blocks() {
+  // Blocks never written are written as nodata (or 0), unless SPARSE_OK
+  // asks to leave them out, as GDAL does.
+  GTiffImage& img = *images_.front();
+  const ImageLayout& l = img.layout();
+  RK_ASSIGN_OR_RETURN(TiffHandle * h, img.handle());
+  const int samples = l.separate() ? 1 : band_count();
+  const uint64_t planes = l.separate() ? static_cast<uint64_t>(band_count()) : 1;
+  const size_t tsize = data_type_size(l.type);
+  const size_t n =
+      static_cast<size_t>(l.block_width) * l.block_height * static_cast<size_t>(samples);
+  std::vector<std::byte> fill;
+  for (uint64_t plane = 0; plane < planes; ++plane) {
+    for (uint64_t i = 0; i < l.blocks_per_band(); ++i) {
+      const uint64_t strile = plane * l.blocks_per_band() + i;
+      int err = 0;
+      if (TIFFGetStrileByteCountWithErr(h->tiff(), static_cast<uint32_t>(strile), &err) != 0 ||
+          err) {
+        continue;
+      }
+      if (fill.empty()) {
+        fill.assign(n * tsize, std::byte{0});
+        if (std::optional<double> nd = band(1)->nodata()) {
+          std::byte v[16];
+          store_double(*nd, v, l.type);
+          for (size_t k = 0; k < n; ++k) std::memcpy(fill.data() + k * tsize, v, tsize);
+        }
+      }
+      RK_RETURN_IF_ERROR(
+          write_strile(strile, static_cast<int64_t>(i / l.blocks_per_row()), fill.data(), samples));
+    }
+  }
+  return Status();
+}
+
+Status GTiffDataset::write_tags() {
+  GTiffImage& img = *images_.front();
+  RK_ASSIGN_OR_RETURN(TiffHandle * h, img.handle());
+  TIFF* t = h->tiff();
+  const ImageLayout& l = img.layout();
+
+  // Nodata: one value per file (GDAL's convention), from band 1.
+  if (band(1)->nodata()) TIFFSetField(t, kTagGdalNodata, format_nodata(*band(1)).c_str());
+
+  // Palette.
+  const auto& ct = band(1)->color_table();
+  if (ct && band_count() == 1 && !settings_->photometric_explicit && l.bits_per_sample <= 16) {
+    const size_t n = size_t{1} << l.bits_per_sample;
+    std::vector<uint16_t> r(n, 0), g(n, 0), b(n, 0);
+    for (size_t i = 0; i < n && i < ct->entries.size(); ++i) {
+      r[i] = static_cast<uint16_t>(ct->entries[i].c1 * 257);
+      g[i] = static_cast<uint16_t>(ct->entries[i].c2 * 257);
+      b[i] = static_cast<uint16_t>(ct->entries[i].c3 * 257);
+    }
+    TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_PALETTE);
+    TIFFSetField(t, TIFFTAG_COLORMAP, r.data(), g.data(), b.data());
+  }
+
+  // GDAL_METADATA: dataset and band metadata, band properties by role.
+  std::vector<MetadataItem> items;
+  for (const std::string& domain : metadata().domains()) {
+    if (domain == "IMAGE_STRUCTURE") continue;
+    for (const auto& [k, v] : metadata().items(domain)) {
+      if (domain.empty() && (k == "AREA_OR_POINT" || k.rfind("TIFFTAG_", 0) == 0)) continue;
+      items.push_back(MetadataItem{k, domain, "", -1, v});
+    }
+  }
+  for (int b = 1; b <= band_count(); ++b) {
+    RasterBand* band_b = band(b);
+    const int sample = b - 1;
+    for (const std::string& domain : band_b->metadata().domains()) {
+      if (domain == "IMAGE_STRUCTURE") continue;
+      for (const auto& [k, v] : band_b->metadata().items(domain)) {
+        items.push_back(MetadataItem{k, domain, "", sample, v});
+      }
+    }
+    char buf[64];
+    if (band_b->offset()) {
+      std::snprintf(buf, sizeof buf, "%.17g", *band_b->offset());
+      items.push_back(MetadataItem{"OFFSET", "", "offset", sample, buf});
+    }
+    if (band_b->scale()) {
+      std::snprintf(buf, sizeof buf, "%.17g", *band_b->scale());
+      items.push_back(MetadataItem{"SCALE", "", "scale", sample, buf});
+    }
+    if (!band_b->unit().empty())
+      items.push_back(MetadataItem{"", "", "unittype", sample, band_b->unit()});
+    if (!band_b->description().empty()) {
+      items.push_back(MetadataItem{"", "", "description", sample, band_b->description()});
+    }
+  }
+  // Color interpretations the TIFF tags would not give back.
+  for (int b = 1; b <= band_count(); ++b) {
+    auto* gb = static_cast<GTiffBand*>(band(b));
+    ColorInterp implied = ColorInterp::kUndefined;
+    if (l.photometric == PHOTOMETRIC_RGB && b <= 3) {
+      implied = b == 1 ? ColorInterp::kRed : b == 2 ? ColorInterp::kGreen : ColorInterp::kBlue;
+    } else if (b == 1) {
+      implied = ct ? ColorInterp::kPalette : ColorInterp::kGray;
+    } else if (b == band_count() && settings_->alpha) {
+      implied = ColorInterp::kAlpha;
+    }
+    if (gb->color_interp() != implied && gb->color_interp() != ColorInterp::kUndefined) {
+      items.push_back(MetadataItem{"COLORINTERP", "", "colorinterp", b - 1,
+                                   std::string(color_interp_name(gb->color_interp()))});
+    }
+  }
+  if (!items.empty()) TIFFSetField(t, kTagGdalMetadata, format_gdal_metadata(items).c_str());
+
+  // Baseline text tags from TIFFTAG_* metadata.
+  const std::pair<const char*, ttag_t> text_tags[] = {
+      {"TIFFTAG_DOCUMENTNAME", TIFFTAG_DOCUMENTNAME},
+      {"TIFFTAG_IMAGEDESCRIPTION", TIFFTAG_IMAGEDESCRIPTION},
+      {"TIFFTAG_SOFTWARE", TIFFTAG_SOFTWARE},
+      {"TIFFTAG_DATETIME", TIFFTAG_DATETIME},
+      {"TIFFTAG_ARTIST", TIFFTAG_ARTIST},
+      {"TIFFTAG_HOSTCOMPUTER", TIFFTAG_HOSTCOMPUTER},
+      {"TIFFTAG_COPYRIGHT", TIFFTAG_COPYRIGHT}};
+  for (const auto& [name, tag] : text_tags) {
+    if (std::optional<std::string> v = metadata().get(name)) TIFFSetField(t, tag, v->c_str());
+  }
+
+  const bool point = metadata().get("AREA_OR_POINT").value_or("Area") == "Point";
+  return write_georeferencing(*h, geo_transform(), gcps(),
+                              geo_transform() || gcps().empty() ? spatial_ref() : gcp_spatial_ref(),
+                              point);
+}
+
+// For a file being created, the TIFF directory is written once, when it is
+// closed (libtiff starts a new directory after writing one); flushing writes
+// the pixel data.
+Status GTiffDataset::flush_impl() {
+  if (!settings_) return Status();
+  RK_RETURN_IF_ERROR(complete_pending());
+  RK_ASSIGN_OR_RETURN(TiffHandle * h, images_.front()->handle());
+  if (!TIFFFlushData(h->tiff())) return h->take_error("cannot write pixel data");
+  return h->take_error();
+}
+
+Status GTiffDataset::close_impl() {
+  if (!settings_) {
+    images_.clear();
+    return Status();
+  }
+  Status st;
+  if (!settings_->sparse_ok) st = fill_empty_blocks();
+  if (st.ok()) st = write_tags();
+  Result<TiffHandle*> h = images_.front()->handle();
+  if (h.ok()) {
+    Status closed = (*h)->close();  // writes the directory
+    if (st.ok()) st = closed;
+  }
+  images_.clear();
+  if (st.ok() && file_) st = file_->sync();
+  file_.reset();
+  return st;
+}
+
+}  // namespace rk::gtiff
