@@ -92,6 +92,7 @@ struct SpatialRef::Definition {
   std::string projjson;
   std::string wkt1;
   std::string proj4;
+  std::string geodetic_name, datum, ellipsoid, prime_meridian;
 };
 
 Result<SpatialRef> SpatialRef::build(std::string_view what, std::string_view text, int epsg) {
@@ -134,6 +135,17 @@ Result<SpatialRef> SpatialRef::describe(PJ_CONTEXT* ctx, PJ* pj, std::string_vie
     try {
       def->epsg = std::stoi(code);
     } catch (...) {
+    }
+  }
+  if (PjPtr geodetic{proj_crs_get_geodetic_crs(ctx, pj)}) {
+    def->geodetic_name = as_string(proj_get_name(geodetic.get()));
+    PjPtr datum(proj_crs_get_datum(ctx, geodetic.get()));
+    if (!datum) datum.reset(proj_crs_get_datum_ensemble(ctx, geodetic.get()));
+    if (datum) def->datum = as_string(proj_get_name(datum.get()));
+    if (PjPtr e{proj_get_ellipsoid(ctx, geodetic.get())})
+      def->ellipsoid = as_string(proj_get_name(e.get()));
+    if (PjPtr pm{proj_get_prime_meridian(ctx, geodetic.get())}) {
+      def->prime_meridian = as_string(proj_get_name(pm.get()));
     }
   }
   const char* wkt2_options[] = {"MULTILINE=YES", "INDENTATION_WIDTH=4", nullptr};
@@ -183,6 +195,10 @@ const std::string& SpatialRef::name() const { return def_->name; }
 CrsKind SpatialRef::kind() const { return def_->kind; }
 std::optional<int> SpatialRef::epsg_code() const { return def_->epsg; }
 const std::string& SpatialRef::to_wkt2() const { return def_->wkt2; }
+const std::string& SpatialRef::geodetic_crs_name() const { return def_->geodetic_name; }
+const std::string& SpatialRef::datum_name() const { return def_->datum; }
+const std::string& SpatialRef::ellipsoid_name() const { return def_->ellipsoid; }
+const std::string& SpatialRef::prime_meridian_name() const { return def_->prime_meridian; }
 const std::string& SpatialRef::to_projjson() const { return def_->projjson; }
 const std::string& SpatialRef::to_wkt1() const { return def_->wkt1; }
 const std::string& SpatialRef::to_proj4() const { return def_->proj4; }

@@ -51,6 +51,13 @@ class SpatialRef {
   bool is_projected() const { return kind() == CrsKind::kProjected; }
   // The EPSG code carried by the definition itself (no guessing).
   std::optional<int> epsg_code() const;
+  // Names of the geodetic parts (empty when the CRS has none): the
+  // geographic CRS, its datum (or datum ensemble), ellipsoid and prime
+  // meridian.
+  const std::string& geodetic_crs_name() const;
+  const std::string& datum_name() const;
+  const std::string& ellipsoid_name() const;
+  const std::string& prime_meridian_name() const;
 
   // Multi-line WKT2:2019, as gdalinfo prints it.
   const std::string& to_wkt2() const;

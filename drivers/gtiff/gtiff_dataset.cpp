@@ -9,6 +9,7 @@
 #include "drivers/gtiff/gtiff_georef.h"
 #include "drivers/gtiff/gtiff_metadata.h"
 #include "drivers/gtiff/gtiff_tags.h"
+#include "gdalcore/convert.h"
 #include "gdalcore/warning.h"
 
 namespace rk::gtiff {
@@ -118,9 +119,25 @@ Status GTiffBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
   auto* out = static_cast<std::byte*>(dst);
   // A block written back into a tile still being assembled is newer than
   // what the file holds.
-  if (!is_mask_ && overview_index_ < 0 &&
-      static_cast<const GTiffDataset*>(dataset())->read_pending(number(), bx, by, out)) {
-    return Status();
+  const auto* ds = static_cast<const GTiffDataset*>(dataset());
+  if (!is_mask_ && overview_index_ < 0 && ds->read_pending(number(), bx, by, out)) return Status();
+  if (ds->settings_) {
+    // A file being created: a block never written holds nodata (or 0).
+    const ImageLayout& l = image_->layout();
+    const uint64_t strile =
+        (l.separate() ? static_cast<uint64_t>(sample_) * l.blocks_per_band() : 0) +
+        static_cast<uint64_t>(by) * l.blocks_per_row() + static_cast<uint64_t>(bx);
+    if (!ds->is_written(strile)) {
+      const size_t tsize = data_type_size(data_type());
+      const size_t n = static_cast<size_t>(block_x_size() * block_y_size());
+      std::memset(out, 0, n * tsize);
+      if (nodata()) {
+        std::byte v[16];
+        store_double(*nodata(), v, data_type());
+        for (size_t i = 0; i < n; ++i) std::memcpy(out + i * tsize, v, tsize);
+      }
+      return Status();
+    }
   }
   RK_RETURN_IF_ERROR(image_->read_block(sample_, bx, by, out, is_mask_ ? std::nullopt : nodata()));
   if (is_mask_ && image_->layout().bits_per_sample == 1) {

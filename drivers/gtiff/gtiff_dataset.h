@@ -87,6 +87,10 @@ class GTiffDataset final : public Dataset {
     int present = 0;
   };
   std::map<std::pair<int64_t, int64_t>, PendingTile> pending_;
+  // Which strips/tiles of a file being created have been written (libtiff
+  // cannot be asked about the others before the file is complete).
+  std::vector<bool> written_;
+  bool is_written(uint64_t strile) const { return strile < written_.size() && written_[strile]; }
 
   std::shared_ptr<File> file_;
   // The full-resolution image first, then overviews and masks.

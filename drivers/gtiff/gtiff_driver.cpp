@@ -59,6 +59,12 @@ class GTiffDriver final : public Driver {
     params.type = src.band(1)->data_type();
     params.options = options;
     params.cache = cache;
+    // libtiff fixes the photometric interpretation when writing starts, so
+    // a palette must be known now.
+    if (src.band_count() == 1 && src.band(1)->color_table() && !options.contains("PHOTOMETRIC") &&
+        (params.type == DataType::kByte || params.type == DataType::kUInt16)) {
+      params.options.set("PHOTOMETRIC", "PALETTE");
+    }
     Status st;
     {
       Result<std::unique_ptr<Dataset>> dst = GTiffDataset::create(temp, params, this);

@@ -47,8 +47,15 @@ bool set_horizontal_keys(GTIF* g, const SpatialRef& srs) {
   }
   // User-defined: libgeotiff writes the keys from a PROJ definition.
   if (srs.to_proj4().empty() || !GTIFSetFromProj4(g, srs.to_proj4().c_str())) return false;
-  GTIFKeySet(g, srs.kind() == CrsKind::kProjected ? PCSCitationGeoKey : GeogCitationGeoKey,
-             TYPE_ASCII, 0, srs.name().c_str());
+  // The names PROJ strings cannot carry go in the citations, in the form
+  // GDAL writes and reads ("GCS Name = ...|Datum = ...|...").
+  const std::string geog = "GCS Name = " + srs.geodetic_crs_name() +
+                           "|Datum = " + srs.datum_name() + "|Ellipsoid = " + srs.ellipsoid_name() +
+                           "|Primem = " + srs.prime_meridian_name() + "|";
+  GTIFKeySet(g, GeogCitationGeoKey, TYPE_ASCII, 0, geog.c_str());
+  if (srs.kind() == CrsKind::kProjected) {
+    GTIFKeySet(g, PCSCitationGeoKey, TYPE_ASCII, 0, srs.name().c_str());
+  }
   return true;
 }
 

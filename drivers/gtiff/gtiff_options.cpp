@@ -150,6 +150,11 @@ Result<CreationSettings> interpret_creation_options(const std::string& path,
     return bad("COMPRESS",
                compress + " needs Byte data, not " + std::string(data_type_name(p.type)));
   }
+  if (s.compression == COMPRESSION_LERC &&
+      (is_complex(p.type) || p.type == DataType::kInt64 || p.type == DataType::kUInt64)) {
+    return bad("COMPRESS",
+               "LERC does not support " + std::string(data_type_name(p.type)) + " data");
+  }
   if (s.compression == COMPRESSION_WEBP && p.bands != 3 && p.bands != 4) {
     return bad("COMPRESS", "WEBP needs 3 (RGB) or 4 (RGBA) bands");
   }

@@ -249,6 +249,8 @@ Status GTiffDataset::write_strile(uint64_t strile, int64_t block_row, const std:
               : TIFFWriteEncodedStrip(t, static_cast<uint32_t>(strile),
                                       const_cast<std::byte*>(buffer), static_cast<tmsize_t>(size));
   if (written < 0) return h->take_error("cannot write strip/tile " + std::to_string(strile));
+  if (strile >= written_.size()) written_.resize(strile + 1, false);
+  written_[strile] = true;
   return h->take_error();
 }
 
@@ -275,7 +277,6 @@ Status GTiffDataset::fill_empty_blocks() {
   // asks to leave them out, as GDAL does.
   GTiffImage& img = *images_.front();
   const ImageLayout& l = img.layout();
-  RK_ASSIGN_OR_RETURN(TiffHandle * h, img.handle());
   const int samples = l.separate() ? 1 : band_count();
   const uint64_t planes = l.separate() ? static_cast<uint64_t>(band_count()) : 1;
   const size_t tsize = data_type_size(l.type);
@@ -285,11 +286,7 @@ Status GTiffDataset::fill_empty_blocks() {
   for (uint64_t plane = 0; plane < planes; ++plane) {
     for (uint64_t i = 0; i < l.blocks_per_band(); ++i) {
       const uint64_t strile = plane * l.blocks_per_band() + i;
-      int err = 0;
-      if (TIFFGetStrileByteCountWithErr(h->tiff(), static_cast<uint32_t>(strile), &err) != 0 ||
-          err) {
-        continue;
-      }
+      if (is_written(strile)) continue;
       if (fill.empty()) {
         fill.assign(n * tsize, std::byte{0});
         if (std::optional<double> nd = band(1)->nodata()) {
@@ -316,7 +313,11 @@ Status GTiffDataset::write_tags() {
 
   // Palette.
   const auto& ct = band(1)->color_table();
-  if (ct && band_count() == 1 && !settings_->photometric_explicit && l.bits_per_sample <= 16) {
+  if (ct && l.photometric != PHOTOMETRIC_PALETTE) {
+    emit_warning(description(),
+                 "the color table is not written: create the file with "
+                 "PHOTOMETRIC=PALETTE to store one");
+  } else if (ct && band_count() == 1 && l.bits_per_sample <= 16) {
     const size_t n = size_t{1} << l.bits_per_sample;
     std::vector<uint16_t> r(n, 0), g(n, 0), b(n, 0);
     for (size_t i = 0; i < n && i < ct->entries.size(); ++i) {
@@ -324,7 +325,6 @@ Status GTiffDataset::write_tags() {
       g[i] = static_cast<uint16_t>(ct->entries[i].c2 * 257);
       b[i] = static_cast<uint16_t>(ct->entries[i].c3 * 257);
     }
-    TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_PALETTE);
     TIFFSetField(t, TIFFTAG_COLORMAP, r.data(), g.data(), b.data());
   }
 
