@@ -9,6 +9,8 @@ packages=(
   libtiff-dev libproj-dev proj-data libgeos-dev libgeotiff-dev
   catch2 nlohmann-json3-dev libgoogle-perftools-dev
   clang clang-format libclang-rt-14-dev
+  # Test oracle only (conformance and oracle tests); rasterkit never links GDAL.
+  gdal-bin python3-gdal
 )
 
 missing=()

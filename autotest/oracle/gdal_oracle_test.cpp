@@ -38,9 +38,14 @@ std::unique_ptr<Dataset> source(DataType type, int bands) {
   auto ds = std::move(DriverManager::global().find("MEM")->create("src", p).value());
   std::vector<double> v(static_cast<size_t>(61 * 37) * (is_complex(type) ? 2 : 1));
   for (int b = 1; b <= bands; ++b) {
-    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>((i * 7 + static_cast<size_t>(b) * 13) % 200) + (is_floating(type) ? 0.5 : 0);
-    REQUIRE(ds->band(b)->write(Window{0, 0, 61, 37}, v.data(),
-                               BufferLayout::packed(is_complex(type) ? DataType::kCFloat64 : DataType::kFloat64, 61, 37)).ok());
+    for (size_t i = 0; i < v.size(); ++i)
+      v[i] = static_cast<double>((i * 7 + static_cast<size_t>(b) * 13) % 200) +
+             (is_floating(type) ? 0.5 : 0);
+    REQUIRE(ds->band(b)
+                ->write(Window{0, 0, 61, 37}, v.data(),
+                        BufferLayout::packed(
+                            is_complex(type) ? DataType::kCFloat64 : DataType::kFloat64, 61, 37))
+                .ok());
   }
   REQUIRE(ds->set_geo_transform(GeoTransform{{500000, 30, 0, 4649776, 0, -30}}).ok());
   REQUIRE(ds->set_spatial_ref(*SpatialRef::from_epsg(32631)).ok());
@@ -81,7 +86,9 @@ TEST_CASE("GDAL reads rasterkit's GeoTIFFs identically", "[oracle]") {
             // GDAL 3.6 reads signed 8-bit samples as Byte (GDAL >= 3.7 and
             // rasterkit: Int8), so its checksum is that of the raw bytes.
             std::vector<int8_t> v(61 * 37);
-            REQUIRE(band.read(Window{0, 0, 61, 37}, v.data(), BufferLayout::packed(DataType::kInt8, 61, 37)).ok());
+            REQUIRE(band.read(Window{0, 0, 61, 37}, v.data(),
+                              BufferLayout::packed(DataType::kInt8, 61, 37))
+                        .ok());
             ChecksumAccumulator sum;
             for (int8_t x : v) sum.add(static_cast<uint8_t>(x));
             w.checksums.push_back(sum.value());
@@ -106,7 +113,8 @@ TEST_CASE("GDAL reads rasterkit's GeoTIFFs identically", "[oracle]") {
     REQUIRE(d["wkt2"].is_string());
     CHECK(SpatialRef::from_wkt(d["wkt2"].get<std::string>())->is_equivalent_to(utm));
     for (int b = 0; b < 2; ++b) {
-      const std::string type = w.type == DataType::kInt8 ? "Byte" : std::string(data_type_name(w.type));
+      const std::string type =
+          w.type == DataType::kInt8 ? "Byte" : std::string(data_type_name(w.type));
       CHECK(d["bands"][b]["type"] == type);
       CHECK(d["bands"][b]["checksum"] == w.checksums[static_cast<size_t>(b)]);
     }

@@ -253,8 +253,13 @@ PjPtr geodetic_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
       }
     }
   }
-  const std::string datum_name = names.datum.empty() ? "unknown" : names.datum;
+  const std::string datum_name = names.datum.empty() ? "unnamed" : names.datum;
   std::string pm_name = names.primem;
+  if (pm_name.empty() && is_code(d.PM)) {
+    PjPtr pm(proj_create_from_database(ctx, "EPSG", std::to_string(d.PM).c_str(),
+                                       PJ_CATEGORY_PRIME_MERIDIAN, 0, nullptr));
+    if (pm && proj_get_name(pm.get())) pm_name = proj_get_name(pm.get());
+  }
   if (pm_name.empty()) pm_name = d.PMLongToGreenwich == 0 ? "Greenwich" : "unknown";
   return PjPtr(proj_create_geographic_crs(ctx, name.c_str(), datum_name.c_str(), ellps_name.c_str(),
                                           a, inv_flattening, pm_name.c_str(), d.PMLongToGreenwich,
@@ -318,7 +323,20 @@ PjPtr horizontal_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
   if (d.Model == ModelTypeGeographic) return base;
 
   PjPtr conversion;
-  if (is_code(d.ProjCode)) {
+  PJ_CARTESIAN_CS_2D_TYPE axes = PJ_CART2D_EASTING_NORTHING;
+  if (!is_code(d.ProjCode) && d.CTProjection == CT_TransvMercator_SouthOrientated) {
+    // EPSG method 9808, with westing/southing axes (a PROJ string would
+    // give ordinary TM with flipped axes, which is not the same CRS).
+    std::map<int, double> p;
+    for (int i = 0; i < d.nParms; ++i) p[d.ProjParmId[i]] = d.ProjParm[i];
+    conversion.reset(proj_create_conversion_transverse_mercator_south_oriented(
+        ctx, p[ProjNatOriginLatGeoKey], p[ProjNatOriginLongGeoKey],
+        p.count(ProjScaleAtNatOriginGeoKey) ? p[ProjScaleAtNatOriginGeoKey] : 1.0,
+        p[ProjFalseEastingGeoKey], p[ProjFalseNorthingGeoKey], "degree", M_PI / 180.0, "metre",
+        1.0));
+    axes = PJ_CART2D_WESTING_SOUTHING;
+  }
+  if (!conversion && is_code(d.ProjCode)) {
     conversion.reset(proj_create_from_database(ctx, "EPSG", std::to_string(d.ProjCode).c_str(),
                                                PJ_CATEGORY_COORDINATE_OPERATION, 0, nullptr));
   }
@@ -334,8 +352,7 @@ PjPtr horizontal_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
   if (name.empty()) name = name_from_citation(key_ascii(g, GTCitationGeoKey));
   if (name.empty()) name = "unknown";
   const std::string unit_name = is_code(d.UOMLength) ? linear_unit_name(d.UOMLength) : "metre";
-  PjPtr cs(
-      proj_create_cartesian_2D_cs(ctx, PJ_CART2D_EASTING_NORTHING, unit_name.c_str(), unit_factor));
+  PjPtr cs(proj_create_cartesian_2D_cs(ctx, axes, unit_name.c_str(), unit_factor));
   return PjPtr(
       proj_create_projected_crs(ctx, name.c_str(), base.get(), conversion.get(), cs.get()));
 }

@@ -71,7 +71,10 @@ Georeferencing read_georeferencing(TiffHandle& handle) {
       proj_log_level(ctx.get(), PJ_LOG_NONE);  // failed lookups are not our errors to print
       GTIFAttachPROJContext(gtif.get(), ctx.get());
       std::unique_ptr<GTIFDefn, DefnDeleter> defn(GTIFAllocDefn());
-      if (defn && GTIFGetDefn(gtif.get(), defn.get())) {
+      if (defn) {
+        // Even when libgeotiff finds the definition incomplete (a bare
+        // geographic model), GDAL still reports a CRS from what is there.
+        (void)GTIFGetDefn(gtif.get(), defn.get());
         out.srs = crs_from_geokeys(ctx.get(), gtif.get(), *defn, path);
       }
       gtif.reset();  // before the PROJ context it uses
