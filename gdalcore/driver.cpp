@@ -50,10 +50,7 @@ Result<std::unique_ptr<Dataset>> Driver::create_impl(const std::string& path,
       path, "the " + std::string(short_name()) + " driver cannot create datasets");
 }
 
-Result<std::unique_ptr<Dataset>> Driver::create_copy_impl(const std::string& path, Dataset& src,
-                                                          const Options& options,
-                                                          const ProgressFn& progress,
-                                                          BlockCache* cache) const {
+CreateParams Driver::copy_params(const Dataset& src, const Options& options, BlockCache* cache) {
   CreateParams params;
   params.width = src.x_size();
   params.height = src.y_size();
@@ -61,7 +58,15 @@ Result<std::unique_ptr<Dataset>> Driver::create_copy_impl(const std::string& pat
   params.type = src.band(1)->data_type();
   params.options = options;
   params.cache = cache;
-  RK_ASSIGN_OR_RETURN(std::unique_ptr<Dataset> dst, create_impl(path, params));
+  return params;
+}
+
+Result<std::unique_ptr<Dataset>> Driver::create_copy_impl(const std::string& path, Dataset& src,
+                                                          const Options& options,
+                                                          const ProgressFn& progress,
+                                                          BlockCache* cache) const {
+  RK_ASSIGN_OR_RETURN(std::unique_ptr<Dataset> dst,
+                      create_impl(path, copy_params(src, options, cache)));
   RK_RETURN_IF_ERROR(copy_dataset_contents(src, *dst, progress));
   return dst;
 }

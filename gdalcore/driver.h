@@ -73,8 +73,10 @@ class Driver {
   // Options are already validated.
   virtual Result<std::unique_ptr<Dataset>> create_impl(const std::string& path,
                                                        const CreateParams& params) const;
-  // Default: create_impl() of the source's size and first band's type, then
-  // copy_dataset_contents().
+  // The creation parameters of a copy of `src`: its size, band count and
+  // first band's type.
+  static CreateParams copy_params(const Dataset& src, const Options& options, BlockCache* cache);
+  // Default: create_impl() with copy_params(), then copy_dataset_contents().
   virtual Result<std::unique_ptr<Dataset>> create_copy_impl(const std::string& path, Dataset& src,
                                                             const Options& options,
                                                             const ProgressFn& progress,

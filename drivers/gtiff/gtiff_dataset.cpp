@@ -124,10 +124,7 @@ Status GTiffBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
   if (ds->settings_) {
     // A file being created: a block never written holds nodata (or 0).
     const ImageLayout& l = image_->layout();
-    const uint64_t strile =
-        (l.separate() ? static_cast<uint64_t>(sample_) * l.blocks_per_band() : 0) +
-        static_cast<uint64_t>(by) * l.blocks_per_row() + static_cast<uint64_t>(bx);
-    if (!ds->is_written(strile)) {
+    if (!ds->is_written(l.strile_of(sample_, bx, by))) {
       const size_t tsize = data_type_size(data_type());
       const size_t n = static_cast<size_t>(block_x_size() * block_y_size());
       std::memset(out, 0, n * tsize);

@@ -52,13 +52,7 @@ class GTiffDriver final : public Driver {
                                                     const ProgressFn& progress,
                                                     BlockCache* cache) const override {
     const std::string temp = path + ".rk-" + std::to_string(::getpid()) + ".part";
-    CreateParams params;
-    params.width = src.x_size();
-    params.height = src.y_size();
-    params.bands = src.band_count();
-    params.type = src.band(1)->data_type();
-    params.options = options;
-    params.cache = cache;
+    CreateParams params = copy_params(src, options, cache);
     // libtiff fixes the photometric interpretation when writing starts, so
     // a palette must be known now.
     if (src.band_count() == 1 && src.band(1)->color_table() && !options.contains("PHOTOMETRIC") &&

@@ -52,6 +52,12 @@ struct ImageLayout {
   uint64_t blocks_per_column() const { return (height + block_height - 1) / block_height; }
   uint64_t blocks_per_band() const { return blocks_per_row() * blocks_per_column(); }
   bool separate() const { return planar_config == PLANARCONFIG_SEPARATE && samples_per_pixel > 1; }
+  // The strip/tile holding block (bx, by) of `sample` (0-based), when
+  // blocks are the strips/tiles (not in split mode).
+  uint64_t strile_of(int sample, int64_t bx, int64_t by) const {
+    return (separate() ? static_cast<uint64_t>(sample) * blocks_per_band() : 0) +
+           static_cast<uint64_t>(by) * blocks_per_row() + static_cast<uint64_t>(bx);
+  }
 };
 
 // Reads the layout of the handle's current directory and checks that it is

@@ -173,10 +173,7 @@ Status GTiffDataset::write_band_block(int band, int64_t bx, int64_t by, const st
   const size_t block_bytes =
       static_cast<size_t>(l.block_width) * l.block_height * data_type_size(l.type);
   if (l.separate() || band_count() == 1) {
-    const uint64_t strile =
-        (l.separate() ? static_cast<uint64_t>(band - 1) * l.blocks_per_band() : 0) +
-        static_cast<uint64_t>(by) * l.blocks_per_row() + static_cast<uint64_t>(bx);
-    return write_strile(strile, by, data, 1);
+    return write_strile(l.strile_of(band - 1, bx, by), by, data, 1);
   }
   PendingTile& p = pending_[{bx, by}];
   if (p.bands.empty()) p.bands.resize(static_cast<size_t>(band_count()));
@@ -194,8 +191,7 @@ Status GTiffDataset::write_band_block(int band, int64_t bx, int64_t by, const st
                    static_cast<ptrdiff_t>(tsize * static_cast<size_t>(band_count())), n);
   }
   pending_.erase({bx, by});
-  return write_strile(static_cast<uint64_t>(by) * l.blocks_per_row() + static_cast<uint64_t>(bx),
-                      by, interleaved.data(), band_count());
+  return write_strile(l.strile_of(0, bx, by), by, interleaved.data(), band_count());
 }
 
 Status GTiffDataset::write_strile(uint64_t strile, int64_t block_row, const std::byte* values,
