@@ -344,5 +344,30 @@ TEST_CASE("GTiff create_copy never leaves a partial file in place of a good one"
   CHECK(unwritable.status().to_string().find("/nonexistent-dir/out.tif") != std::string::npos);
 }
 
+TEST_CASE("GTiff reports a full disk to the caller", "[gtiff][write]") {
+  // /dev/full accepts the open and fails every write with ENOSPC.
+  std::ofstream probe("/dev/full");
+  if (!probe) {
+    WARN("/dev/full is not available: skipped");
+    return;
+  }
+  CreateParams p;
+  p.width = 256;
+  p.height = 256;
+  // The failure surfaces at the first write that reaches the device (libtiff
+  // writes the header when the file is created), never silently.
+  auto ds = gtiff().create("/dev/full", p);
+  Status st = ds.status();
+  if (ds.ok()) {
+    std::vector<uint8_t> v(256 * 256, 9);
+    st = (*ds)->write(Window{0, 0, 256, 256}, v.data(),
+                      BufferLayout::packed(DataType::kByte, 256, 256));
+    if (st.ok()) st = (*ds)->close();
+  }
+  CHECK(st.code() == StatusCode::kIOError);
+  CHECK(st.to_string().find("/dev/full") != std::string::npos);
+  CHECK(st.to_string().find("No space left on device") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace rk
