@@ -5,6 +5,7 @@
 #include "drivers/gtiff/gtiff_driver.h"
 #include "drivers/mem/mem_driver.h"
 #include "gdalcore/config.h"
+#include "threadsafe/thread_safe_dataset.h"
 
 namespace rk {
 
@@ -24,6 +25,8 @@ void register_all() {
   std::call_once(once, [] {
     configure_from_environment();
     register_builtin_drivers(DriverManager::global());
+    DriverManager::global().set_thread_safe_wrapper(
+        [](std::unique_ptr<Dataset> ds, const OpenParams&) { return make_thread_safe(std::move(ds)); });
   });
 }
 

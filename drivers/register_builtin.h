@@ -9,8 +9,9 @@ namespace rk {
 // registered under the same name).
 void register_builtin_drivers(DriverManager& manager);
 
-// Library start-up: reads the environment settings (doc/configuration.md)
-// and registers the built-in drivers with DriverManager::global(). Call it
+// Library start-up: reads the environment settings (doc/configuration.md),
+// registers the built-in drivers with DriverManager::global() and enables
+// OpenFlags::kThreadSafe. Call it
 // once, from one thread, before any other rasterkit call; later calls do
 // nothing.
 void register_all();

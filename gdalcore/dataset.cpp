@@ -38,6 +38,9 @@ Status Dataset::check_open(std::string_view what) const {
 
 Status Dataset::check_writable(std::string_view what) const {
   RK_RETURN_IF_ERROR(check_open(what));
+  if (is_thread_safe()) {
+    return Status::read_only(description_, std::string(what) + ": thread-safe datasets are read-only");
+  }
   if (access_ != Access::kUpdate) {
     return Status::read_only(description_, std::string(what) + ": the dataset is opened read-only");
   }

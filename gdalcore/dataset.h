@@ -96,6 +96,10 @@ class Dataset {
   Status close();
   bool is_closed() const { return closed_; }
 
+  // True if this object may be used by many threads at once (a
+  // ThreadSafeDataset); ordinary datasets are used by one thread at a time.
+  virtual bool is_thread_safe() const { return false; }
+
   // The block cache this dataset uses and its identity in it.
   BlockCache& block_cache() const { return *cache_; }
   uint64_t cache_owner() const { return cache_owner_; }

@@ -74,8 +74,26 @@ bool path_exists(const std::string& path) {
 
 }  // namespace
 
+void DriverManager::set_thread_safe_wrapper(ThreadSafeWrapper wrapper) {
+  thread_safe_wrapper_.store(wrapper);
+}
+
 Result<std::unique_ptr<Dataset>> DriverManager::open(const std::string& path,
                                                      const OpenParams& params) const {
+  if (has_flag(params.flags, OpenFlags::kThreadSafe)) {
+    if (has_flag(params.flags, OpenFlags::kUpdate)) {
+      return Status::invalid_argument(
+          path, "thread-safe datasets are read-only: kThreadSafe and kUpdate are mutually exclusive");
+    }
+    const ThreadSafeWrapper wrap = thread_safe_wrapper_.load();
+    if (!wrap) {
+      return Status::invalid_argument(path, "thread-safe opening needs rk::register_all() first");
+    }
+    OpenParams plain = params;
+    plain.flags = OpenFlags::kReadOnly;
+    RK_ASSIGN_OR_RETURN(std::unique_ptr<Dataset> ds, open(path, plain));
+    return wrap(std::move(ds), plain);
+  }
   OpenInfo info;
   info.path = path;
   info.access = has_flag(params.flags, OpenFlags::kUpdate) ? Access::kUpdate : Access::kReadOnly;

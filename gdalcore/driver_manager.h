@@ -5,6 +5,7 @@
 // from any number of threads at once.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ namespace rk {
 enum class OpenFlags : unsigned {
   kReadOnly = 0,
   kUpdate = 1u << 0,
+  // Returns a dataset any number of threads may read at once (see
+  // threadsafe/thread_safe_dataset.h). Not with kUpdate.
+  kThreadSafe = 1u << 1,
 };
 inline OpenFlags operator|(OpenFlags a, OpenFlags b) {
   return static_cast<OpenFlags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
@@ -54,7 +58,15 @@ class DriverManager {
   // If no driver does, the error lists the drivers tried.
   Result<std::unique_ptr<Dataset>> open(const std::string& path, const OpenParams& params) const;
 
+  // How kThreadSafe opens are wrapped. Installed once at start-up by
+  // rk::register_all() (the threadsafe layer sits above this one).
+  using ThreadSafeWrapper = Result<std::unique_ptr<Dataset>> (*)(std::unique_ptr<Dataset> dataset,
+                                                                 const OpenParams& params);
+  void set_thread_safe_wrapper(ThreadSafeWrapper wrapper);
+
  private:
+  // Set once at start-up, before any open; read without the lock after.
+  std::atomic<ThreadSafeWrapper> thread_safe_wrapper_{nullptr};
   // mu_ guards drivers_. Driver objects are never removed, so the pointers
   // copied out under the lock stay valid without it.
   mutable Mutex mu_;

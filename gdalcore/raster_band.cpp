@@ -28,7 +28,7 @@ Access RasterBand::access() const { return dataset_->access(); }
 // ---- Properties -------------------------------------------------------------
 
 Status RasterBand::check_writable(std::string_view what) const {
-  RK_RETURN_IF_ERROR(dataset_->check_open(what));
+  RK_RETURN_IF_ERROR(dataset_->check_writable(what));
   if (access() != Access::kUpdate) {
     return Status::read_only(dataset_->description(),
                              std::string(what) + ": the dataset is opened read-only");
@@ -182,6 +182,16 @@ size_t memo_slot(int64_t bx, int64_t by, int64_t blocks_per_row, size_t slots) {
 }
 }  // namespace
 
+Status RasterBand::decode_block(int64_t bx, int64_t by, void* dst) {
+  RK_RETURN_IF_ERROR(dataset_->check_open("read block"));
+  if (bx < 0 || by < 0 || bx >= blocks_per_row() || by >= blocks_per_column()) {
+    return Status::out_of_range(dataset_->description(), "block (" + std::to_string(bx) + ", " +
+                                                             std::to_string(by) + ") does not exist");
+  }
+  Status st = read_block_impl(bx, by, dst);
+  return st.with_subject(dataset_->description());
+}
+
 BlockRef RasterBand::find_block(int64_t bx, int64_t by) {
   if (recent_) {
     RecentBlock& r = recent_[memo_slot(bx, by, blocks_per_row(), kRecentBlocks)];
@@ -198,6 +208,7 @@ BlockRef RasterBand::find_block(int64_t bx, int64_t by) {
 }
 
 void RasterBand::remember_block(int64_t bx, int64_t by, const BlockRef& block) {
+  if (!memo_enabled_) return;
   if (!recent_) recent_ = std::make_unique<RecentBlock[]>(kRecentBlocks);
   RecentBlock& slot = recent_[memo_slot(bx, by, blocks_per_row(), kRecentBlocks)];
   slot.bx = bx;

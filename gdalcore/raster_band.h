@@ -119,6 +119,11 @@ class RasterBand {
   // The `level` part of this band's block-cache keys (see BlockKey).
   int32_t cache_level() const { return cache_level_; }
 
+  // Decodes block (bx, by) from the driver into `dst`, bypassing the block
+  // cache (for a layer that caches blocks under its own keys: the
+  // thread-safe proxy).
+  Status decode_block(int64_t bx, int64_t by, void* dst);
+
  protected:
   RasterBand(Dataset* dataset, int number, int64_t x_size, int64_t y_size, DataType type,
              int64_t block_x, int64_t block_y);
@@ -133,6 +138,9 @@ class RasterBand {
   // Distinguishes this band's blocks from its siblings' in the cache:
   // 0 for full resolution, k for the k-th overview, negative for masks.
   void set_cache_level(int32_t level) { cache_level_ = level; }
+  // The memo of recent blocks assumes one thread at a time; a band shared
+  // by threads (the thread-safe proxy's) turns it off.
+  void disable_block_memo() { memo_enabled_ = false; }
 
   // Direct access for drivers filling in properties while opening: these
   // skip the update-access check and the "changed" notification.
@@ -204,6 +212,7 @@ class RasterBand {
   };
   static constexpr size_t kRecentBlocks = 32;
   std::unique_ptr<RecentBlock[]> recent_;
+  bool memo_enabled_ = true;
 };
 
 }  // namespace rk

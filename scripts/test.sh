@@ -3,7 +3,8 @@
 # suite, three ways:
 #   1. a warnings-as-errors build: every test (labels unit, concurrency);
 #   2. a ThreadSanitizer build: the concurrency tests;
-#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the unit tests;
+#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the unit and
+#      concurrency tests (lifetimes across threads are what ASan checks best);
 #   4. a clang build of the libraries with -Wthread-safety -Werror, which
 #      checks the lock annotations (RK_GUARDED_BY, ...).
 # Long soak, fuzz and benchmark runs are separate commands (see README.md).
@@ -26,11 +27,11 @@ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRK_WERROR=
 cmake --build build-tsan --target concurrency_tests -- -j"$jobs"
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1" ctest -L concurrency --output-on-failure)
 
-step "AddressSanitizer + UBSan build: unit tests"
+step "AddressSanitizer + UBSan build: unit and concurrency tests"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRK_WERROR=ON \
   -DRK_SANITIZE_ADDRESS=ON -DRK_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -- -j"$jobs"
-(cd build-asan && ASAN_OPTIONS="detect_leaks=1" ctest -L unit --output-on-failure -j"$jobs")
+(cd build-asan && ASAN_OPTIONS="detect_leaks=1" ctest -L "unit|concurrency" --output-on-failure -j"$jobs")
 
 step "clang -Wthread-safety build: lock annotations"
 CC=clang CXX=clang++ cmake -S . -B build-clang -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

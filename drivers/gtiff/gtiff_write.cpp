@@ -304,8 +304,22 @@ Status GTiffDataset::write_tags() {
   TIFF* t = h->tiff();
   const ImageLayout& l = img.layout();
 
-  // Nodata: one value per file (GDAL's convention), from band 1.
-  if (band(1)->nodata()) TIFFSetField(t, kTagGdalNodata, format_nodata(*band(1)).c_str());
+  // Nodata: GeoTIFF holds one value per file (GDAL's tag): the first band's
+  // that has one. Bands asking for another value are warned about.
+  const RasterBand* with_nodata = nullptr;
+  for (int b = 1; b <= band_count() && !with_nodata; ++b) {
+    if (band(b)->nodata()) with_nodata = band(b);
+  }
+  if (with_nodata) {
+    const std::string text = format_nodata(*with_nodata);
+    TIFFSetField(t, kTagGdalNodata, text.c_str());
+    for (int b = 1; b <= band_count(); ++b) {
+      if (band(b)->nodata() && format_nodata(*band(b)) != text) {
+        emit_warning(description(), "band " + std::to_string(b) + "'s nodata value differs from " +
+                                        text + "; GeoTIFF stores one value for all bands");
+      }
+    }
+  }
 
   // Palette.
   const auto& ct = band(1)->color_table();
