@@ -25,6 +25,24 @@ Dataset::~Dataset() {
   cache_->erase_owner(cache_owner_);
 }
 
+UseScope::UseScope(Dataset& dataset) : dataset_(dataset) {
+  if (!dataset.check_concurrent_use_ || dataset.is_thread_safe()) return;
+  const std::thread::id me = std::this_thread::get_id();
+  std::thread::id expected{};
+  if (dataset.user_.compare_exchange_strong(expected, me, std::memory_order_acquire)) {
+    entered_ = true;
+  } else if (expected != me) {
+    status_ = Status::invalid_argument(
+        dataset.description(),
+        "used from two threads at once; use one dataset per thread, hand it over between calls, "
+        "or open it with OpenFlags::kThreadSafe");
+  }
+}
+
+UseScope::~UseScope() {
+  if (entered_) dataset_.user_.store(std::thread::id{}, std::memory_order_release);
+}
+
 RasterBand* Dataset::band(int n) const {
   if (n < 1 || n > band_count()) return nullptr;
   return bands_[static_cast<size_t>(n - 1)].get();
@@ -39,7 +57,8 @@ Status Dataset::check_open(std::string_view what) const {
 Status Dataset::check_writable(std::string_view what) const {
   RK_RETURN_IF_ERROR(check_open(what));
   if (is_thread_safe()) {
-    return Status::read_only(description_, std::string(what) + ": thread-safe datasets are read-only");
+    return Status::read_only(description_,
+                             std::string(what) + ": thread-safe datasets are read-only");
   }
   if (access_ != Access::kUpdate) {
     return Status::read_only(description_, std::string(what) + ": the dataset is opened read-only");
@@ -105,6 +124,8 @@ ProgressFn band_progress(const ProgressFn& progress, size_t i, size_t n) {
 
 Status Dataset::read(const Window& window, void* data, const BufferLayout& layout,
                      const std::vector<int>& bands, const RasterIOOptions& options) {
+  UseScope use(*this);
+  RK_RETURN_IF_ERROR(use.status());
   RK_RETURN_IF_ERROR(check_open("read"));
   RK_ASSIGN_OR_RETURN(std::vector<int> list, resolve_bands(bands));
   const BufferLayout l = layout.resolved();
@@ -120,6 +141,8 @@ Status Dataset::read(const Window& window, void* data, const BufferLayout& layou
 
 Status Dataset::write(const Window& window, const void* data, const BufferLayout& layout,
                       const std::vector<int>& bands, const RasterIOOptions& options) {
+  UseScope use(*this);
+  RK_RETURN_IF_ERROR(use.status());
   RK_RETURN_IF_ERROR(check_writable("write"));
   RK_ASSIGN_OR_RETURN(std::vector<int> list, resolve_bands(bands));
   const BufferLayout l = layout.resolved();
@@ -178,12 +201,16 @@ Status Dataset::write_back(bool all) {
 }
 
 Status Dataset::flush() {
+  UseScope use(*this);
+  RK_RETURN_IF_ERROR(use.status());
   RK_RETURN_IF_ERROR(check_open("flush"));
   RK_RETURN_IF_ERROR(write_back(/*all=*/true));
   return flush_impl().with_subject(description_);
 }
 
 Status Dataset::close() {
+  UseScope use(*this);
+  RK_RETURN_IF_ERROR(use.status());
   if (closed_) return Status();
   Status st = write_back(/*all=*/true);
   if (st.ok()) st = flush_impl().with_subject(description_);

@@ -17,10 +17,12 @@
 // ever writes them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -100,6 +102,14 @@ class Dataset {
   // ThreadSafeDataset); ordinary datasets are used by one thread at a time.
   virtual bool is_thread_safe() const { return false; }
 
+  // Ordinary datasets check that no two threads are inside their pixel calls
+  // (read, write, read_block, write_block, flush, close) at the same time: a
+  // second thread's call fails with an error naming the dataset instead of
+  // corrupting it. The check is one compare-and-swap per call; it can be
+  // turned off. Handing a dataset to another thread between calls is fine
+  // (see doc/threading.md).
+  void set_concurrent_use_check(bool enabled) { check_concurrent_use_ = enabled; }
+
   // The block cache this dataset uses and its identity in it.
   BlockCache& block_cache() const { return *cache_; }
   uint64_t cache_owner() const { return cache_owner_; }
@@ -142,6 +152,7 @@ class Dataset {
 
  private:
   friend class RasterBand;
+  friend class UseScope;
 
   struct DirtyBlock {
     BlockRef block;
@@ -178,6 +189,26 @@ class Dataset {
   // Used only by the thread currently using the dataset: no lock.
   std::unordered_map<BlockKey, DirtyBlock, BlockKeyHash> dirty_;
   uint64_t next_dirty_sequence_ = 0;
+  // The thread inside a pixel call, if any (see set_concurrent_use_check).
+  std::atomic<std::thread::id> user_{};
+  bool check_concurrent_use_ = true;
+};
+
+// Marks `dataset` as used by the calling thread for the scope's lifetime;
+// status() says whether another thread was already inside (nested calls from
+// the same thread are fine).
+class UseScope {
+ public:
+  explicit UseScope(Dataset& dataset);
+  ~UseScope();
+  UseScope(const UseScope&) = delete;
+  UseScope& operator=(const UseScope&) = delete;
+  const Status& status() const { return status_; }
+
+ private:
+  Dataset& dataset_;
+  bool entered_ = false;
+  Status status_;
 };
 
 }  // namespace rk

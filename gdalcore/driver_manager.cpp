@@ -83,7 +83,8 @@ Result<std::unique_ptr<Dataset>> DriverManager::open(const std::string& path,
   if (has_flag(params.flags, OpenFlags::kThreadSafe)) {
     if (has_flag(params.flags, OpenFlags::kUpdate)) {
       return Status::invalid_argument(
-          path, "thread-safe datasets are read-only: kThreadSafe and kUpdate are mutually exclusive");
+          path,
+          "thread-safe datasets are read-only: kThreadSafe and kUpdate are mutually exclusive");
     }
     const ThreadSafeWrapper wrap = thread_safe_wrapper_.load();
     if (!wrap) {

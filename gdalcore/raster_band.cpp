@@ -185,8 +185,9 @@ size_t memo_slot(int64_t bx, int64_t by, int64_t blocks_per_row, size_t slots) {
 Status RasterBand::decode_block(int64_t bx, int64_t by, void* dst) {
   RK_RETURN_IF_ERROR(dataset_->check_open("read block"));
   if (bx < 0 || by < 0 || bx >= blocks_per_row() || by >= blocks_per_column()) {
-    return Status::out_of_range(dataset_->description(), "block (" + std::to_string(bx) + ", " +
-                                                             std::to_string(by) + ") does not exist");
+    return Status::out_of_range(
+        dataset_->description(),
+        "block (" + std::to_string(bx) + ", " + std::to_string(by) + ") does not exist");
   }
   Status st = read_block_impl(bx, by, dst);
   return st.with_subject(dataset_->description());
@@ -237,6 +238,8 @@ Result<BlockRef> RasterBand::get_block(int64_t bx, int64_t by) {
 }
 
 Status RasterBand::read_block(int64_t bx, int64_t by, void* dst) {
+  UseScope use(*dataset_);
+  RK_RETURN_IF_ERROR(use.status());
   RK_RETURN_IF_ERROR(dataset_->check_open("read block"));
   if (bx < 0 || by < 0 || bx >= blocks_per_row() || by >= blocks_per_column()) {
     return Status::out_of_range(
@@ -249,6 +252,8 @@ Status RasterBand::read_block(int64_t bx, int64_t by, void* dst) {
 }
 
 Status RasterBand::write_block(int64_t bx, int64_t by, const void* src) {
+  UseScope use(*dataset_);
+  RK_RETURN_IF_ERROR(use.status());
   RK_RETURN_IF_ERROR(check_writable("write block"));
   if (bx < 0 || by < 0 || bx >= blocks_per_row() || by >= blocks_per_column()) {
     return Status::out_of_range(
@@ -290,6 +295,8 @@ Status RasterBand::check_window(const Window& w, const BufferLayout& layout) con
 
 Status RasterBand::read(const Window& window, void* data, const BufferLayout& layout,
                         const RasterIOOptions& options) {
+  UseScope use(*dataset_);
+  RK_RETURN_IF_ERROR(use.status());
   RK_RETURN_IF_ERROR(dataset_->check_open("read"));
   const BufferLayout l = layout.resolved();
   RK_RETURN_IF_ERROR(check_window(window, l));
@@ -329,6 +336,8 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
 
 Status RasterBand::write(const Window& window, const void* data, const BufferLayout& layout,
                          const RasterIOOptions& options) {
+  UseScope use(*dataset_);
+  RK_RETURN_IF_ERROR(use.status());
   RK_RETURN_IF_ERROR(check_writable("write"));
   const BufferLayout l = layout.resolved();
   RK_RETURN_IF_ERROR(check_window(window, l));

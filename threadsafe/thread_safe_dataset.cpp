@@ -55,7 +55,8 @@ struct SharedState {
 
   Status check_shape(Dataset& ds) const {
     auto changed = [&](const std::string& what) {
-      return Status::corrupt(path, "the file changed since it was opened thread-safe (" + what + ")");
+      return Status::corrupt(path,
+                             "the file changed since it was opened thread-safe (" + what + ")");
     };
     if (ds.x_size() != x_size || ds.y_size() != y_size) return changed("size");
     if (ds.band_count() != static_cast<int>(bands.size())) return changed("band count");
@@ -149,7 +150,8 @@ struct BandPath {
 
 class ThreadSafeBand final : public RasterBand {
  public:
-  ThreadSafeBand(Dataset* owner, std::shared_ptr<SharedState> state, RasterBand& proto, BandPath path)
+  ThreadSafeBand(Dataset* owner, std::shared_ptr<SharedState> state, RasterBand& proto,
+                 BandPath path)
       : RasterBand(owner, path.number, proto.x_size(), proto.y_size(), proto.data_type(),
                    proto.block_x_size(), proto.block_y_size()),
         state_(std::move(state)),
@@ -173,8 +175,8 @@ class ThreadSafeBand final : public RasterBand {
     mutable_metadata() = proto.metadata();
     if (!path.mask) {
       for (int i = 0; i < proto.overview_count() && path.overview < 0; ++i) {
-        overviews_.push_back(std::make_unique<ThreadSafeBand>(
-            owner, state_, *proto.overview(i), BandPath{path.number, i, false}));
+        overviews_.push_back(std::make_unique<ThreadSafeBand>(owner, state_, *proto.overview(i),
+                                                              BandPath{path.number, i, false}));
       }
       RasterBand* m = proto.mask_band();
       if (m && m != &proto) {
@@ -252,8 +254,9 @@ Result<std::unique_ptr<Dataset>> make_thread_safe(std::unique_ptr<Dataset> datas
   if (dataset->is_thread_safe()) return dataset;
   const std::string& path = dataset->description();
   if (dataset->access() == Access::kUpdate) {
-    return Status::invalid_argument(path, "cannot be made thread-safe: it is opened for update "
-                                          "(thread-safe datasets are read-only)");
+    return Status::invalid_argument(path,
+                                    "cannot be made thread-safe: it is opened for update "
+                                    "(thread-safe datasets are read-only)");
   }
   if (!dataset->driver() || path.empty()) {
     return Status::not_supported(path.empty() ? "dataset" : path,
@@ -269,16 +272,17 @@ Result<std::unique_ptr<Dataset>> make_thread_safe(std::unique_ptr<Dataset> datas
   state->y_size = dataset->y_size();
   for (int b = 1; b <= dataset->band_count(); ++b) {
     RasterBand* band = dataset->band(b);
-    state->bands.push_back(
-        BandShape{band->data_type(), band->block_x_size(), band->block_y_size(), band->overview_count()});
+    state->bands.push_back(BandShape{band->data_type(), band->block_x_size(), band->block_y_size(),
+                                     band->overview_count()});
   }
   // Other threads must be able to open it again: try now, so that a dataset
   // made in memory (or a file already gone) is refused here, not later.
   {
     auto probe = DriverManager::global().open(path, state->params);
     if (!probe.ok()) {
-      return Status(probe.status().code(), path,
-                    "cannot be made thread-safe: re-opening it fails (" + probe.status().message() + ")");
+      return Status(
+          probe.status().code(), path,
+          "cannot be made thread-safe: re-opening it fails (" + probe.status().message() + ")");
     }
   }
   return std::unique_ptr<Dataset>(new ThreadSafeDataset(std::move(dataset), std::move(state)));

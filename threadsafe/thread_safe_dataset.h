@@ -50,9 +50,9 @@ Result<std::unique_ptr<Dataset>> make_thread_safe(std::unique_ptr<Dataset> datas
 // Counters of a thread-safe dataset (for tests and monitoring); zeros for
 // any other dataset.
 struct ThreadSafeStats {
-  size_t open_datasets = 0;   // per-thread datasets currently held
-  size_t total_opens = 0;     // per-thread datasets opened so far
-  size_t evictions = 0;       // closed to respect max_open_datasets
+  size_t open_datasets = 0;  // per-thread datasets currently held
+  size_t total_opens = 0;    // per-thread datasets opened so far
+  size_t evictions = 0;      // closed to respect max_open_datasets
 };
 ThreadSafeStats thread_safe_stats(const Dataset& dataset);
 

@@ -1,7 +1,7 @@
 // ThreadSafeDataset: many threads reading one logical dataset at once.
 // Label concurrency: also run under ThreadSanitizer in CI.
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -29,14 +29,19 @@ std::string make_file(const std::string& name, int64_t w = kW, int64_t h = kH) {
   auto src = std::move(DriverManager::global().find("MEM")->create("src", p).value());
   std::vector<uint16_t> v(static_cast<size_t>(w * h));
   for (int b = 1; b <= 3; ++b) {
-    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint16_t>((i * 31 + static_cast<size_t>(b) * 1000) % 60000);
-    REQUIRE(src->band(b)->write(Window{0, 0, w, h}, v.data(), BufferLayout::packed(DataType::kUInt16, w, h)).ok());
+    for (size_t i = 0; i < v.size(); ++i)
+      v[i] = static_cast<uint16_t>((i * 31 + static_cast<size_t>(b) * 1000) % 60000);
+    REQUIRE(src->band(b)
+                ->write(Window{0, 0, w, h}, v.data(), BufferLayout::packed(DataType::kUInt16, w, h))
+                .ok());
   }
   REQUIRE(src->set_geo_transform(GeoTransform{{1000, 10, 0, 2000, 0, -10}}).ok());
   REQUIRE(src->set_metadata_item("KEY", "value").ok());
   REQUIRE(src->band(2)->set_nodata(7).ok());
   auto out = DriverManager::global().find("GTiff")->create_copy(
-      name, *src, Options{{"TILED", "YES"}, {"BLOCKXSIZE", "64"}, {"BLOCKYSIZE", "64"}, {"COMPRESS", "DEFLATE"}});
+      name, *src,
+      Options{
+          {"TILED", "YES"}, {"BLOCKXSIZE", "64"}, {"BLOCKYSIZE", "64"}, {"COMPRESS", "DEFLATE"}});
   REQUIRE(out.ok());
   return name;
 }
@@ -48,7 +53,8 @@ std::unique_ptr<Dataset> open_ts(const std::string& path) {
   return std::move(ds).value();
 }
 
-TEST_CASE("metadata is answered from the snapshot, without opening anything", "[concurrency][threadsafe]") {
+TEST_CASE("metadata is answered from the snapshot, without opening anything",
+          "[concurrency][threadsafe]") {
   const std::string path = make_file("rk_ts_meta.tif");
   auto ds = open_ts(path);
   CHECK(ds->is_thread_safe());
@@ -64,12 +70,13 @@ TEST_CASE("metadata is answered from the snapshot, without opening anything", "[
     CHECK(ds->metadata().get("KEY") == "value");
   }).join();
   const ThreadSafeStats s = thread_safe_stats(*ds);
-  CHECK(s.total_opens == 0);     // the creating thread uses the dataset it opened
+  CHECK(s.total_opens == 0);  // the creating thread uses the dataset it opened
   CHECK(s.open_datasets == 1);
   std::remove(path.c_str());
 }
 
-TEST_CASE("16 threads read random windows exactly as one thread does", "[concurrency][threadsafe]") {
+TEST_CASE("16 threads read random windows exactly as one thread does",
+          "[concurrency][threadsafe]") {
   const std::string path = make_file("rk_ts_random.tif");
   auto ts = open_ts(path);
   struct Request {
@@ -85,8 +92,11 @@ TEST_CASE("16 threads read random windows exactly as one thread does", "[concurr
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       std::mt19937 rng(static_cast<unsigned>(t + 1));
-      auto uni = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
-      const DataType types[] = {DataType::kByte, DataType::kUInt16, DataType::kFloat32, DataType::kFloat64};
+      auto uni = [&](int64_t lo, int64_t hi) {
+        return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+      };
+      const DataType types[] = {DataType::kByte, DataType::kUInt16, DataType::kFloat32,
+                                DataType::kFloat64};
       for (int i = 0; i < kReads; ++i) {
         Request q;
         q.w.x = uni(0, kW - 1);
@@ -99,7 +109,8 @@ TEST_CASE("16 threads read random windows exactly as one thread does", "[concurr
         q.layout = BufferLayout::pixel_interleaved(types[uni(0, 3)], bw, bh, 3);
         q.r = uni(0, 1) ? Resampling::kAverage : Resampling::kNearest;
         q.result.resize(static_cast<size_t>(bw * bh * 3) * data_type_size(q.layout.type));
-        if (!ts->read(q.w, q.result.data(), q.layout, {}, RasterIOOptions{q.r, nullptr}).ok()) ++failures;
+        if (!ts->read(q.w, q.result.data(), q.layout, {}, RasterIOOptions{q.r, nullptr}).ok())
+          ++failures;
         requests[static_cast<size_t>(t)].push_back(std::move(q));
       }
     });
@@ -134,7 +145,9 @@ TEST_CASE("threads reading the same region share decoded blocks", "[concurrency]
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       std::vector<uint16_t> buf(static_cast<size_t>(kW * kH * 3));
-      if (!ts->read(Window{0, 0, kW, kH}, buf.data(), BufferLayout::packed(DataType::kUInt16, kW, kH)).ok()) {
+      if (!ts->read(Window{0, 0, kW, kH}, buf.data(),
+                    BufferLayout::packed(DataType::kUInt16, kW, kH))
+               .ok()) {
         ++failures;
       }
     });
@@ -146,16 +159,21 @@ TEST_CASE("threads reading the same region share decoded blocks", "[concurrency]
   std::remove(path.c_str());
 }
 
-TEST_CASE("1000 short-lived threads: per-thread datasets are freed as threads exit", "[concurrency][threadsafe]") {
+TEST_CASE("1000 short-lived threads: per-thread datasets are freed as threads exit",
+          "[concurrency][threadsafe]") {
   const std::string path = make_file("rk_ts_churn.tif");
-  auto ts = std::move(make_thread_safe(std::move(open(path).value()), ThreadSafeOptions{8}).value());
+  auto ts =
+      std::move(make_thread_safe(std::move(open(path).value()), ThreadSafeOptions{8}).value());
   std::atomic<int> failures{0};
   for (int round = 0; round < 100; ++round) {
     std::vector<std::thread> threads;
     for (int t = 0; t < 10; ++t) {
       threads.emplace_back([&] {
         uint16_t v = 0;
-        if (!ts->band(1)->read(Window{5, 5, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1)).ok()) ++failures;
+        if (!ts->band(1)
+                 ->read(Window{5, 5, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1))
+                 .ok())
+          ++failures;
       });
     }
     for (auto& th : threads) th.join();
@@ -170,7 +188,8 @@ TEST_CASE("1000 short-lived threads: per-thread datasets are freed as threads ex
 
 TEST_CASE("the open-dataset bound evicts idle per-thread datasets", "[concurrency][threadsafe]") {
   const std::string path = make_file("rk_ts_bound.tif");
-  auto ts = std::move(make_thread_safe(std::move(open(path).value()), ThreadSafeOptions{3}).value());
+  auto ts =
+      std::move(make_thread_safe(std::move(open(path).value()), ThreadSafeOptions{3}).value());
   std::mutex m;
   std::condition_variable cv;
   int done_reading = 0;
@@ -180,7 +199,10 @@ TEST_CASE("the open-dataset bound evicts idle per-thread datasets", "[concurrenc
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&] {
       uint16_t v = 0;
-      if (!ts->band(1)->read(Window{100, 100, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1)).ok()) ++failures;
+      if (!ts->band(1)
+               ->read(Window{100, 100, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1))
+               .ok())
+        ++failures;
       std::unique_lock<std::mutex> lock(m);
       ++done_reading;
       cv.notify_all();
@@ -202,7 +224,8 @@ TEST_CASE("the open-dataset bound evicts idle per-thread datasets", "[concurrenc
   std::remove(path.c_str());
 }
 
-TEST_CASE("the proxy can be destroyed while the threads that used it live on", "[concurrency][threadsafe]") {
+TEST_CASE("the proxy can be destroyed while the threads that used it live on",
+          "[concurrency][threadsafe]") {
   const std::string path = make_file("rk_ts_lifetime.tif");
   auto ts = open_ts(path);
   std::mutex m;
@@ -213,7 +236,8 @@ TEST_CASE("the proxy can be destroyed while the threads that used it live on", "
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       uint16_t v = 0;
-      (void)ts->band(2)->read(Window{1, 1, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1));
+      (void)ts->band(2)->read(Window{1, 1, 1, 1}, &v,
+                              BufferLayout::packed(DataType::kUInt16, 1, 1));
       std::unique_lock<std::mutex> lock(m);
       ++ready;
       cv.notify_all();
@@ -239,9 +263,10 @@ TEST_CASE("thread-safe datasets refuse every mutation", "[concurrency][threadsaf
   const std::string path = make_file("rk_ts_readonly.tif");
   auto ts = open_ts(path);
   const uint16_t v = 1;
-  for (Status s : {ts->band(1)->write(Window{0, 0, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1)),
-                   ts->band(1)->set_nodata(0), ts->set_geo_transform(GeoTransform{}),
-                   ts->set_metadata_item("A", "B"), ts->band(1)->set_description("x")}) {
+  for (Status s :
+       {ts->band(1)->write(Window{0, 0, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1)),
+        ts->band(1)->set_nodata(0), ts->set_geo_transform(GeoTransform{}),
+        ts->set_metadata_item("A", "B"), ts->band(1)->set_description("x")}) {
     CHECK(s.code() == StatusCode::kReadOnly);
     CHECK(s.message().find("thread-safe datasets are read-only") != std::string::npos);
   }
@@ -256,7 +281,8 @@ TEST_CASE("thread-safe datasets refuse every mutation", "[concurrency][threadsaf
   std::remove(path.c_str());
 }
 
-TEST_CASE("datasets that cannot be re-opened are refused with the reason", "[concurrency][threadsafe]") {
+TEST_CASE("datasets that cannot be re-opened are refused with the reason",
+          "[concurrency][threadsafe]") {
   register_all();
   CreateParams p;
   p.width = 10;
@@ -268,20 +294,24 @@ TEST_CASE("datasets that cannot be re-opened are refused with the reason", "[con
   CHECK(r.status().message().find("cannot be made thread-safe") != std::string::npos);
 }
 
-TEST_CASE("a file changed after wrapping gives an error at the next thread's read", "[concurrency][threadsafe]") {
+TEST_CASE("a file changed after wrapping gives an error at the next thread's read",
+          "[concurrency][threadsafe]") {
   const std::string path = make_file("rk_ts_changed.tif");
   auto ts = open_ts(path);
   make_file(path, 200, 100);  // rewritten in place (renamed over) with another size
   Status st;
   std::thread([&] {
     uint16_t v = 0;
-    st = ts->band(1)->read(Window{390, 290, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1));
+    st = ts->band(1)->read(Window{390, 290, 1, 1}, &v,
+                           BufferLayout::packed(DataType::kUInt16, 1, 1));
   }).join();
   CHECK(st.code() == StatusCode::kCorrupt);
   CHECK(st.message().find("changed since it was opened thread-safe") != std::string::npos);
   // The creating thread still reads its own (original) file.
   uint16_t v = 0;
-  CHECK(ts->band(1)->read(Window{390, 290, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1)).ok());
+  CHECK(ts->band(1)
+            ->read(Window{390, 290, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1))
+            .ok());
   std::remove(path.c_str());
 }
 
