@@ -34,11 +34,11 @@ double rate(rk::DataType st, rk::DataType dt, bool contiguous) {
 int main() {
   using rk::DataType;
   const std::pair<DataType, DataType> pairs[] = {
-      {DataType::kByte, DataType::kUInt16},    {DataType::kByte, DataType::kFloat32},
-      {DataType::kUInt16, DataType::kByte},    {DataType::kUInt16, DataType::kFloat32},
-      {DataType::kInt16, DataType::kFloat32},  {DataType::kInt16, DataType::kUInt16},
-      {DataType::kFloat32, DataType::kByte},   {DataType::kFloat32, DataType::kUInt16},
-      {DataType::kFloat32, DataType::kInt16},  {DataType::kFloat32, DataType::kFloat64},
+      {DataType::kByte, DataType::kUInt16},     {DataType::kByte, DataType::kFloat32},
+      {DataType::kUInt16, DataType::kByte},     {DataType::kUInt16, DataType::kFloat32},
+      {DataType::kInt16, DataType::kFloat32},   {DataType::kInt16, DataType::kUInt16},
+      {DataType::kFloat32, DataType::kByte},    {DataType::kFloat32, DataType::kUInt16},
+      {DataType::kFloat32, DataType::kInt16},   {DataType::kFloat32, DataType::kFloat64},
       {DataType::kFloat64, DataType::kFloat32}, {DataType::kByte, DataType::kByte},
   };
   std::printf("| from | to | contiguous (M values/s) | strided (M values/s) | speed-up |\n");

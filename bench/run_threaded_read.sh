@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# rasterkit vs GDAL 3.6 (Debian's libgdal-dev, benchmark peer only) reading
+# all of an 8192x8192 UInt16 raster in 512x512 windows, with 1 and 2 threads,
+# on a DEFLATE-tiled and an uncompressed striped file. Each measurement is a
+# separate process (empty caches, warm page cache); runs alternate between
+# the tools; the median of N runs is reported. Writes
+# bench/results/threaded_read.md. Usage: bench/run_threaded_read.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+command -v gdal-config >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq libgdal-dev >/dev/null; }
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DRK_BUILD_TESTS=OFF >/dev/null
+cmake --build build-bench --target rk_threaded_read_bench rk_make_bench_raster gdal_threaded_read >/dev/null
+runs=${1:-3}
+data=build-bench/data
+mkdir -p "$data" bench/results
+[ -f "$data/tiled.tif" ] || ./build-bench/bench/rk_make_bench_raster "$data/tiled.tif" tiled
+[ -f "$data/striped.tif" ] || ./build-bench/bench/rk_make_bench_raster "$data/striped.tif" striped
+cat "$data"/*.tif > /dev/null  # warm the page cache
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+measure() {  # label command...: prints "label median_mpix median_rss"
+  local label=$1; shift
+  local speeds=() rss=()
+  for _ in $(seq "$runs"); do
+    read -r s _ r _ _ < <("$@")
+    speeds+=("$s"); rss+=("$r")
+  done
+  printf '%s %s %s\n' "$label" "$(printf '%s\n' "${speeds[@]}" | median)" "$(printf '%s\n' "${rss[@]}" | median)"
+}
+rk=./build-bench/bench/rk_threaded_read_bench
+gd=./build-bench/bench/gdal_threaded_read
+out=bench/results/threaded_read.md
+{
+  echo "# Threaded full-file reads: rasterkit vs GDAL 3.6.2"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%d). 8192x8192 UInt16, 512x512 windows, band 1; median of $runs runs, one process per run. Command: \`bench/run_threaded_read.sh $runs\`."
+  echo
+  echo "| file | reader | threads | MPix/s | peak RSS (MiB) |"
+  echo "|---|---|---|---|---|"
+  for f in tiled striped; do
+    file="$data/$f.tif"
+    for row in \
+      "rasterkit|1|$rk $file 1" \
+      "GDAL|1|$gd $file 1 own" \
+      "rasterkit ThreadSafeDataset|2|$rk $file 2" \
+      "GDAL, a dataset per thread|2|$gd $file 2 own" \
+      "GDAL, one dataset behind a mutex|2|$gd $file 2 mutex" \
+      "rasterkit ThreadSafeDataset, both threads read everything|2|$rk $file 2 same" \
+      "GDAL, both threads read everything|2|$gd $file 2 same"; do
+      IFS='|' read -r label threads cmd <<<"$row"
+      read -r _ speed rss < <(measure x $cmd)
+      echo "| $f | $label | $threads | $speed | $rss |"
+    done
+  done
+} | tee "$out"

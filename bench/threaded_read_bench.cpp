@@ -1,0 +1,68 @@
+// Reads all of band 1 of a raster in 512x512 windows and reports MPix/s and
+// peak RSS: rasterkit with 1 thread on a plain dataset, or N threads on one
+// ThreadSafeDataset (windows dealt round-robin, or every thread reading the
+// whole raster: "same"). One mode per process, so caches start empty.
+// Usage: rk_threaded_read_bench FILE threads [same]
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "drivers/register_builtin.h"
+#include "threadsafe/thread_safe_dataset.h"
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s FILE threads [same]\n", argv[0]);
+    return 2;
+  }
+  const std::string path = argv[1];
+  const int threads = std::atoi(argv[2]);
+  const bool same = argc > 3 && std::string(argv[3]) == "same";
+  rk::register_all();
+  const auto flags = threads > 1 ? rk::OpenFlags::kReadOnly | rk::OpenFlags::kThreadSafe
+                                 : rk::OpenFlags::kReadOnly;
+  auto opened = rk::open(path, flags);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "%s\n", opened.status().to_string().c_str());
+    return 1;
+  }
+  rk::Dataset& ds = **opened;
+  const int64_t w = ds.x_size(), h = ds.y_size(), win = 512;
+  std::vector<rk::Window> windows;
+  for (int64_t y = 0; y < h; y += win) {
+    for (int64_t x = 0; x < w; x += win)
+      windows.push_back({x, y, std::min(win, w - x), std::min(win, h - y)});
+  }
+  std::atomic<int> failures{0};
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      std::vector<uint16_t> buf(static_cast<size_t>(win * win));
+      for (size_t i = same ? 0 : static_cast<size_t>(t); i < windows.size();
+           i += same ? 1 : threads) {
+        const rk::Window& wd = windows[i];
+        if (!ds.band(1)
+                 ->read(wd, buf.data(),
+                        rk::BufferLayout::packed(rk::DataType::kUInt16, wd.width, wd.height))
+                 .ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double pixels = static_cast<double>(w * h) * (same ? threads : 1);
+  std::printf("%.1f MPix/s %.0f MiB %d\n", pixels / s / 1e6,
+              static_cast<double>(ru.ru_maxrss) / 1024.0, failures.load());
+  return failures ? 1 : 0;
+}
