@@ -202,8 +202,40 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
                                                 std::to_string(l.block_height) +
                                                 " block is larger than the decoding limit");
   }
-  std::memset(dst, 0, block_values * tsize);
   const bool separate = l.separate() && !l.rgba;
+  // One sample per strip/tile stored as whole values: libtiff can decode
+  // straight into the block, with no scratch buffer and no copy.
+  const bool direct = !l.rgba && !l.split && !l.ycbcr_as_rgb &&
+                      (separate || l.samples_per_pixel == 1) && l.bits_per_sample == 8 * tsize;
+  if (direct) {
+    TIFF* t = h->tiff();
+    const uint64_t strile = l.strile_of(sample_index, bx, by);
+    int err = 0;
+    const uint64_t bytes = TIFFGetStrileByteCountWithErr(t, static_cast<uint32_t>(strile), &err);
+    if (err) return h->take_error("cannot read the strip/tile byte counts");
+    if (bytes != 0 && TIFFGetStrileOffset(t, static_cast<uint32_t>(strile)) != 0) {
+      const uint32_t first_row = static_cast<uint32_t>(by) * l.block_height;
+      // Only the rows inside the image (a short last row of tiles decodes).
+      const uint32_t rows = std::min(l.block_height, l.height - first_row);
+      const tmsize_t wanted =
+          static_cast<tmsize_t>(static_cast<size_t>(l.block_width) * rows * tsize);
+      const tmsize_t n = l.tiled
+                             ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), dst, wanted)
+                             : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), dst, wanted);
+      if (n < 0) {
+        Status st = h->take_error("decoding failed");
+        return Status(st.code(), h->path(),
+                      std::string(l.tiled ? "tile " : "strip ") + std::to_string(strile) + ": " +
+                          st.message());
+      }
+      (void)h->take_error();  // recoverable complaints are not failures
+      const size_t filled = static_cast<size_t>(n);
+      if (filled < block_values * tsize)
+        std::memset(dst + filled, 0, block_values * tsize - filled);
+      return Status();
+    }
+  }
+  std::memset(dst, 0, block_values * tsize);
   // Blocks map to strips/tiles one to one, except in split mode, where
   // block row `by` is line `by` of the image's single strip.
   const uint32_t first_row = static_cast<uint32_t>(by) * l.block_height;
