@@ -26,7 +26,9 @@ void register_all() {
     configure_from_environment();
     register_builtin_drivers(DriverManager::global());
     DriverManager::global().set_thread_safe_wrapper(
-        [](std::unique_ptr<Dataset> ds, const OpenParams&) { return make_thread_safe(std::move(ds)); });
+        [](std::unique_ptr<Dataset> ds, const OpenParams&) {
+          return make_thread_safe(std::move(ds));
+        });
   });
 }
 
