@@ -28,12 +28,7 @@ Access RasterBand::access() const { return dataset_->access(); }
 // ---- Properties -------------------------------------------------------------
 
 Status RasterBand::check_writable(std::string_view what) const {
-  RK_RETURN_IF_ERROR(dataset_->check_writable(what));
-  if (access() != Access::kUpdate) {
-    return Status::read_only(dataset_->description(),
-                             std::string(what) + ": the dataset is opened read-only");
-  }
-  return Status();
+  return dataset_->check_writable(what);
 }
 
 Status RasterBand::property_changed(std::string_view what) {

@@ -104,10 +104,8 @@ class RowSource {
       : band_(band),
         col0_(col0),
         width_(col1 - col0 + 1),
-        ncomp_(is_complex(band.data_type()) ? 2 : 1) {
-    const std::optional<double> nd = band.nodata();
-    nodata_ = nd;
-  }
+        ncomp_(is_complex(band.data_type()) ? 2 : 1),
+        nodata_(band.nodata()) {}
 
   int components() const { return ncomp_; }
   int64_t width() const { return width_; }

@@ -47,7 +47,7 @@ struct SharedState {
     std::shared_ptr<Dataset> dataset;
     uint64_t last_use = 0;
   };
-  Mutex mu;
+  mutable Mutex mu;
   std::unordered_map<std::thread::id, Slot> per_thread RK_GUARDED_BY(mu);
   uint64_t clock RK_GUARDED_BY(mu) = 0;
   size_t total_opens RK_GUARDED_BY(mu) = 0;
@@ -78,7 +78,17 @@ struct SharedState {
 // Tells the states this thread used that it is gone (see the design notes).
 class ExitNotifier {
  public:
-  void add(const std::shared_ptr<SharedState>& state) { states_.push_back(state); }
+  // Once per state: a thread re-opening after eviction must not grow the
+  // list, and states already gone are dropped on the way.
+  void add(const std::shared_ptr<SharedState>& state) {
+    states_.erase(std::remove_if(states_.begin(), states_.end(),
+                                 [](const std::weak_ptr<SharedState>& w) { return w.expired(); }),
+                  states_.end());
+    for (const std::weak_ptr<SharedState>& w : states_) {
+      if (!w.owner_before(state) && !state.owner_before(w)) return;
+    }
+    states_.push_back(state);
+  }
   ~ExitNotifier() {
     const std::thread::id me = std::this_thread::get_id();
     for (const std::weak_ptr<SharedState>& weak : states_) {
@@ -292,7 +302,7 @@ ThreadSafeStats thread_safe_stats(const Dataset& dataset) {
   ThreadSafeStats out;
   const auto* ts = dynamic_cast<const ThreadSafeDataset*>(&dataset);
   if (!ts) return out;
-  SharedState& state = const_cast<SharedState&>(ts->state());
+  const SharedState& state = ts->state();
   MutexLock lock(&state.mu);
   out.open_datasets = state.per_thread.size();
   out.total_opens = state.total_opens;

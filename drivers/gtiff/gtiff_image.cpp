@@ -79,6 +79,23 @@ float float24_to_float(uint32_t f) {
   return sign ? -v : v;
 }
 
+// Decodes strip/tile `strile` into `buf` (at most `wanted` bytes); the
+// number of bytes decoded, or libtiff's complaint naming the strip/tile.
+Result<size_t> read_encoded(TiffHandle& h, bool tiled, uint64_t strile, void* buf,
+                            tmsize_t wanted) {
+  TIFF* t = h.tiff();
+  const tmsize_t n = tiled ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), buf, wanted)
+                           : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), buf, wanted);
+  if (n < 0) {
+    Status st = h.take_error("decoding failed");
+    return Status(
+        st.code(), h.path(),
+        std::string(tiled ? "tile " : "strip ") + std::to_string(strile) + ": " + st.message());
+  }
+  (void)h.take_error();  // recoverable complaints are not failures
+  return static_cast<size_t>(n);
+}
+
 }  // namespace
 
 Result<ImageLayout> read_layout(TiffHandle& handle) {
@@ -219,17 +236,7 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
       const uint32_t rows = std::min(l.block_height, l.height - first_row);
       const tmsize_t wanted =
           static_cast<tmsize_t>(static_cast<size_t>(l.block_width) * rows * tsize);
-      const tmsize_t n = l.tiled
-                             ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), dst, wanted)
-                             : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), dst, wanted);
-      if (n < 0) {
-        Status st = h->take_error("decoding failed");
-        return Status(st.code(), h->path(),
-                      std::string(l.tiled ? "tile " : "strip ") + std::to_string(strile) + ": " +
-                          st.message());
-      }
-      (void)h->take_error();  // recoverable complaints are not failures
-      const size_t filled = static_cast<size_t>(n);
+      RK_ASSIGN_OR_RETURN(const size_t filled, read_encoded(*h, l.tiled, strile, dst, wanted));
       if (filled < block_values * tsize)
         std::memset(dst + filled, 0, block_values * tsize - filled);
       return Status();
@@ -345,18 +352,9 @@ Status GTiffImage::decode(TiffHandle& h, uint64_t strile, uint32_t first_row) {
   const uint32_t rows_in_image = std::min(layout_.strip_rows, layout_.height - first_row);
   const tmsize_t wanted = std::min<tmsize_t>(full, row * static_cast<tmsize_t>(rows_in_image));
   decoded_.resize(static_cast<size_t>(full));
-  const tmsize_t n =
-      layout_.tiled
-          ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), decoded_.data(), wanted)
-          : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), decoded_.data(), wanted);
-  if (n < 0) {
-    Status st = h.take_error("decoding failed");
-    return Status(st.code(), h.path(),
-                  std::string(layout_.tiled ? "tile " : "strip ") + std::to_string(strile) + ": " +
-                      st.message());
-  }
-  (void)h.take_error();  // recoverable complaints are not failures
-  decoded_rows_ = static_cast<size_t>(n / row);
+  RK_ASSIGN_OR_RETURN(const size_t n,
+                      read_encoded(h, layout_.tiled, strile, decoded_.data(), wanted));
+  decoded_rows_ = n / static_cast<size_t>(row);
   decoded_strile_ = strile;
   return Status();
 }
