@@ -53,4 +53,22 @@ out=bench/results/threaded_read.md
       echo "| $f | $label | $threads | $speed | $rss |"
     done
   done
+  echo
+  echo "Blocks decoded by rasterkit (one run each; every run reads all $((8192 / 256 * 8192 / 256)) tiles or 8192 strips at least once)."
+  echo "The fourth column counts block reads that found the block being decoded by the other thread and used"
+  echo "its result (single-flight loading) instead of decoding it again; the time saved is that count times"
+  echo "the mean read time per block of the 1-thread run."
+  echo
+  echo "| file | run | blocks decoded | reads that found the block being decoded by the other thread | est. decode time saved (ms) |"
+  echo "|---|---|---|---|---|"
+  for f in tiled striped; do
+    file="$data/$f.tif"
+    read -r _ _ _ _ _ d1 _ t1 < <($rk "$file" 1)
+    for mode in "2 threads, windows split|2" "2 threads, both read everything|2 same"; do
+      IFS='|' read -r label args <<<"$mode"
+      read -r _ _ _ _ _ d w _ < <($rk "$file" $args)
+      saved=$(awk -v w="$w" -v t="$t1" -v d="$d1" 'BEGIN {printf "%.0f", w * t / d * 1000}')
+      echo "| $f | $label | $d | $w | $saved |"
+    done
+  done
 } | tee "$out"

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "blockcache/block_cache.h"
 #include "drivers/register_builtin.h"
 #include "threadsafe/thread_safe_dataset.h"
 
@@ -62,7 +63,13 @@ int main(int argc, char** argv) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   const double pixels = static_cast<double>(w * h) * (same ? threads : 1);
-  std::printf("%.1f MPix/s %.0f MiB %d\n", pixels / s / 1e6,
-              static_cast<double>(ru.ru_maxrss) / 1024.0, failures.load());
+  // Decodes: block-cache misses (each a block read from the file by one
+  // thread); shared: fetches that waited for another thread's decode of the
+  // same block instead of decoding it again.
+  const rk::BlockCacheStats cs = rk::BlockCache::global().stats();
+  std::printf("%.1f MPix/s %.0f MiB %d %llu %llu %.3f\n", pixels / s / 1e6,
+              static_cast<double>(ru.ru_maxrss) / 1024.0, failures.load(),
+              static_cast<unsigned long long>(cs.misses),
+              static_cast<unsigned long long>(cs.shared_loads), s);
   return failures ? 1 : 0;
 }

@@ -99,11 +99,13 @@ BlockRef BlockCache::allocate(const BlockKey& key, size_t size) {
   }
 }
 
-BlockCache::Shard& BlockCache::shard_for(const BlockKey& key) {
+size_t BlockCache::shard_index(const BlockKey& key) const {
   // The top bits pick the shard; the map uses the low bits for its buckets.
   const size_t h = BlockKeyHash()(key);
-  return *shards_[shard_bits_ == 0 ? 0 : h >> (sizeof(size_t) * 8 - shard_bits_)];
+  return shard_bits_ == 0 ? 0 : h >> (sizeof(size_t) * 8 - shard_bits_);
 }
+
+BlockCache::Shard& BlockCache::shard_for(const BlockKey& key) { return *shards_[shard_index(key)]; }
 
 BlockRef BlockCache::lookup(const BlockKey& key) {
   Shard& s = shard_for(key);
@@ -122,30 +124,155 @@ BlockRef BlockCache::lookup(const BlockKey& key) {
   return e.block;
 }
 
+BlockRef BlockCache::Shard::insert_locked(BlockRef block, std::atomic<size_t>* used) {
+  auto [it, inserted] = map_.try_emplace(block->key());
+  Entry& e = it->second;
+  if (!inserted) {
+    // Another thread inserted the same block first: theirs wins, ours is
+    // dropped by the caller. Both hold identical bytes.
+    if (!e.dirty && lru_.next != &e) {
+      unlink(&e);
+      link_front(&e);
+    }
+    return e.block;
+  }
+  e.block = block;
+  e.charge = charge_for(block->size());
+  link_front(&e);
+  ++counters_.insertions;
+  ++counters_.block_count;
+  used->fetch_add(e.charge);
+  return block;
+}
+
 BlockRef BlockCache::insert(BlockRef block) {
   if (!block) return nullptr;
-  Shard& s = shard_for(block->key());
+  const BlockKey block_key = block->key();
+  Shard& s = shard_for(block_key);
+  BlockRef cached;
   {
     MutexLock lock(&s.mu_);
-    auto [it, inserted] = s.map_.try_emplace(block->key());
-    Shard::Entry& e = it->second;
-    if (!inserted) {
-      // Another thread inserted the same block first: theirs wins, ours is
-      // dropped by the caller. Both hold identical bytes.
-      if (!e.dirty && s.lru_.next != &e) {
-        Shard::unlink(&e);
-        s.link_front(&e);
-      }
-      return e.block;
-    }
-    e.block = block;
-    e.charge = charge_for(block->size());
-    s.link_front(&e);
-    ++s.counters_.insertions;
-    ++s.counters_.block_count;
-    accounting_->used.fetch_add(e.charge);
+    cached = s.insert_locked(std::move(block), &accounting_->used);
   }
-  if (over_budget()) evict_until_within_budget(static_cast<size_t>(&s - shards_[0].get()));
+  if (over_budget()) evict_until_within_budget(shard_index(block_key));
+  return cached;
+}
+
+BlockFetch BlockCache::fetch(const BlockKey& key) {
+  BlockFetch out;
+  out.cache_ = this;
+  out.key_ = key;
+  Shard& s = shard_for(key);
+  MutexLock lock(&s.mu_);
+  auto it = s.map_.find(key);
+  if (it != s.map_.end()) {
+    ++s.counters_.hits;
+    Shard::Entry& e = it->second;
+    if (!e.dirty && s.lru_.next != &e) {
+      Shard::unlink(&e);
+      s.link_front(&e);
+    }
+    out.block_ = e.block;
+    return out;
+  }
+  auto pending = s.loading_.find(key);
+  if (pending != s.loading_.end()) {
+    ++s.counters_.shared_loads;
+    out.load_ = pending->second;
+    return out;
+  }
+  out.load_ = std::make_shared<BlockLoad>();
+  s.loading_.emplace(key, out.load_);
+  ++s.counters_.misses;
+  out.claimed_ = true;
+  return out;
+}
+
+BlockFetch::BlockFetch(BlockFetch&& other) noexcept
+    : cache_(other.cache_),
+      key_(other.key_),
+      block_(std::move(other.block_)),
+      load_(std::move(other.load_)),
+      claimed_(other.claimed_) {
+  other.claimed_ = false;
+}
+
+BlockFetch& BlockFetch::operator=(BlockFetch&& other) noexcept {
+  if (this != &other) {
+    abandon();
+    cache_ = other.cache_;
+    key_ = other.key_;
+    block_ = std::move(other.block_);
+    load_ = std::move(other.load_);
+    claimed_ = other.claimed_;
+    other.claimed_ = false;
+  }
+  return *this;
+}
+
+BlockFetch::~BlockFetch() { abandon(); }
+
+namespace {
+
+// Wakes the waiters of `load` with `block` (null: the loader gave up).
+void finish_load(BlockLoad& load, BlockRef block) {
+  {
+    std::lock_guard<std::mutex> lock(load.mu);
+    load.block = std::move(block);
+    load.done.store(true, std::memory_order_release);
+  }
+  load.cv.notify_all();
+}
+
+}  // namespace
+
+BlockRef BlockFetch::publish(BlockRef filled) {
+  if (!claimed_ || !filled) return filled;
+  BlockCache::Shard& s = cache_->shard_for(key_);
+  BlockRef cached;
+  {
+    // Cached and withdrawn from loading_ in one critical section, so a new
+    // fetch() finds one or the other, never neither.
+    MutexLock lock(&s.mu_);
+    cached = s.insert_locked(std::move(filled), &cache_->accounting_->used);
+    s.loading_.erase(key_);
+  }
+  claimed_ = false;
+  finish_load(*load_, cached);
+  load_.reset();
+  if (cache_->over_budget()) cache_->evict_until_within_budget(cache_->shard_index(key_));
+  return cached;
+}
+
+void BlockFetch::abandon() {
+  if (!claimed_) return;
+  claimed_ = false;
+  BlockCache::Shard& s = cache_->shard_for(key_);
+  {
+    MutexLock lock(&s.mu_);
+    auto it = s.loading_.find(key_);
+    if (it != s.loading_.end() && it->second == load_) s.loading_.erase(it);
+  }
+  finish_load(*load_, nullptr);
+  load_.reset();
+}
+
+BlockRef BlockFetch::wait() {
+  if (!in_flight()) return block_;
+  BlockLoad& load = *load_;
+  // Spin first: most blocks decode in less time than a sleep and wake-up.
+  for (int i = 0; i < 2000 && !load.done.load(std::memory_order_acquire); ++i) RK_CPU_RELAX();
+  if (!load.done.load(std::memory_order_acquire)) {
+    std::unique_lock<std::mutex> lock(load.mu);
+    load.cv.wait(lock, [&] { return load.done.load(std::memory_order_relaxed); });
+  }
+  BlockRef block;
+  {
+    std::lock_guard<std::mutex> lock(load.mu);
+    block = load.block;
+  }
+  load_.reset();
+  block_ = block;
   return block;
 }
 
@@ -184,7 +311,7 @@ bool BlockCache::mark_dirty(const BlockRef& block) {
       s.counters_.dirty_bytes += e.charge;
     }
   }
-  if (over_budget()) evict_until_within_budget(static_cast<size_t>(&s - shards_[0].get()));
+  if (over_budget()) evict_until_within_budget(shard_index(block->key()));
   return over_budget();
 }
 
@@ -263,6 +390,7 @@ BlockCacheStats BlockCache::stats() const {
     const Shard::Counters c = s.counters_;  // a copy, taken under the lock
     out.hits += c.hits;
     out.misses += c.misses;
+    out.shared_loads += c.shared_loads;
     out.insertions += c.insertions;
     out.evictions += c.evictions;
     out.write_backs += c.write_backs;
@@ -279,7 +407,7 @@ void BlockCache::reset_stats() {
     Shard& s = *shard;
     MutexLock lock(&s.mu_);
     Shard::Counters& c = s.counters_;
-    c.hits = c.misses = c.insertions = c.evictions = c.write_backs = 0;
+    c.hits = c.misses = c.shared_loads = c.insertions = c.evictions = c.write_backs = 0;
   }
 }
 

@@ -101,17 +101,66 @@ class alignas(64) Block {
 // only when no other reference exists, so a reader never sees its block freed.
 using BlockRef = std::shared_ptr<Block>;
 
+class BlockCache;
+struct BlockLoad;  // a load in progress (private to blockcache/)
+
+// The answer of BlockCache::fetch(): the block, or the duty to load it, or
+// the news that another thread is loading it. Move-only.
+//
+// Single-flight loading: when several threads miss the same block at once,
+// exactly one of them (the one holding the claim) decodes it; the others
+// wait for it instead of decoding it again. A claim is given up when the
+// object is destroyed without publish() (the load failed): waiters then
+// wake up empty-handed and try themselves, so each reports its own error.
+//
+// To stay deadlock-free a caller never waits while it holds an unpublished
+// claim on another block of the same or a lower layer (see
+// RasterBand::copy_window(): it publishes every claim before waiting).
+class BlockFetch {
+ public:
+  BlockFetch() = default;
+  BlockFetch(BlockFetch&& other) noexcept;
+  BlockFetch& operator=(BlockFetch&& other) noexcept;
+  ~BlockFetch();
+
+  // The cached block (a hit); null otherwise.
+  const BlockRef& block() const { return block_; }
+  // True when this caller must load the block and publish() it.
+  bool must_load() const { return claimed_; }
+  // True when another thread is loading the block: wait() for it.
+  bool in_flight() const { return load_ != nullptr && !claimed_; }
+
+  // For a claim: caches `filled` (as BlockCache::insert() does), wakes every
+  // waiter with it and returns the cached block.
+  BlockRef publish(BlockRef filled);
+  // For an in-flight block: blocks until the loader publishes or gives up.
+  // Returns the block, or null if the loader gave up (fetch again).
+  BlockRef wait();
+
+ private:
+  friend class BlockCache;
+  void abandon();
+
+  BlockCache* cache_ = nullptr;
+  BlockKey key_;
+  BlockRef block_;
+  std::shared_ptr<BlockLoad> load_;
+  bool claimed_ = false;
+};
+
 // Counters since construction (or the last reset_stats()).
 struct BlockCacheStats {
-  uint64_t hits = 0;         // lookups that found the block
-  uint64_t misses = 0;       // lookups that did not
-  uint64_t insertions = 0;   // blocks added (clean or dirty)
-  uint64_t evictions = 0;    // clean blocks dropped to respect the budget
-  uint64_t write_backs = 0;  // dirty blocks reported written back (mark_clean)
-  size_t bytes_in_use = 0;   // charged bytes of all cached blocks, dirty included
-  size_t dirty_bytes = 0;    // charged bytes of dirty blocks
-  size_t block_count = 0;    // blocks currently cached
-  size_t capacity = 0;       // the budget in bytes
+  uint64_t hits = 0;          // lookups that found the block
+  uint64_t misses = 0;        // lookups that did not
+  uint64_t shared_loads = 0;  // fetches that waited for another thread's load
+                              // instead of decoding the block again
+  uint64_t insertions = 0;    // blocks added (clean or dirty)
+  uint64_t evictions = 0;     // clean blocks dropped to respect the budget
+  uint64_t write_backs = 0;   // dirty blocks reported written back (mark_clean)
+  size_t bytes_in_use = 0;    // charged bytes of all cached blocks, dirty included
+  size_t dirty_bytes = 0;     // charged bytes of dirty blocks
+  size_t block_count = 0;     // blocks currently cached
+  size_t capacity = 0;        // the budget in bytes
 };
 
 class BlockCache {
@@ -145,6 +194,11 @@ class BlockCache {
 
   // The cached block for `key`, marked most recently used; null on a miss.
   BlockRef lookup(const BlockKey& key);
+
+  // A lookup that claims the block on a miss (see BlockFetch): a hit
+  // counts as lookup() does; a claim counts a miss; finding the block being
+  // loaded by another thread counts a shared load.
+  BlockFetch fetch(const BlockKey& key);
 
   // Adds a clean block that the caller has filled. If another thread inserted
   // the same key meanwhile (two readers missed at once and both decoded),
@@ -187,8 +241,10 @@ class BlockCache {
   static size_t charge_for(size_t size) { return size + kEntryOverheadBytes; }
 
  private:
+  friend class BlockFetch;
   class Shard;
 
+  size_t shard_index(const BlockKey& key) const;
   Shard& shard_for(const BlockKey& key);
   // Evicts from every shard, starting at `first`, until within budget.
   void evict_until_within_budget(size_t first);

@@ -2,6 +2,10 @@
 // list of the clean ones. Private to blockcache/.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -9,6 +13,16 @@
 #include "blockcache/mutex.h"
 
 namespace rk {
+
+// One block being loaded. The loader sets `block` and then `done` (under
+// `mu`) and notifies; waiters spin briefly on `done` (a small block decodes
+// in microseconds, less than a sleep and wake-up costs), then sleep on `cv`.
+struct BlockLoad {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<bool> done{false};
+  BlockRef block;  // written before `done` is set; null if the loader gave up
+};
 
 // Aligned to (two) cache lines: every hit writes its shard's mutex, counters
 // and LRU links, and shards allocated side by side would otherwise share
@@ -26,7 +40,7 @@ class alignas(128) BlockCache::Shard {
   };
 
   struct Counters {
-    uint64_t hits = 0, misses = 0, insertions = 0, evictions = 0, write_backs = 0;
+    uint64_t hits = 0, misses = 0, shared_loads = 0, insertions = 0, evictions = 0, write_backs = 0;
     size_t dirty_bytes = 0;
     size_t block_count = 0;
   };
@@ -43,7 +57,14 @@ class alignas(128) BlockCache::Shard {
   Entry lru_ RK_GUARDED_BY(mu_);
   Counters counters_ RK_GUARDED_BY(mu_);
 
+  // Blocks being loaded by a thread that claimed them (single flight).
+  std::unordered_map<BlockKey, std::shared_ptr<BlockLoad>, BlockKeyHash> loading_
+      RK_GUARDED_BY(mu_);
+
   void link_front(Entry* e) RK_REQUIRES(mu_);
+  // Adds a clean block (or returns the one already cached under its key),
+  // charging `used`. The caller evicts afterwards if over budget.
+  BlockRef insert_locked(BlockRef block, std::atomic<size_t>* used) RK_REQUIRES(mu_);
   static void unlink(Entry* e);
 
   // Removes least recently used clean, unpinned entries while `over()` says

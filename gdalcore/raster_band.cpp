@@ -188,16 +188,17 @@ Status RasterBand::decode_block(int64_t bx, int64_t by, void* dst) {
   return st.with_subject(dataset_->description());
 }
 
+BlockRef RasterBand::find_in_memo(int64_t bx, int64_t by) {
+  if (!recent_) return nullptr;
+  RecentBlock& r = recent_[memo_slot(bx, by, blocks_per_row(), kRecentBlocks)];
+  if (r.bx != bx || r.by != by) return nullptr;
+  BlockRef hit = r.block.lock();
+  if (hit) hit->note_use();
+  return hit;
+}
+
 BlockRef RasterBand::find_block(int64_t bx, int64_t by) {
-  if (recent_) {
-    RecentBlock& r = recent_[memo_slot(bx, by, blocks_per_row(), kRecentBlocks)];
-    if (r.bx == bx && r.by == by) {
-      if (BlockRef hit = r.block.lock()) {
-        hit->note_use();
-        return hit;
-      }
-    }
-  }
+  if (BlockRef hit = find_in_memo(bx, by)) return hit;
   BlockRef hit = dataset_->block_cache().lookup(block_key(bx, by));
   if (hit) remember_block(bx, by, hit);
   return hit;
@@ -212,24 +213,36 @@ void RasterBand::remember_block(int64_t bx, int64_t by, const BlockRef& block) {
   slot.block = block;
 }
 
-Result<BlockRef> RasterBand::get_block(int64_t bx, int64_t by) {
-  BlockCache& cache = dataset_->block_cache();
-  const BlockKey key = block_key(bx, by);
-  if (BlockRef hit = find_block(bx, by)) return hit;
-  // Miss: read without any cache lock held. If another thread (sharing this
-  // owner id, as the thread-safe proxy does) reads the same block meanwhile,
-  // insert() keeps the first copy and returns it.
-  BlockRef block = BlockCache::allocate(key, block_bytes());
+Result<BlockRef> RasterBand::load_block(int64_t bx, int64_t by, BlockFetch& claim) {
+  // The read runs without any cache lock held; threads that miss the same
+  // block meanwhile (sharing this owner id, as the thread-safe proxy's do)
+  // wait for it instead of reading it again.
+  BlockRef block = BlockCache::allocate(block_key(bx, by), block_bytes());
   if (!block) {
     return Status::out_of_memory(
         dataset_->description(),
         "cannot allocate a block of " + std::to_string(block_bytes()) + " bytes");
   }
   Status st = read_block_impl(bx, by, block->data());
-  if (!st.ok()) return st.with_subject(dataset_->description());
-  BlockRef cached = cache.insert(std::move(block));
+  if (!st.ok()) return st.with_subject(dataset_->description());  // `claim` is given up
+  BlockRef cached = claim.publish(std::move(block));
   remember_block(bx, by, cached);
   return cached;
+}
+
+Result<BlockRef> RasterBand::get_block(int64_t bx, int64_t by) {
+  if (BlockRef hit = find_in_memo(bx, by)) return hit;
+  for (;;) {
+    BlockFetch fetch = dataset_->block_cache().fetch(block_key(bx, by));
+    if (fetch.must_load()) return load_block(bx, by, fetch);
+    BlockRef block = fetch.in_flight() ? fetch.wait() : fetch.block();
+    if (block) {
+      remember_block(bx, by, block);
+      return block;
+    }
+    // The loader gave up (its read failed): read it ourselves, so the
+    // error, if it recurs, is reported to this caller too.
+  }
 }
 
 Status RasterBand::read_block(int64_t bx, int64_t by, void* dst) {
@@ -301,30 +314,70 @@ Status RasterBand::read(const Window& window, void* data, const BufferLayout& la
   return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
 }
 
+void RasterBand::copy_block_part(const BlockRef& block, int64_t bx, int64_t by, const Window& w,
+                                 std::byte* data, const BufferLayout& l) const {
+  const size_t tsize = data_type_size(type_);
+  const int64_t x0 = std::max(w.x, bx * block_x_);
+  const int64_t x1 = std::min(w.x + w.width, (bx + 1) * block_x_);
+  const int64_t y0 = std::max(w.y, by * block_y_);
+  const int64_t y1 = std::min(w.y + w.height, (by + 1) * block_y_);
+  for (int64_t y = y0; y < y1; ++y) {
+    const std::byte* src =
+        block->data() + ((y - by * block_y_) * block_x_ + (x0 - bx * block_x_)) * tsize;
+    std::byte* dst = data + (y - w.y) * l.line_spacing + (x0 - w.x) * l.pixel_spacing;
+    convert_values(src, type_, static_cast<ptrdiff_t>(tsize), dst, l.type, l.pixel_spacing,
+                   static_cast<size_t>(x1 - x0));
+  }
+}
+
 Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLayout& l,
                                const ProgressFn& progress) {
-  const size_t tsize = data_type_size(type_);
   const int64_t bx0 = w.x / block_x_, bx1 = (w.x + w.width - 1) / block_x_;
   const int64_t by0 = w.y / block_y_, by1 = (w.y + w.height - 1) / block_y_;
+  BlockCache& cache = dataset_->block_cache();
+  // Blocks another thread was loading when we came to them. Instead of
+  // waiting at once we go on with the rest of the window, so two threads
+  // reading the same blocks (neighbouring windows of a striped file) decode
+  // different ones in parallel; we wait only at the end, holding no claim.
+  struct Deferred {
+    int64_t bx, by;
+    BlockFetch fetch;
+  };
+  std::vector<Deferred> deferred;
   for (int64_t by = by0; by <= by1; ++by) {
-    const int64_t y0 = std::max(w.y, by * block_y_);
-    const int64_t y1 = std::min(w.y + w.height, (by + 1) * block_y_);
     for (int64_t bx = bx0; bx <= bx1; ++bx) {
-      RK_ASSIGN_OR_RETURN(BlockRef block, get_block(bx, by));
-      const int64_t x0 = std::max(w.x, bx * block_x_);
-      const int64_t x1 = std::min(w.x + w.width, (bx + 1) * block_x_);
-      for (int64_t y = y0; y < y1; ++y) {
-        const std::byte* src =
-            block->data() + ((y - by * block_y_) * block_x_ + (x0 - bx * block_x_)) * tsize;
-        std::byte* dst = data + (y - w.y) * l.line_spacing + (x0 - w.x) * l.pixel_spacing;
-        convert_values(src, type_, static_cast<ptrdiff_t>(tsize), dst, l.type, l.pixel_spacing,
-                       static_cast<size_t>(x1 - x0));
+      BlockRef block = find_in_memo(bx, by);
+      if (!block) {
+        BlockFetch fetch = cache.fetch(block_key(bx, by));
+        if (fetch.in_flight()) {
+          deferred.push_back({bx, by, std::move(fetch)});
+          continue;
+        }
+        if (fetch.must_load()) {
+          RK_ASSIGN_OR_RETURN(block, load_block(bx, by, fetch));
+        } else {
+          block = fetch.block();
+          remember_block(bx, by, block);
+        }
       }
+      copy_block_part(block, bx, by, w, data, l);
     }
-    if (progress &&
+    if (progress && deferred.empty() &&
         !progress(static_cast<double>(by - by0 + 1) / static_cast<double>(by1 - by0 + 1), "")) {
       return Status::cancelled(dataset_->description());
     }
+  }
+  for (Deferred& d : deferred) {
+    BlockRef block = d.fetch.wait();
+    if (!block) {
+      RK_ASSIGN_OR_RETURN(block, get_block(d.bx, d.by));
+    } else {
+      remember_block(d.bx, d.by, block);
+    }
+    copy_block_part(block, d.bx, d.by, w, data, l);
+  }
+  if (progress && !deferred.empty() && !progress(1.0, "")) {
+    return Status::cancelled(dataset_->description());
   }
   return Status();
 }

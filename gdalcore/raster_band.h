@@ -163,12 +163,20 @@ class RasterBand {
   RasterBand* alpha_band() const;
   size_t block_bytes() const;
   BlockKey block_key(int64_t bx, int64_t by) const;
+  // The block if this band's memo of recent blocks holds it; null otherwise.
+  BlockRef find_in_memo(int64_t bx, int64_t by);
   // The block if it is cached (memo first, then the shared cache); null on a
   // miss. Does no I/O.
   BlockRef find_block(int64_t bx, int64_t by);
   void remember_block(int64_t bx, int64_t by, const BlockRef& block);
-  // The cached block (reading it from the driver on a miss).
+  // The cached block (reading it from the driver on a miss, or waiting for
+  // the thread that is reading it).
   Result<BlockRef> get_block(int64_t bx, int64_t by);
+  // Reads a block this thread has claimed and publishes it to the cache.
+  Result<BlockRef> load_block(int64_t bx, int64_t by, BlockFetch& claim);
+  // Copies (converting) the part of `block` inside window `w` to the buffer.
+  void copy_block_part(const BlockRef& block, int64_t bx, int64_t by, const Window& w,
+                       std::byte* data, const BufferLayout& l) const;
   Status check_window(const Window& window, const BufferLayout& layout) const;
   Status check_writable(std::string_view what) const;
   Status copy_window(const Window& window, std::byte* data, const BufferLayout& layout,

@@ -1,5 +1,8 @@
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 #include "blockcache/block_cache.h"
 
@@ -86,6 +89,77 @@ TEST_CASE("the first inserted copy of a block wins", "[blockcache]") {
   CHECK(second == first);
   CHECK(static_cast<uint8_t>(cache.lookup(key(1, 0))->data()[0]) == 1);
   CHECK(cache.stats().block_count == 1);
+}
+
+TEST_CASE("fetch gives one claim per missing block and shares the load", "[blockcache]") {
+  BlockCache cache(10 * kCharge);
+  BlockFetch first = cache.fetch(key(1, 0));
+  REQUIRE(first.must_load());
+  BlockFetch second = cache.fetch(key(1, 0));
+  CHECK_FALSE(second.must_load());
+  REQUIRE(second.in_flight());
+  BlockRef waited;
+  std::thread waiter([&] { waited = second.wait(); });
+  BlockRef published = first.publish(make(key(1, 0), 9));
+  waiter.join();
+  REQUIRE(waited);
+  CHECK(waited == published);
+  CHECK(static_cast<uint8_t>(waited->data()[0]) == 9);
+  BlockFetch third = cache.fetch(key(1, 0));  // now a plain hit
+  CHECK(third.block() == published);
+  CHECK_FALSE(third.must_load());
+  CHECK_FALSE(third.in_flight());
+  const BlockCacheStats s = cache.stats();
+  CHECK(s.misses == 1);
+  CHECK(s.shared_loads == 1);
+  CHECK(s.hits == 1);
+  CHECK(s.insertions == 1);
+}
+
+TEST_CASE("a claim given up wakes its waiters empty-handed and can be claimed again",
+          "[blockcache]") {
+  BlockCache cache(10 * kCharge);
+  BlockFetch waiting;
+  {
+    BlockFetch claim = cache.fetch(key(1, 0));
+    REQUIRE(claim.must_load());
+    waiting = cache.fetch(key(1, 0));
+    REQUIRE(waiting.in_flight());
+  }  // the claim is dropped without publish(): the load failed
+  CHECK(waiting.wait() == nullptr);
+  BlockFetch retry = cache.fetch(key(1, 0));
+  CHECK(retry.must_load());
+  BlockFetch moved = std::move(retry);  // the claim moves with the object
+  CHECK_FALSE(retry.must_load());
+  CHECK(moved.must_load());
+  CHECK(moved.publish(make(key(1, 0), 1)));
+  CHECK(cache.lookup(key(1, 0)));
+}
+
+TEST_CASE("many threads fetching one block load it once", "[blockcache]") {
+  BlockCache cache(100 * kCharge);
+  for (int round = 0; round < 50; ++round) {
+    std::atomic<int> loads{0};
+    std::vector<std::thread> threads;
+    std::vector<BlockRef> got(8);
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        for (;;) {
+          BlockFetch f = cache.fetch(key(7, round));
+          if (f.must_load()) {
+            ++loads;
+            got[t] = f.publish(make(key(7, round), static_cast<uint8_t>(round)));
+            return;
+          }
+          got[t] = f.in_flight() ? f.wait() : f.block();
+          if (got[t]) return;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(loads == 1);
+    for (const BlockRef& b : got) CHECK(b == got[0]);
+  }
 }
 
 TEST_CASE("dirty blocks are never evicted and report pressure to their writer", "[blockcache]") {
