@@ -130,8 +130,8 @@ Status Dataset::read(const Window& window, void* data, const BufferLayout& layou
   RK_ASSIGN_OR_RETURN(std::vector<int> list, resolve_bands(bands));
   const BufferLayout l = layout.resolved();
   for (size_t i = 0; i < list.size(); ++i) {
-    RasterIOOptions band_options{options.resampling,
-                                 band_progress(options.progress, i, list.size())};
+    RasterIOOptions band_options = options;
+    band_options.progress = band_progress(options.progress, i, list.size());
     RK_RETURN_IF_ERROR(band(list[i])->read(
         window, static_cast<std::byte*>(data) + static_cast<ptrdiff_t>(i) * l.band_spacing, l,
         band_options));

@@ -308,6 +308,23 @@ Status RasterBand::read(const Window& window, void* data, const BufferLayout& la
   RK_RETURN_IF_ERROR(dataset_->check_open("read"));
   const BufferLayout l = layout.resolved();
   RK_RETURN_IF_ERROR(check_window(window, l));
+  if (const auto& f = options.source_window) {
+    const bool inside = f->width > 0 && f->height > 0 && f->x >= static_cast<double>(window.x) &&
+                        f->y >= static_cast<double>(window.y) &&
+                        f->x + f->width <= static_cast<double>(window.x + window.width) + 1e-9 &&
+                        f->y + f->height <= static_cast<double>(window.y + window.height) + 1e-9;
+    if (!inside) {
+      return Status::out_of_range(dataset_->description(),
+                                  "the fractional source window is not inside the read window");
+    }
+    const bool whole = f->x == static_cast<double>(window.x) &&
+                       f->y == static_cast<double>(window.y) &&
+                       f->width == static_cast<double>(window.width) &&
+                       f->height == static_cast<double>(window.height);
+    if (!whole || l.width != window.width || l.height != window.height) {
+      return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
+    }
+  }
   if (l.width == window.width && l.height == window.height) {
     return copy_window(window, static_cast<std::byte*>(data), l, options.progress);
   }

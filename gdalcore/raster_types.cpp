@@ -26,6 +26,10 @@ std::string_view resampling_name(Resampling r) {
       return "bilinear";
     case Resampling::kCubic:
       return "cubic";
+    case Resampling::kCubicSpline:
+      return "cubicspline";
+    case Resampling::kLanczos:
+      return "lanczos";
     case Resampling::kAverage:
       return "average";
     case Resampling::kMode:
@@ -35,8 +39,9 @@ std::string_view resampling_name(Resampling r) {
 }
 
 std::optional<Resampling> parse_resampling(std::string_view name) {
-  for (Resampling r : {Resampling::kNearest, Resampling::kBilinear, Resampling::kCubic,
-                       Resampling::kAverage, Resampling::kMode}) {
+  for (Resampling r :
+       {Resampling::kNearest, Resampling::kBilinear, Resampling::kCubic, Resampling::kCubicSpline,
+        Resampling::kLanczos, Resampling::kAverage, Resampling::kMode}) {
     if (iequals(name, resampling_name(r))) return r;
   }
   return std::nullopt;

@@ -47,7 +47,7 @@ struct BufferLayout {
 
 // How pixels are computed when the buffer size differs from the window size.
 // The exact definitions are in doc/raster-io.md.
-enum class Resampling { kNearest, kBilinear, kCubic, kAverage, kMode };
+enum class Resampling { kNearest, kBilinear, kCubic, kCubicSpline, kLanczos, kAverage, kMode };
 std::string_view resampling_name(Resampling r);
 std::optional<Resampling> parse_resampling(std::string_view name);
 
@@ -55,9 +55,21 @@ std::optional<Resampling> parse_resampling(std::string_view name);
 // false to cancel; the operation then stops cleanly with a kCancelled error.
 using ProgressFn = std::function<bool(double fraction, std::string_view message)>;
 
+// A source window in fractional pixel coordinates (GDAL's floating-point
+// RasterIO window).
+struct WindowF {
+  double x = 0, y = 0, width = 0, height = 0;
+};
+
 struct RasterIOOptions {
   Resampling resampling = Resampling::kNearest;
   ProgressFn progress;  // may be empty
+  // When set, the buffer is computed from exactly this (fractional) source
+  // window instead of `window`, which must then be the smallest whole-pixel
+  // window containing it. Lets a caller resample a large window in pieces
+  // with the same result as in one read (output rows k..k+n map to
+  // y + k * ratio .. y + (k + n) * ratio).
+  std::optional<WindowF> source_window;
 };
 
 enum class Access { kReadOnly, kUpdate };

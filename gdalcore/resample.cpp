@@ -28,17 +28,43 @@ struct Taps {
   int64_t last() const { return first + static_cast<int64_t>(weights.size()) - 1; }
 };
 
-double kernel_radius(Resampling m) { return m == Resampling::kCubic ? 2.0 : 1.0; }
+double kernel_radius(Resampling m) {
+  switch (m) {
+    case Resampling::kCubic:
+    case Resampling::kCubicSpline:
+      return 2.0;
+    case Resampling::kLanczos:
+      return 3.0;
+    default:
+      return 1.0;
+  }
+}
+
+double sinc(double x) {
+  if (x == 0) return 1;
+  const double px = M_PI * x;
+  return std::sin(px) / px;
+}
 
 double kernel(Resampling m, double d) {
   d = std::fabs(d);
-  if (m == Resampling::kCubic) {
-    // Keys' cubic convolution with a = -0.5 (Catmull-Rom), as GDAL's "cubic".
-    if (d < 1) return (1.5 * d - 2.5) * d * d + 1;
-    if (d < 2) return ((-0.5 * d + 2.5) * d - 4) * d + 2;
-    return 0;
+  switch (m) {
+    case Resampling::kCubic:
+      // Keys' cubic convolution with a = -0.5 (Catmull-Rom), as GDAL's "cubic".
+      if (d < 1) return (1.5 * d - 2.5) * d * d + 1;
+      if (d < 2) return ((-0.5 * d + 2.5) * d - 4) * d + 2;
+      return 0;
+    case Resampling::kCubicSpline:
+      // The cubic B-spline (smoothing, not interpolating), as GDAL's "cubicspline".
+      if (d < 1) return (3 * d * d * d - 6 * d * d + 4) / 6;
+      if (d < 2) return (2 - d) * (2 - d) * (2 - d) / 6;
+      return 0;
+    case Resampling::kLanczos:
+      // Lanczos windowed sinc with a = 3, as GDAL's "lanczos".
+      return d < 3 ? sinc(d) * sinc(d / 3) : 0;
+    default:
+      return d < 1 ? 1 - d : 0;  // bilinear: the triangle
   }
-  return d < 1 ? 1 - d : 0;  // bilinear: the triangle
 }
 
 // Taps along one axis. Output pixel i covers source coordinates
@@ -360,8 +386,12 @@ Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const 
   RasterBand* src = &band;
   SourceWindow sw{static_cast<double>(w.x), static_cast<double>(w.y), static_cast<double>(w.width),
                   static_cast<double>(w.height)};
-  const double factor = std::min(static_cast<double>(w.width) / static_cast<double>(l.width),
-                                 static_cast<double>(w.height) / static_cast<double>(l.height));
+  if (options.source_window) {
+    const WindowF& f = *options.source_window;
+    sw = SourceWindow{f.x, f.y, f.width, f.height};
+  }
+  const double factor =
+      std::min(sw.width / static_cast<double>(l.width), sw.height / static_cast<double>(l.height));
   if (factor > 1) {
     if (RasterBand* ov = best_overview(band, factor)) {
       const double fx = static_cast<double>(band.x_size()) / static_cast<double>(ov->x_size());
@@ -377,6 +407,8 @@ Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const 
       return mode(*src, sw, data, l, options.progress);
     case Resampling::kBilinear:
     case Resampling::kCubic:
+    case Resampling::kCubicSpline:
+    case Resampling::kLanczos:
     case Resampling::kAverage:
       return weighted(*src, options.resampling, sw, data, l, options.progress);
   }

@@ -3,6 +3,7 @@
 #include <proj.h>
 #include <proj_experimental.h>
 
+#include <cctype>
 #include <string>
 
 namespace rk {
@@ -93,7 +94,50 @@ struct SpatialRef::Definition {
   std::string wkt1;
   std::string proj4;
   std::string geodetic_name, datum, ellipsoid, prime_meridian;
+  std::vector<int> axis_mapping;
+  std::string geographic_projjson;  // the geodetic CRS; empty if none
 };
+
+namespace {
+
+// GDAL's "traditional GIS order" mapping: data x is longitude/easting even
+// when the CRS lists latitude/northing first.
+std::vector<int> traditional_axis_mapping(PJ_CONTEXT* ctx, PJ* crs) {
+  PjPtr horizontal;
+  PJ* h = crs;
+  if (proj_get_type(crs) == PJ_TYPE_BOUND_CRS) {
+    horizontal.reset(proj_get_source_crs(ctx, crs));
+    h = horizontal.get();
+  }
+  if (h && proj_get_type(h) == PJ_TYPE_COMPOUND_CRS) {
+    horizontal.reset(proj_crs_get_sub_crs(ctx, h, 0));
+    h = horizontal.get();
+  }
+  if (!h) return {};
+  PjPtr cs(proj_crs_get_coordinate_system(ctx, h));
+  if (!cs) return {};
+  const int n = proj_cs_get_axis_count(ctx, cs.get());
+  if (n <= 0) return {};
+  std::vector<int> mapping;
+  for (int i = 1; i <= n; ++i) mapping.push_back(i);
+  const char* direction = nullptr;
+  if (n >= 2 &&
+      proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, &direction, nullptr, nullptr,
+                            nullptr, nullptr) &&
+      direction) {
+    const std::string d(direction);
+    if (d == "north" || d == "south") std::swap(mapping[0], mapping[1]);
+  }
+  int total = n;
+  if (h != crs && proj_get_type(crs) == PJ_TYPE_COMPOUND_CRS) {
+    // The vertical part adds one axis after the horizontal ones.
+    total = n + 1;
+    mapping.push_back(total);
+  }
+  return mapping;
+}
+
+}  // namespace
 
 Result<SpatialRef> SpatialRef::build(std::string_view what, std::string_view text, int epsg) {
   ContextPtr ctx = new_context();
@@ -137,8 +181,10 @@ Result<SpatialRef> SpatialRef::describe(PJ_CONTEXT* ctx, PJ* pj, std::string_vie
     } catch (...) {
     }
   }
+  def->axis_mapping = traditional_axis_mapping(ctx, pj);
   if (PjPtr geodetic{proj_crs_get_geodetic_crs(ctx, pj)}) {
     def->geodetic_name = as_string(proj_get_name(geodetic.get()));
+    def->geographic_projjson = as_string(proj_as_projjson(ctx, geodetic.get(), nullptr));
     PjPtr datum(proj_crs_get_datum(ctx, geodetic.get()));
     if (!datum) datum.reset(proj_crs_get_datum_ensemble(ctx, geodetic.get()));
     if (datum) def->datum = as_string(proj_get_name(datum.get()));
@@ -202,6 +248,43 @@ const std::string& SpatialRef::prime_meridian_name() const { return def_->prime_
 const std::string& SpatialRef::to_projjson() const { return def_->projjson; }
 const std::string& SpatialRef::to_wkt1() const { return def_->wkt1; }
 const std::string& SpatialRef::to_proj4() const { return def_->proj4; }
+const std::vector<int>& SpatialRef::data_axis_to_srs_axis_mapping() const {
+  return def_->axis_mapping;
+}
+
+Result<SpatialRef> SpatialRef::geographic_crs() const {
+  if (def_->geographic_projjson.empty()) {
+    return Status::not_found(name(), "the CRS has no geographic (geodetic) part");
+  }
+  return from_projjson(def_->geographic_projjson);
+}
+
+Result<std::string> SpatialRef::to_wkt(std::string_view format) const {
+  std::string f;
+  for (char c : format) f += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  PJ_WKT_TYPE type;
+  if (f == "WKT1") {
+    type = PJ_WKT1_GDAL;
+  } else if (f == "WKT1_ESRI") {
+    type = PJ_WKT1_ESRI;
+  } else if (f == "WKT2_2015") {
+    type = PJ_WKT2_2015;
+  } else if (f == "WKT2" || f == "WKT2_2018" || f == "WKT2_2019") {
+    return def_->wkt2;
+  } else {
+    return Status::invalid_argument(std::string(format),
+                                    "unknown WKT format (WKT1, WKT1_ESRI, WKT2, WKT2_2015, "
+                                    "WKT2_2018 or WKT2_2019)");
+  }
+  ContextPtr ctx = new_context();
+  if (!ctx) return Status::out_of_memory("PROJ", "cannot create a PROJ context");
+  PjPtr pj(proj_create(ctx.get(), def_->projjson.c_str()));
+  if (!pj) return Status::internal(name(), "PROJ cannot re-read its own PROJJSON");
+  const char* options[] = {"MULTILINE=YES", "INDENTATION_WIDTH=4", nullptr};
+  const char* out = proj_as_wkt(ctx.get(), pj.get(), type, options);
+  if (!out) return Status::not_supported(name(), "this CRS cannot be written as " + f);
+  return std::string(out);
+}
 
 std::vector<SpatialRef> SpatialRef::sub_crs() const {
   std::vector<SpatialRef> out;

@@ -67,6 +67,18 @@ class SpatialRef {
   // PROJ string; empty if the CRS cannot be expressed as one.
   const std::string& to_proj4() const;
 
+  // Multi-line WKT in one of GDAL's -wkt_format names: WKT1, WKT1_ESRI,
+  // WKT2 (= WKT2_2019 = WKT2_2018), WKT2_2015.
+  Result<std::string> to_wkt(std::string_view format) const;
+
+  // Which CRS axis each data axis is, 1-based, in GDAL's traditional GIS
+  // order (data x = longitude/easting): [2, 1] for EPSG:4326, [1, 2] for
+  // UTM; a compound CRS adds its vertical axis. Empty if unknown.
+  const std::vector<int>& data_axis_to_srs_axis_mapping() const;
+
+  // The geographic CRS on the same datum (GDAL's GetGeogCS).
+  Result<SpatialRef> geographic_crs() const;
+
   // The horizontal and vertical parts of a compound CRS; empty otherwise.
   std::vector<SpatialRef> sub_crs() const;
 

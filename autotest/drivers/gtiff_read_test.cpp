@@ -46,7 +46,7 @@ TEST_CASE("GTiff reads the bundled sample as GDAL does", "[gtiff]") {
               .ok());
   REQUIRE(b->read(Window{0, 0, 512, 384}, quarter.data(),
                   BufferLayout::packed(DataType::kUInt16, 128, 96),
-                  RasterIOOptions{Resampling::kAverage, nullptr})
+                  RasterIOOptions{Resampling::kAverage, nullptr, {}})
               .ok());
   double sum = 0;
   for (int y = 0; y < 4; ++y)

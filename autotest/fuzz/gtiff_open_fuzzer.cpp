@@ -22,7 +22,7 @@ void read_band(rk::RasterBand& band, int depth) {
   std::vector<double> small(16 * 16);
   (void)band.read(rk::Window{0, 0, band.x_size(), band.y_size()}, small.data(),
                   rk::BufferLayout::packed(rk::DataType::kFloat64, 16, 16),
-                  rk::RasterIOOptions{rk::Resampling::kAverage, nullptr});
+                  rk::RasterIOOptions{rk::Resampling::kAverage, nullptr, {}});
   if (depth > 0) return;
   for (int i = 0; i < band.overview_count() && i < 4; ++i) read_band(*band.overview(i), depth + 1);
   if (rk::RasterBand* mask = band.mask_band()) {

@@ -175,7 +175,7 @@ TEST_CASE("a failed block read reaches the caller", "[dataset][cache]") {
   CHECK(s.subject() == "test.raster");
   // Resampled reads and partial writes propagate it too.
   CHECK(ds.read(Window{0, 0, kSize, kSize}, buf.data(), BufferLayout::packed(DataType::kByte, 8, 8),
-                {}, RasterIOOptions{Resampling::kAverage, nullptr})
+                {}, RasterIOOptions{Resampling::kAverage, nullptr, {}})
             .code() == StatusCode::kIOError);
   const uint8_t one = 1;
   CHECK(ds.band(1)

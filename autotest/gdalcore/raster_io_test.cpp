@@ -147,7 +147,7 @@ std::unique_ptr<TestDataset> make_ramp(BlockCache* cache, std::vector<float> val
 
 TEST_CASE("bilinear resampling", "[rasterio][resample]") {
   BlockCache cache(1 << 20);
-  RasterIOOptions bilinear{Resampling::kBilinear, nullptr};
+  RasterIOOptions bilinear{Resampling::kBilinear, nullptr, {}};
   SECTION("upsampling interpolates between centres, edges replicate") {
     auto ds = make_ramp(&cache, {0, 10});
     std::vector<float> out(4);
@@ -180,7 +180,7 @@ TEST_CASE("cubic resampling reproduces linear ramps inside the raster", "[raster
   std::vector<double> out(8);
   REQUIRE(ds->band(1)
               ->read(Window{0, 0, 4, 1}, out.data(), BufferLayout::packed(DataType::kFloat64, 8, 1),
-                     RasterIOOptions{Resampling::kCubic, nullptr})
+                     RasterIOOptions{Resampling::kCubic, nullptr, {}})
               .ok());
   // Output 3 is centred at source 1.75, i.e. 1.25 pixels past centre 0.
   CHECK(out[3] == Approx(12.5));
@@ -191,7 +191,7 @@ TEST_CASE("cubic resampling reproduces linear ramps inside the raster", "[raster
   REQUIRE(ds2->band(1)
               ->read(Window{0, 0, 4, 1}, same.data(),
                      BufferLayout::packed(DataType::kFloat64, 4, 1),
-                     RasterIOOptions{Resampling::kCubic, nullptr})
+                     RasterIOOptions{Resampling::kCubic, nullptr, {}})
               .ok());
   CHECK(same == std::vector<double>{5, -3, 8, 1});  // same size: a plain copy
 }
@@ -199,7 +199,7 @@ TEST_CASE("cubic resampling reproduces linear ramps inside the raster", "[raster
 TEST_CASE("average resampling weighs pixels by footprint overlap and skips nodata",
           "[rasterio][resample]") {
   BlockCache cache(1 << 20);
-  RasterIOOptions average{Resampling::kAverage, nullptr};
+  RasterIOOptions average{Resampling::kAverage, nullptr, {}};
   auto ds = make_pattern(&cache, 1, DataType::kFloat32);
   std::vector<float> out(5 * 1);
   // 10x2 rows 0..1 -> 5x1: each output averages a 2x2 square.
@@ -235,7 +235,7 @@ TEST_CASE("mode resampling picks the most frequent value, first seen on ties",
   std::vector<uint8_t> out(3);
   REQUIRE(ds->band(1)
               ->read(Window{0, 0, 12, 1}, out.data(), BufferLayout::packed(DataType::kByte, 3, 1),
-                     RasterIOOptions{Resampling::kMode, nullptr})
+                     RasterIOOptions{Resampling::kMode, nullptr, {}})
               .ok());
   CHECK(out == std::vector<uint8_t>{3, 5, 4});  // {3,3,1,2}; {7,5,5,9}; {4,8,8,4} tie -> 4 first
 }
@@ -272,7 +272,7 @@ TEST_CASE("writes with a different buffer size use nearest neighbour", "[rasteri
   CHECK(back == std::vector<uint8_t>{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
   CHECK(ds->band(1)
             ->write(Window{0, 0, 4, 4}, two.data(), BufferLayout::packed(DataType::kByte, 2, 2),
-                    RasterIOOptions{Resampling::kAverage, nullptr})
+                    RasterIOOptions{Resampling::kAverage, nullptr, {}})
             .code() == StatusCode::kInvalidArgument);
 }
 
@@ -286,7 +286,7 @@ TEST_CASE("complex bands resample both parts", "[rasterio][resample]") {
   REQUIRE(ds.band(1)
               ->read(Window{0, 0, 4, 1}, out.data(),
                      BufferLayout::packed(DataType::kCFloat32, 2, 1),
-                     RasterIOOptions{Resampling::kAverage, nullptr})
+                     RasterIOOptions{Resampling::kAverage, nullptr, {}})
               .ok());
   CHECK(out == std::vector<float>{2, -2, 6, -6});
 }

@@ -49,7 +49,7 @@ TEST_CASE("soak: threads open, downsample, write and verify GeoTIFFs", "[soak]")
     auto in = std::move(open(input).value());
     REQUIRE(in->read(Window{0, 0, kW, kH}, expected.data(),
                      BufferLayout::packed(DataType::kUInt16, kOutW, kOutH), {},
-                     RasterIOOptions{Resampling::kAverage, nullptr})
+                     RasterIOOptions{Resampling::kAverage, nullptr, {}})
                 .ok());
   }
   auto shared = std::move(open(input, OpenFlags::kReadOnly | OpenFlags::kThreadSafe).value());
@@ -76,7 +76,7 @@ TEST_CASE("soak: threads open, downsample, write and verify GeoTIFFs", "[soak]")
         }
         if (!in->read(Window{0, 0, kW, kH}, buf.data(),
                       BufferLayout::packed(DataType::kUInt16, kOutW, kOutH), {},
-                      RasterIOOptions{Resampling::kAverage, nullptr})
+                      RasterIOOptions{Resampling::kAverage, nullptr, {}})
                  .ok()) {
           ++failures;
           continue;

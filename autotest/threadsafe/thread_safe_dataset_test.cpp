@@ -109,7 +109,7 @@ TEST_CASE("16 threads read random windows exactly as one thread does",
         q.layout = BufferLayout::pixel_interleaved(types[uni(0, 3)], bw, bh, 3);
         q.r = uni(0, 1) ? Resampling::kAverage : Resampling::kNearest;
         q.result.resize(static_cast<size_t>(bw * bh * 3) * data_type_size(q.layout.type));
-        if (!ts->read(q.w, q.result.data(), q.layout, {}, RasterIOOptions{q.r, nullptr}).ok())
+        if (!ts->read(q.w, q.result.data(), q.layout, {}, RasterIOOptions{q.r, nullptr, {}}).ok())
           ++failures;
         requests[static_cast<size_t>(t)].push_back(std::move(q));
       }
@@ -123,7 +123,7 @@ TEST_CASE("16 threads read random windows exactly as one thread does",
   for (auto& per_thread : requests) {
     for (Request& q : per_thread) {
       std::vector<std::byte> expected(q.result.size());
-      REQUIRE(plain->read(q.w, expected.data(), q.layout, {}, RasterIOOptions{q.r, nullptr}).ok());
+      REQUIRE(plain->read(q.w, expected.data(), q.layout, {}, RasterIOOptions{q.r, nullptr, {}}).ok());
       CHECK(std::memcmp(expected.data(), q.result.data(), expected.size()) == 0);
       ++compared;
     }

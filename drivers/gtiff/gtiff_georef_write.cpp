@@ -93,8 +93,12 @@ Status write_georeferencing(TiffHandle& handle, const std::optional<GeoTransform
   }
   std::unique_ptr<GTIF, GtifDeleter> g(GTIFNew(t));
   if (!g) return Status::internal(handle.path(), "cannot create the GeoKey directory");
-  GTIFKeySet(g.get(), GTRasterTypeGeoKey, TYPE_SHORT, 1,
-             pixel_is_point ? RasterPixelIsPoint : RasterPixelIsArea);
+  // Without a CRS, GDAL writes no keys for the default (area) raster type;
+  // a lone GTRasterTypeGeoKey makes readers invent a local CRS.
+  if (srs || pixel_is_point) {
+    GTIFKeySet(g.get(), GTRasterTypeGeoKey, TYPE_SHORT, 1,
+               pixel_is_point ? RasterPixelIsPoint : RasterPixelIsArea);
+  }
   if (srs) {
     bool ok;
     const std::vector<SpatialRef> parts = srs->sub_crs();

@@ -1,0 +1,212 @@
+#include "apps/translate_view.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+
+#include "gdalcore/convert.h"
+#include "gdalcore/worker_pool.h"
+
+namespace rk {
+
+namespace {
+
+// Output rows per block: whole rows, about four million pixels.
+int64_t block_rows(int64_t width, int64_t height) {
+  const int64_t rows = std::max<int64_t>(1, (int64_t{4} << 20) / std::max<int64_t>(1, width));
+  return std::min(rows, std::max<int64_t>(1, height));
+}
+
+class ViewBand : public RasterBand {
+ public:
+  ViewBand(TranslateView* view, int number, const ViewBandSpec& spec)
+      : RasterBand(view, number, view->spec().width, view->spec().height, spec.type,
+                   view->spec().width, block_rows(view->spec().width, view->spec().height)),
+        view_(view),
+        spec_(spec) {
+    if (spec.nodata) init_nodata(*spec.nodata);
+    init_color_interp(spec.color_interp);
+    init_color_table(spec.color_table);
+    init_scale_offset(spec.value_scale, spec.value_offset);
+    init_unit(spec.unit);
+    init_description(spec.description);
+    mutable_metadata() = spec.metadata;
+  }
+
+  void replace_metadata(Metadata md) { mutable_metadata() = std::move(md); }
+
+ protected:
+  Status read_block_impl(int64_t /*bx*/, int64_t by, void* dst) override {
+    const int64_t rows = block_y_size();
+    const int64_t r0 = by * rows;
+    const int64_t r1 = std::min(y_size(), r0 + rows);
+    const size_t row_bytes = static_cast<size_t>(x_size()) * data_type_size(data_type());
+    auto* out = static_cast<std::byte*>(dst);
+    std::memset(out + (r1 - r0) * static_cast<int64_t>(row_bytes), 0,
+                static_cast<size_t>(rows - (r1 - r0)) * row_bytes);
+    WorkerPool* pool = view_->pool();
+    const bool parallel = pool && pool->thread_count() > 1 && view_->source().is_thread_safe();
+    if (!parallel) return fill_rows(r0, r1, out);
+    // Pieces small enough to keep every thread busy, large enough to amortise
+    // the per-read overhead.
+    const int64_t pieces = std::min<int64_t>(r1 - r0, 4 * pool->thread_count());
+    const int64_t step = (r1 - r0 + pieces - 1) / pieces;
+    std::mutex mu;
+    Status first_error;
+    pool->parallel_for((r1 - r0 + step - 1) / step, [&](int64_t k) {
+      const int64_t a = r0 + k * step, b = std::min(r1, a + step);
+      Status st = fill_rows(a, b, out + (a - r0) * static_cast<int64_t>(row_bytes));
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error.ok()) first_error = std::move(st);
+      }
+    });
+    return first_error;
+  }
+
+ private:
+  RasterBand* source_band() const {
+    RasterBand* b = view_->source().band(spec_.src_band);
+    if (b && spec_.source == ViewBandSpec::Source::kMask) return b->mask_band();
+    return b;
+  }
+
+  double fill_value() const { return spec_.nodata.value_or(0.0); }
+
+  // Output rows [r0, r1) into `out` (packed rows of the output type).
+  Status fill_rows(int64_t r0, int64_t r1, std::byte* out) {
+    const ViewSpec& vs = view_->spec();
+    const DataType type = data_type();
+    const size_t tsize = data_type_size(type);
+    const int64_t w = x_size();
+    const int64_t nrows = r1 - r0;
+    RasterBand* src = source_band();
+    if (!src) return Status::internal(view_->description(), "source band missing");
+    const double rx = vs.source_window.width / static_cast<double>(vs.width);
+    const double ry = vs.source_window.height / static_cast<double>(vs.height);
+    const double sx = vs.source_window.x, sy = vs.source_window.y;
+    const auto sw = static_cast<double>(src->x_size()), sh = static_cast<double>(src->y_size());
+    // The output pixels whose source lies inside the raster.
+    auto first_inside = [](double origin, double ratio) {
+      return static_cast<int64_t>(std::ceil(-origin / ratio - 1e-9));
+    };
+    auto end_inside = [](double origin, double ratio, double size) {
+      return static_cast<int64_t>(std::floor((size - origin) / ratio + 1e-9));
+    };
+    const int64_t c0 = std::clamp<int64_t>(first_inside(sx, rx), 0, w);
+    const int64_t c1 = std::clamp<int64_t>(end_inside(sx, rx, sw), c0, w);
+    const int64_t q0 = std::clamp<int64_t>(first_inside(sy, ry), r0, r1);
+    const int64_t q1 = std::clamp<int64_t>(end_inside(sy, ry, sh), q0, r1);
+
+    // Everything first gets the fill value (nodata or 0); the inside part
+    // is then overwritten.
+    std::vector<std::byte> fill(tsize);
+    const double fv = fill_value();
+    convert_values(&fv, DataType::kFloat64, 8, fill.data(), type, static_cast<ptrdiff_t>(tsize), 1);
+    for (int64_t i = 0; i < nrows * w; ++i)
+      std::memcpy(out + i * static_cast<int64_t>(tsize), fill.data(), tsize);
+    if (c1 <= c0 || q1 <= q0) return Status();
+
+    const int64_t iw = c1 - c0, ih = q1 - q0;
+    const WindowF f{sx + static_cast<double>(c0) * rx, sy + static_cast<double>(q0) * ry,
+                    static_cast<double>(iw) * rx, static_cast<double>(ih) * ry};
+    const auto x0 =
+        std::clamp<int64_t>(static_cast<int64_t>(std::floor(f.x + 1e-9)), 0, src->x_size() - 1);
+    const auto y0 =
+        std::clamp<int64_t>(static_cast<int64_t>(std::floor(f.y + 1e-9)), 0, src->y_size() - 1);
+    const auto x1 = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(f.x + f.width - 1e-9)),
+                                        x0 + 1, src->x_size());
+    const auto y1 = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(f.y + f.height - 1e-9)),
+                                        y0 + 1, src->y_size());
+    const Window window{x0, y0, x1 - x0, y1 - y0};
+    RasterIOOptions io;
+    io.resampling = vs.resampling;
+    const bool exact = window.width == iw && window.height == ih &&
+                       f.x == static_cast<double>(x0) && f.y == static_cast<double>(y0);
+    if (!exact) io.source_window = f;
+    std::byte* region = out + ((q0 - r0) * w + c0) * static_cast<int64_t>(tsize);
+    const BufferLayout out_layout{
+        type, iw, ih, static_cast<int64_t>(tsize), w * static_cast<int64_t>(tsize), 0};
+    const bool transform =
+        spec_.scale || spec_.unscale || spec_.source == ViewBandSpec::Source::kPaletteEntry;
+    if (!transform) return src->read(window, region, out_layout, io);
+
+    std::vector<double> values(static_cast<size_t>(iw * ih));
+    RK_RETURN_IF_ERROR(
+        src->read(window, values.data(), BufferLayout::packed(DataType::kFloat64, iw, ih), io));
+    const std::optional<double> src_nodata = src->nodata();
+    const ColorTable* ct = src->color_table() ? &*src->color_table() : nullptr;
+    const double span = spec_.src_max - spec_.src_min;
+    const double ratio = span == 0 ? 0 : (spec_.dst_max - spec_.dst_min) / span;
+    const double offset = spec_.dst_min - spec_.src_min * ratio;
+    auto fits_float = [](DataType t) {
+      return t == DataType::kByte || t == DataType::kInt8 || t == DataType::kUInt16 ||
+             t == DataType::kInt16 || t == DataType::kFloat32;
+    };
+    const bool single_precision = fits_float(src->data_type()) && fits_float(type);
+    for (double& v : values) {
+      if (spec_.source == ViewBandSpec::Source::kPaletteEntry) {
+        const auto idx = static_cast<int64_t>(v);
+        if (!ct || idx < 0 || idx >= static_cast<int64_t>(ct->entries.size())) {
+          v = 0;
+          continue;
+        }
+        const ColorEntry& e = ct->entries[static_cast<size_t>(idx)];
+        const int16_t comps[4] = {e.c1, e.c2, e.c3, e.c4};
+        v = comps[spec_.component];
+        continue;
+      }
+      if (src_nodata && (v == *src_nodata || (std::isnan(v) && std::isnan(*src_nodata)))) {
+        v = fill_value();
+        continue;
+      }
+      if (spec_.unscale) v = v * spec_.unscale->first + spec_.unscale->second;
+      if (spec_.scale) {
+        if (spec_.exponent) {
+          const double t = span == 0 ? 0 : std::clamp((v - spec_.src_min) / span, 0.0, 1.0);
+          v = spec_.dst_min + std::pow(t, *spec_.exponent) * (spec_.dst_max - spec_.dst_min);
+        } else {
+          v = v * ratio + offset;
+        }
+      }
+      // GDAL's VRT works in single precision when both types fit in it;
+      // rounding there decides some half-way values, so do the same.
+      if (single_precision) v = static_cast<float>(v);
+    }
+    for (int64_t r = 0; r < ih; ++r) {
+      convert_values(values.data() + r * iw, DataType::kFloat64, 8,
+                     region + r * w * static_cast<int64_t>(tsize), type,
+                     static_cast<ptrdiff_t>(tsize), static_cast<size_t>(iw));
+    }
+    return Status();
+  }
+
+  TranslateView* view_;
+  ViewBandSpec spec_;
+};
+
+}  // namespace
+
+TranslateView::TranslateView(Dataset& source, ViewSpec spec, WorkerPool* pool)
+    : Dataset(source.description(), Access::kReadOnly, nullptr, nullptr),
+      source_(source),
+      spec_(std::move(spec)),
+      pool_(pool) {
+  set_raster_size(spec_.width, spec_.height);
+  for (size_t i = 0; i < spec_.bands.size(); ++i) {
+    add_band(std::make_unique<ViewBand>(this, static_cast<int>(i + 1), spec_.bands[i]));
+  }
+  init_geo_transform(spec_.geo_transform);
+  init_spatial_ref(spec_.spatial_ref);
+  init_gcps(spec_.gcps, spec_.gcp_spatial_ref);
+  mutable_metadata() = spec_.metadata;
+}
+
+TranslateView::~TranslateView() = default;
+
+void TranslateView::set_band_metadata(int band, Metadata md) {
+  static_cast<ViewBand*>(this->band(band))->replace_metadata(std::move(md));
+}
+
+}  // namespace rk

@@ -1,0 +1,79 @@
+// TranslateView: the read-only dataset `rasterkit translate` copies from —
+// a window of a source dataset, resampled to the output size, with bands
+// chosen, expanded, rescaled and converted, and properties overridden. Like
+// GDAL's in-memory VRT, nothing is computed until pixels are read; the
+// driver's create_copy() then writes it like any other dataset.
+//
+// Output blocks are whole rows of the output; each is computed in row
+// pieces spread over a WorkerPool when the source may be read from several
+// threads at once (a thread-safe dataset).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gdalcore/dataset.h"
+
+namespace rk {
+
+class WorkerPool;
+
+struct ViewBandSpec {
+  enum class Source { kBand, kMask, kPaletteEntry };
+  Source source = Source::kBand;
+  int src_band = 1;   // 1-based source band (its mask, or its palette)
+  int component = 0;  // kPaletteEntry: 0 red, 1 green, 2 blue, 3 alpha
+  DataType type = DataType::kByte;
+
+  // Linear rescaling (-scale), optionally with an exponent (-exponent,
+  // which also clips to the source range).
+  bool scale = false;
+  double src_min = 0, src_max = 0, dst_min = 0, dst_max = 0;
+  std::optional<double> exponent;
+  // -unscale: value * scale + offset.
+  std::optional<std::pair<double, double>> unscale;  // (scale, offset)
+
+  // Properties of the output band.
+  std::optional<double> nodata;
+  ColorInterp color_interp = ColorInterp::kUndefined;
+  std::optional<ColorTable> color_table;
+  std::optional<double> value_scale, value_offset;
+  std::string unit;
+  std::string description;
+  Metadata metadata;
+};
+
+struct ViewSpec {
+  int64_t width = 0, height = 0;  // output size
+  WindowF source_window;          // may reach outside the source raster
+  Resampling resampling = Resampling::kNearest;
+  std::vector<ViewBandSpec> bands;
+  std::optional<GeoTransform> geo_transform;
+  std::optional<SpatialRef> spatial_ref;
+  std::vector<Gcp> gcps;
+  std::optional<SpatialRef> gcp_spatial_ref;
+  Metadata metadata;
+};
+
+class TranslateView : public Dataset {
+ public:
+  // `source` must outlive the view; `pool` may be null (one thread).
+  TranslateView(Dataset& source, ViewSpec spec, WorkerPool* pool);
+  ~TranslateView() override;
+
+  const ViewSpec& spec() const { return spec_; }
+  Dataset& source() const { return source_; }
+  WorkerPool* pool() const { return pool_; }
+
+  // Sets band metadata before the view is copied (statistics of the output).
+  void set_band_metadata(int band, Metadata md);
+
+ private:
+  Dataset& source_;
+  ViewSpec spec_;
+  WorkerPool* pool_;
+};
+
+}  // namespace rk

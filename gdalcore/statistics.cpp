@@ -1,0 +1,245 @@
+#include "gdalcore/statistics.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+#include "gdalcore/dataset.h"
+#include "gdalcore/mask_band.h"
+#include "gdalcore/worker_pool.h"
+
+namespace rk {
+
+namespace {
+
+// GDAL's GDALSTAT_APPROX_NUMSAMPLES: approximate statistics use the smallest
+// overview with more pixels than this.
+constexpr double kApproxSamples = 2500;
+
+// Running moments of one piece (Welford), merged with Chan's formula so that
+// the result does not depend on how the band was cut up.
+struct Moments {
+  uint64_t count = 0;
+  uint64_t seen = 0;
+  double mean = 0;
+  double m2 = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+
+  void add(double v) {
+    ++count;
+    const double d = v - mean;
+    mean += d / static_cast<double>(count);
+    m2 += d * (v - mean);
+    min = std::min(min, v);
+    max = std::max(max, v);
+  }
+  void merge(const Moments& o) {
+    seen += o.seen;
+    if (o.count == 0) return;
+    if (count == 0) {
+      const uint64_t s = seen;
+      *this = o;
+      seen = s;
+      return;
+    }
+    const double n = static_cast<double>(count), m = static_cast<double>(o.count);
+    const double d = o.mean - mean;
+    mean += d * m / (n + m);
+    m2 += o.m2 + d * d * n * m / (n + m);
+    count += o.count;
+    min = std::min(min, o.min);
+    max = std::max(max, o.max);
+  }
+};
+
+// The pixels a pass reads: the band itself or the overview approximate
+// statistics use, cut into windows.
+struct Plan {
+  RasterBand* band = nullptr;
+  std::vector<Window> pieces;
+};
+
+Plan make_plan(RasterBand& band, bool approx) {
+  Plan plan;
+  plan.band = &band;
+  if (approx) {
+    double best = static_cast<double>(band.x_size()) * static_cast<double>(band.y_size());
+    for (int i = 0; i < band.overview_count(); ++i) {
+      RasterBand* ov = band.overview(i);
+      if (!ov) continue;
+      const double n = static_cast<double>(ov->x_size()) * static_cast<double>(ov->y_size());
+      if (n < best && n > kApproxSamples) {
+        best = n;
+        plan.band = ov;
+      }
+    }
+  }
+  RasterBand& b = *plan.band;
+  const int64_t bw = b.block_x_size(), bh = b.block_y_size();
+  if (approx && plan.band == &band) {
+    // No overview: every k-th block in raster order.
+    const int64_t nblocks = b.blocks_per_row() * b.blocks_per_column();
+    const auto rate = static_cast<int64_t>(std::max(1.0, std::sqrt(static_cast<double>(nblocks))));
+    for (int64_t i = 0; i < nblocks; i += rate) {
+      const int64_t bx = i % b.blocks_per_row(), by = i / b.blocks_per_row();
+      plan.pieces.push_back(Window{bx * bw, by * bh, std::min(bw, b.x_size() - bx * bw),
+                                   std::min(bh, b.y_size() - by * bh)});
+    }
+    return plan;
+  }
+  // Whole rows of blocks, about a million pixels at a time.
+  int64_t rows = bh;
+  while (rows * b.x_size() < (int64_t{1} << 20) && rows < b.y_size()) rows += bh;
+  for (int64_t y = 0; y < b.y_size(); y += rows) {
+    plan.pieces.push_back(Window{0, y, b.x_size(), std::min(rows, b.y_size() - y)});
+  }
+  return plan;
+}
+
+// Runs visit(piece index, values) over every piece of `plan`: values are the
+// valid pixels of that piece as doubles (real part for complex types). In
+// parallel when the band may be shared, with progress reported from the
+// calling thread between batches.
+template <typename Visit>
+Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64_t* seen,
+                      Visit visit) {
+  RasterBand& band = *plan.band;
+  const std::optional<double> nodata = band.nodata();
+  const bool complex = is_complex(band.data_type());
+  const DataType work = complex ? DataType::kCFloat64 : DataType::kFloat64;
+  const bool parallel = options.pool && options.pool->thread_count() > 1 && band.dataset() &&
+                        band.dataset()->is_thread_safe();
+  const int64_t total = static_cast<int64_t>(plan.pieces.size());
+  const int64_t batch = parallel ? 4 * options.pool->thread_count() : 1;
+  std::mutex error_mu;
+  Status error;
+  std::atomic<uint64_t> seen_count{0};
+  auto run = [&](int64_t i) {
+    const Window& w = plan.pieces[static_cast<size_t>(i)];
+    const size_t n = static_cast<size_t>(w.width * w.height);
+    std::vector<double> buf(n * (complex ? 2 : 1));
+    Status st = band.read(w, buf.data(), BufferLayout::packed(work, w.width, w.height));
+    if (!st.ok()) {
+      std::lock_guard<std::mutex> lock(error_mu);
+      if (error.ok()) error = std::move(st);
+      return;
+    }
+    std::vector<double> values;
+    values.reserve(n);
+    for (size_t k = 0; k < n; ++k) {
+      const double v = buf[complex ? 2 * k : k];
+      if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band.data_type()))) continue;
+      values.push_back(v);
+    }
+    seen_count += n;
+    visit(i, values);
+  };
+  for (int64_t first = 0; first < total; first += batch) {
+    const int64_t count = std::min(batch, total - first);
+    if (parallel) {
+      options.pool->parallel_for(count, [&](int64_t k) { run(first + k); });
+    } else {
+      for (int64_t k = 0; k < count; ++k) run(first + k);
+    }
+    {
+      std::lock_guard<std::mutex> lock(error_mu);
+      if (!error.ok()) return error;
+    }
+    if (options.progress &&
+        !options.progress(static_cast<double>(first + count) / static_cast<double>(total), "")) {
+      return Status::cancelled(band.dataset() ? band.dataset()->description() : "band");
+    }
+  }
+  if (seen) *seen = seen_count.load();
+  return Status();
+}
+
+std::string subject_of(RasterBand& band) {
+  return band.dataset() ? band.dataset()->description() : "band";
+}
+
+}  // namespace
+
+Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOptions& options) {
+  const Plan plan = make_plan(band, options.approx);
+  std::vector<Moments> parts(plan.pieces.size());
+  uint64_t seen = 0;
+  RK_RETURN_IF_ERROR(
+      for_each_piece(plan, options, &seen, [&](int64_t i, const std::vector<double>& values) {
+        Moments& m = parts[static_cast<size_t>(i)];
+        for (double v : values) m.add(v);
+      }));
+  Moments all;
+  for (const Moments& m : parts) all.merge(m);  // in piece order: deterministic
+  if (all.count == 0) {
+    return Status::not_found(subject_of(band),
+                             "band " + std::to_string(band.number()) +
+                                 " has no valid pixels to compute statistics from");
+  }
+  BandStatistics s;
+  s.min = all.min;
+  s.max = all.max;
+  s.mean = all.mean;
+  s.stddev = std::sqrt(std::max(0.0, all.m2 / static_cast<double>(all.count)));
+  s.valid_count = all.count;
+  s.sample_count = seen;
+  return s;
+}
+
+Result<Histogram> compute_histogram(RasterBand& band, double min, double max, int buckets,
+                                    const StatisticsOptions& options) {
+  if (buckets <= 0 || !(max > min)) {
+    return Status::invalid_argument(subject_of(band),
+                                    "a histogram needs at least one bucket and min < max");
+  }
+  const Plan plan = make_plan(band, options.approx);
+  std::vector<std::vector<uint64_t>> parts(plan.pieces.size());
+  const double scale = buckets / (max - min);
+  RK_RETURN_IF_ERROR(
+      for_each_piece(plan, options, nullptr, [&](int64_t i, const std::vector<double>& values) {
+        std::vector<uint64_t> counts(static_cast<size_t>(buckets), 0);
+        for (double v : values) {
+          if (v < min || v > max) continue;
+          auto k = static_cast<int64_t>(std::floor((v - min) * scale));
+          if (k == buckets) k = buckets - 1;  // v == max goes in the last bucket
+          if (k < 0 || k >= buckets) continue;
+          ++counts[static_cast<size_t>(k)];
+        }
+        parts[static_cast<size_t>(i)] = std::move(counts);
+      }));
+  Histogram h;
+  h.min = min;
+  h.max = max;
+  h.counts.assign(static_cast<size_t>(buckets), 0);
+  for (const auto& p : parts) {
+    for (size_t k = 0; k < p.size(); ++k) h.counts[k] += p[k];
+  }
+  return h;
+}
+
+Result<Histogram> compute_default_histogram(RasterBand& band, const StatisticsOptions& options) {
+  constexpr int kBuckets = 256;
+  if (band.data_type() == DataType::kByte) {
+    return compute_histogram(band, -0.5, 255.5, kBuckets, options);
+  }
+  if (band.data_type() == DataType::kInt8) {
+    return compute_histogram(band, -128.5, 127.5, kBuckets, options);
+  }
+  StatisticsOptions stats_options = options;
+  stats_options.progress = nullptr;
+  RK_ASSIGN_OR_RETURN(BandStatistics s, compute_statistics(band, stats_options));
+  double lo = s.min, hi = s.max;
+  const double half = (hi - lo) / (2 * (kBuckets - 1));
+  lo -= half;
+  hi += half;
+  if (!(hi > lo)) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  return compute_histogram(band, lo, hi, kBuckets, options);
+}
+
+}  // namespace rk

@@ -1,0 +1,56 @@
+// Band statistics and histograms, as gdalinfo -stats / -mm / -hist compute
+// them: nodata values and NaNs are left out; the standard deviation is the
+// population one; approximate statistics read a reduced overview or a sample
+// of blocks (GDAL's rules) instead of every pixel.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "gdalcore/raster_band.h"
+
+namespace rk {
+
+class WorkerPool;
+
+struct BandStatistics {
+  double min = 0;
+  double max = 0;
+  double mean = 0;
+  double stddev = 0;
+  uint64_t valid_count = 0;   // pixels counted
+  uint64_t sample_count = 0;  // pixels looked at (valid or not)
+};
+
+struct StatisticsOptions {
+  // Read a reduced overview (the smallest with at least 2500 pixels) or,
+  // without one, every k-th block (k = sqrt(block count)), as GDAL does.
+  bool approx = false;
+  // Rows are shared among the pool's threads when the band's dataset may be
+  // used by several threads at once (Dataset::is_thread_safe()); otherwise
+  // the pass runs in the calling thread.
+  WorkerPool* pool = nullptr;
+  ProgressFn progress;
+};
+
+// Fails with kNotFound (subject: the dataset) when every pixel is nodata.
+Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOptions& options = {});
+
+struct Histogram {
+  double min = 0;  // lower edge of the first bucket
+  double max = 0;  // upper edge of the last bucket
+  std::vector<uint64_t> counts;
+};
+
+// Counts of values in `buckets` equal buckets over [min, max); values outside
+// are not counted. Same pixel choice as compute_statistics().
+Result<Histogram> compute_histogram(RasterBand& band, double min, double max, int buckets,
+                                    const StatisticsOptions& options = {});
+
+// gdalinfo -hist's buckets: 256 over [-0.5, 255.5] for Byte; otherwise 256
+// spanning the statistics' [min, max] widened by half a bucket at each end.
+Result<Histogram> compute_default_histogram(RasterBand& band,
+                                            const StatisticsOptions& options = {});
+
+}  // namespace rk
