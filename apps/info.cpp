@@ -12,6 +12,7 @@
 #include "gdalcore/coordinate_transform.h"
 #include "gdalcore/driver.h"
 #include "gdalcore/statistics.h"
+#include "gdalcore/warning.h"
 
 namespace rk {
 
@@ -235,11 +236,17 @@ Result<BandReport> gather(RasterBand& band, const InfoOptions& o) {
     }
   }
   if (o.checksum) {
-    RK_ASSIGN_OR_RETURN(int c, compute_checksum(band));
-    r.checksum = c;
+    // As gdalinfo: a band that cannot be read gets checksum -1 and a
+    // warning; the rest of the report still comes out.
+    auto checksum_or_minus_one = [](RasterBand& b) {
+      Result<int> c = compute_checksum(b);
+      if (c.ok()) return *c;
+      emit_warning(c.status().subject(), c.status().message());
+      return -1;
+    };
+    r.checksum = checksum_or_minus_one(band);
     for (int i = 0; i < band.overview_count(); ++i) {
-      RK_ASSIGN_OR_RETURN(int oc, compute_checksum(*band.overview(i)));
-      r.overview_checksums.push_back(oc);
+      r.overview_checksums.push_back(checksum_or_minus_one(*band.overview(i)));
     }
   }
   return r;
@@ -466,7 +473,10 @@ Result<std::string> json_report(Dataset& ds, const InfoOptions& o) {
   for (const Corner& c : corners(ds)) {
     double x, y;
     georef(ds, c.px, c.py, &x, &y);
-    cc[c.json_name] = Json::array({x, y});
+    // gdalinfo rounds as it prints: 7 decimals for what looks like
+    // longitude/latitude, 3 for anything else.
+    const int digits = std::fabs(x) < 181 && std::fabs(y) < 91 ? 7 : 3;
+    cc[c.json_name] = Json::array({rounded(x, digits), rounded(y, digits)});
   }
   j["cornerCoordinates"] = cc;
   std::optional<CoordinateTransform> to_wgs84 = transform_to(ds, true);
