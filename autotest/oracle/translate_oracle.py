@@ -2,9 +2,10 @@
 """Runs a matrix of translate invocations through `rasterkit translate` and
 GDAL's `gdal_translate` (Debian's gdal-bin, test oracle only) and compares
 the outputs: size, data type, band count, geotransform, CRS, nodata and
-pixels. Pixels must be identical for nearest, mode and integer scaling;
-resampling kernels may differ by a stated tolerance (GDAL computes some in
-single precision and its kernels' edge handling differs slightly).
+pixels. Pixels must be identical except where a case states a tolerance
+(Lanczos, whose weights GDAL computes in single precision, and the
+auto-range -scale, where GDAL's arithmetic order rounds 3 half-way values of
+4000 the other way).
 
 usage: translate_oracle.py RASTERKIT WORKDIR
 Exit 0 when every case agrees, 1 otherwise (each difference printed).
@@ -86,20 +87,21 @@ CASES = [
     ("outsize_keep_ratio", "byte.tif", ["-outsize", "40", "0"], EXACT),
     ("tr", "byte.tif", ["-tr", "20", "20"], EXACT),
     ("upsample_nearest", "byte.tif", ["-outsize", "200%", "200%"], EXACT),
-    ("average", "byte.tif", ["-outsize", "25%", "25%", "-r", "average"], 1.0),
+    ("average", "byte.tif", ["-outsize", "25%", "25%", "-r", "average"], EXACT),
     ("mode", "byte.tif", ["-srcwin", "0", "0", "96", "60", "-outsize", "50%", "50%", "-r", "mode"], EXACT),
-    ("bilinear_down", "int16_full.tif", ["-outsize", "50%", "50%", "-r", "bilinear"], 2.0),
-    ("cubic_down", "int16_full.tif", ["-outsize", "40", "25", "-r", "cubic"], 2.0),
-    ("bilinear_up", "byte.tif", ["-outsize", "150%", "150%", "-r", "bilinear"], 1.0),
-    ("cubicspline_up", "byte.tif", ["-outsize", "150%", "150%", "-r", "cubicspline"], 1.0),
+    ("bilinear_down", "int16_full.tif", ["-outsize", "50%", "50%", "-r", "bilinear"], EXACT),
+    ("cubic_down", "int16_full.tif", ["-outsize", "40", "25", "-r", "cubic"], EXACT),
+    ("bilinear_up", "byte.tif", ["-outsize", "150%", "150%", "-r", "bilinear"], EXACT),
+    ("cubicspline_up", "byte.tif", ["-outsize", "150%", "150%", "-r", "cubicspline"], EXACT),
+    # GDAL computes Lanczos weights in single precision: off by 1 in a few pixels.
     ("lanczos_up", "byte.tif", ["-outsize", "150%", "150%", "-r", "lanczos"], 1.0),
     # 3 of 4000 pixels land within 0.001 of a half and round the other way
     # in GDAL (its arithmetic order differs); 1 is allowed.
     ("scale_auto", "int16.tif", ["-scale", "-ot", "Byte"], 1.0),
     ("scale_explicit", "int16.tif", ["-scale", "-1000", "2000", "0", "255", "-ot", "Byte"], EXACT),
-    ("scale_exponent", "byte.tif", ["-scale", "0", "255", "0", "1000", "-exponent", "0.5", "-ot", "UInt16"], 1.0),
+    ("scale_exponent", "byte.tif", ["-scale", "0", "255", "0", "1000", "-exponent", "0.5", "-ot", "UInt16"], EXACT),
     ("scale_per_band", "rgb.tif", ["-scale_2", "0", "255", "255", "0"], EXACT),
-    ("unscale", "float.tif", ["-unscale", "-ot", "Float32"], 1e-4),
+    ("unscale", "float.tif", ["-unscale", "-ot", "Float32"], EXACT),
     ("bands", "rgb.tif", ["-b", "3", "-b", "1"], EXACT),
     ("band_mask", "int16.tif", ["-b", "1", "-b", "mask"], EXACT),
     ("expand_rgb", "palette.tif", ["-expand", "rgb"], EXACT),
@@ -110,6 +112,9 @@ CASES = [
     ("a_scale_offset", "byte.tif", ["-a_scale", "2", "-a_offset", "-1"], EXACT),
     ("co_deflate_tiled", "int16.tif", ["-co", "COMPRESS=DEFLATE", "-co", "TILED=YES"], EXACT),
 ]
+
+
+WORST = {}
 
 
 def compare(rk_path, gd_path, tol):
@@ -139,6 +144,7 @@ def compare(rk_path, gd_path, tol):
         xb = bb.ReadAsArray().astype("float64")
         diff = np.abs(xa - xb)
         worst = float(np.nanmax(diff)) if diff.size else 0.0
+        WORST[rk_path] = max(WORST.get(rk_path, 0.0), worst)
         if worst > tol:
             y, x = np.unravel_index(np.nanargmax(diff), diff.shape)
             problems.append(f"band {i} pixels differ by up to {worst} (> {tol}) e.g. at ({x},{y}): "
@@ -172,7 +178,7 @@ def main():
             for p in problems:
                 print(f"    {p}")
         else:
-            print(f"ok   {name}")
+            print(f"ok   {name} (largest pixel difference {WORST.get(rk_out, 0.0):g})")
     print(f"{len(CASES) - failures} of {len(CASES)} cases agree with gdal_translate")
     failures += compare_info(rasterkit, work)
     return 1 if failures else 0
