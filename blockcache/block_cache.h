@@ -7,9 +7,10 @@
 //
 // Budget. The capacity counts the bytes of every cached block plus a small
 // fixed overhead per entry (kEntryOverheadBytes). Clean blocks are evicted in
-// least-recently-used order when an insertion takes the cache over budget;
-// a block whose note_use() was called since it was last considered gets a
-// second chance.
+// insertion order when an insertion takes the cache over budget, except
+// that a block used since it was last considered (a lookup hit, or
+// note_use()) gets a second chance: CLOCK, an approximation of LRU that
+// costs a hit no list update.
 // Pinned blocks (a BlockRef is held outside the cache) and dirty blocks are
 // never evicted, so the cache can be over budget while they exist. A block
 // pinned when an eviction pass runs (the next insertion, mark_dirty() or
@@ -74,8 +75,9 @@ class alignas(64) Block {
 
   const BlockKey& key() const { return key_; }
   size_t size() const { return size_; }
-  std::byte* data() { return data_.get(); }
-  const std::byte* data() const { return data_.get(); }
+  ~Block();
+  std::byte* data() { return data_; }
+  const std::byte* data() const { return data_; }
 
   // Records a use that did not go through BlockCache::lookup() (a reader's
   // private memo of recent blocks). Eviction gives such a block a second
@@ -92,7 +94,7 @@ class alignas(64) Block {
  private:
   BlockKey key_;
   size_t size_;
-  std::unique_ptr<std::byte[]> data_;
+  std::byte* data_;  // from block_memory::allocate(), released by ~Block
   mutable std::atomic<bool> recently_used_{false};
 };
 
@@ -192,7 +194,8 @@ class BlockCache {
   // uninitialised). Returns null if the memory cannot be allocated.
   static BlockRef allocate(const BlockKey& key, size_t size);
 
-  // The cached block for `key`, marked most recently used; null on a miss.
+  // The cached block for `key`, flagged as recently used (a second chance
+  // at eviction); null on a miss.
   BlockRef lookup(const BlockKey& key);
 
   // A lookup that claims the block on a miss (see BlockFetch): a hit

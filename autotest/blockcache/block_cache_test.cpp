@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstring>
@@ -5,6 +6,7 @@
 #include <vector>
 
 #include "blockcache/block_cache.h"
+#include "blockcache/block_memory.h"
 
 namespace rk {
 namespace {
@@ -253,6 +255,40 @@ TEST_CASE("the global cache defaults to 5% of physical memory", "[blockcache]") 
   CHECK(BlockCache::default_capacity() > 0);
   CHECK(&BlockCache::global() == &BlockCache::global());
   CHECK(BlockCache::global().capacity() == BlockCache::default_capacity());
+}
+
+}  // namespace
+}  // namespace rk
+
+namespace rk {
+namespace {
+
+TEST_CASE("block memory is recycled by size and keeps its contents' alignment", "[blockcache]") {
+  std::vector<void*> got;
+  for (int i = 0; i < 100; ++i) {
+    void* p = block_memory::allocate(12345);
+    REQUIRE(p);
+    CHECK(reinterpret_cast<uintptr_t>(p) % 64 == 0);
+    std::memset(p, i, 12345);  // the whole size is usable
+    got.push_back(p);
+  }
+  std::sort(got.begin(), got.end());
+  CHECK(std::adjacent_find(got.begin(), got.end()) == got.end());  // all distinct
+  const size_t before = block_memory::pooled_free_bytes();
+  void* last = got.back();
+  block_memory::release(last, 12345);
+  void* again = block_memory::allocate(12345);
+#if !defined(__SANITIZE_ADDRESS__)
+  CHECK(again == last);  // the freed buffer is reused, no new memory
+  CHECK(block_memory::pooled_free_bytes() == before);
+#endif
+  got.back() = again;
+  for (void* p : got) block_memory::release(p, 12345);
+  // Large blocks are mapped one by one and usable to the last byte.
+  void* big = block_memory::allocate(3 << 20);
+  REQUIRE(big);
+  static_cast<char*>(big)[(3 << 20) - 1] = 1;
+  block_memory::release(big, 3 << 20);
 }
 
 }  // namespace
