@@ -31,6 +31,8 @@
 // between threads (the thread-safe dataset proxy) only read them.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -41,7 +43,7 @@ namespace rk {
 
 // Identifies one block. `owner` comes from BlockCache::new_owner_id(): keys are
 // never derived from pointers, which can be reused after a dataset is freed.
-struct BlockKey {
+struct RK_API BlockKey {
   uint64_t owner = 0;  // cache identity of the dataset (or of a shared file)
   uint32_t band = 0;   // 1-based band number; 0 for per-dataset planes
   int32_t level = 0;   // 0: full resolution; k > 0: k-th overview; < 0: mask planes
@@ -55,7 +57,7 @@ struct BlockKey {
 };
 
 // A 64-bit mix of all key fields; used to pick a shard and a hash bucket.
-struct BlockKeyHash {
+struct RK_API BlockKeyHash {
   size_t operator()(const BlockKey& key) const noexcept;
 };
 
@@ -67,7 +69,7 @@ struct BlockKeyHash {
 // and two threads reading neighbouring blocks would otherwise bounce one line
 // between cores (measured: most of the 2-thread hit path, see
 // bench/results/block_cache.md).
-class alignas(64) Block {
+class RK_API alignas(64) Block {
  public:
   Block(const BlockKey& key, size_t size);
   Block(const Block&) = delete;
@@ -118,7 +120,7 @@ struct BlockLoad;  // a load in progress (private to blockcache/)
 // To stay deadlock-free a caller never waits while it holds an unpublished
 // claim on another block of the same or a lower layer (see
 // RasterBand::copy_window(): it publishes every claim before waiting).
-class BlockFetch {
+class RK_API BlockFetch {
  public:
   BlockFetch() = default;
   BlockFetch(BlockFetch&& other) noexcept;
@@ -151,7 +153,7 @@ class BlockFetch {
 };
 
 // Counters since construction (or the last reset_stats()).
-struct BlockCacheStats {
+struct RK_API BlockCacheStats {
   uint64_t hits = 0;          // lookups that found the block
   uint64_t misses = 0;        // lookups that did not
   uint64_t shared_loads = 0;  // fetches that waited for another thread's load
@@ -165,7 +167,7 @@ struct BlockCacheStats {
   size_t capacity = 0;        // the budget in bytes
 };
 
-class BlockCache {
+class RK_API BlockCache {
  public:
   // Fixed per-entry charge added to each block's size, for the entry, the
   // Block object and the reference count. Many tiny blocks cost more than

@@ -1,19 +1,21 @@
 // The one explicit list of built-in drivers, and library start-up.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include "gdalcore/driver_manager.h"
 
 namespace rk {
 
 // Registers every built-in driver with `manager` (skipping any already
 // registered under the same name).
-void register_builtin_drivers(DriverManager& manager);
+RK_API void register_builtin_drivers(DriverManager& manager);
 
 // Library start-up: reads the environment settings (doc/configuration.md),
 // registers the built-in drivers with DriverManager::global() and enables
 // OpenFlags::kThreadSafe. Call it
 // once, from one thread, before any other rasterkit call; later calls do
 // nothing.
-void register_all();
+RK_API void register_all();
 
 }  // namespace rk

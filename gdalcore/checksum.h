@@ -5,6 +5,8 @@
 // and doc/raster-io.md.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstdint>
 
 #include "gdalcore/raster_band.h"
@@ -13,11 +15,11 @@ namespace rk {
 
 // Checksum of `window` of `band` (the whole band when `window` is empty);
 // a read error is returned as such (GDAL prints -1).
-Result<int> compute_checksum(RasterBand& band, const Window& window = {});
+RK_API Result<int> compute_checksum(RasterBand& band, const Window& window = {});
 
 // The running sum behind compute_checksum(), for values already converted to
 // 32-bit integers (for callers that read pixels in their own way).
-class ChecksumAccumulator {
+class RK_API ChecksumAccumulator {
  public:
   void add(int32_t value);
   int value() const { return static_cast<int>(sum_ & 0xFFFF); }

@@ -4,6 +4,8 @@
 // environment.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstddef>
 #include <string_view>
 
@@ -14,13 +16,13 @@ namespace rk {
 // Parses a block cache size as RK_CACHEMAX accepts it: a whole number of
 // megabytes ("512"), a percentage of physical memory ("10%"), or a number
 // with a unit ("256MB", "2GB", "1048576B"; units KB, MB, GB, TB, B, any case).
-Result<size_t> parse_cache_size(std::string_view text, size_t physical_memory_bytes);
+RK_API Result<size_t> parse_cache_size(std::string_view text, size_t physical_memory_bytes);
 
 // Physical memory in bytes (0 if unknown).
-size_t physical_memory_bytes();
+RK_API size_t physical_memory_bytes();
 
 // Reads RK_CACHEMAX (if set) and applies it to BlockCache::global(). An
 // invalid value leaves the default in place and is reported as a warning.
-void configure_from_environment();
+RK_API void configure_from_environment();
 
 }  // namespace rk

@@ -11,6 +11,8 @@
 // integer type.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstddef>
 
 #include "gdalcore/data_type.h"
@@ -22,11 +24,11 @@ namespace rk {
 // and destination must not overlap unless they are the same buffer with the
 // same type and stride (a no-op). Contiguous runs of common type pairs take
 // vectorised loops.
-void convert_values(const void* src, DataType src_type, ptrdiff_t src_stride, void* dst,
+RK_API void convert_values(const void* src, DataType src_type, ptrdiff_t src_stride, void* dst,
                     DataType dst_type, ptrdiff_t dst_stride, size_t count);
 
 // Single values through the same rules, for code that works in doubles.
-double value_as_double(const void* src, DataType type);
-void store_double(double value, void* dst, DataType type);
+RK_API double value_as_double(const void* src, DataType type);
+RK_API void store_double(double value, void* dst, DataType type);
 
 }  // namespace rk

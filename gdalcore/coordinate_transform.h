@@ -6,6 +6,8 @@
 // thread (they are cheap to make from the same two SpatialRefs).
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <memory>
 
 #include "gdalcore/result.h"
@@ -13,7 +15,7 @@
 
 namespace rk {
 
-class CoordinateTransform {
+class RK_API CoordinateTransform {
  public:
   static Result<CoordinateTransform> create(const SpatialRef& source, const SpatialRef& target);
 

@@ -1,6 +1,8 @@
 // Pixel data types, with GDAL's names and sizes.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -33,18 +35,18 @@ inline constexpr DataType kAllDataTypes[] = {
     DataType::kCFloat32, DataType::kCFloat64};
 
 // Bytes per pixel (a complex pixel counts both parts); 0 for kUnknown.
-size_t data_type_size(DataType t);
+RK_API size_t data_type_size(DataType t);
 // GDAL's name: "Byte", "UInt16", "CFloat32", ...; "Unknown" for kUnknown.
-std::string_view data_type_name(DataType t);
+RK_API std::string_view data_type_name(DataType t);
 // Parses a GDAL type name, case-insensitively. nullopt if unknown.
-std::optional<DataType> parse_data_type(std::string_view name);
+RK_API std::optional<DataType> parse_data_type(std::string_view name);
 
-bool is_integer(DataType t);   // integer types, complex integer included
-bool is_floating(DataType t);  // float types, complex float included
-bool is_complex(DataType t);
-bool is_signed(DataType t);  // true for signed integers and every float type
+RK_API bool is_integer(DataType t);   // integer types, complex integer included
+RK_API bool is_floating(DataType t);  // float types, complex float included
+RK_API bool is_complex(DataType t);
+RK_API bool is_signed(DataType t);  // true for signed integers and every float type
 // The real type of one component of a complex type (kCInt16 -> kInt16);
 // the type itself for real types.
-DataType component_type(DataType t);
+RK_API DataType component_type(DataType t);
 
 }  // namespace rk

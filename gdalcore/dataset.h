@@ -17,6 +17,8 @@
 // ever writes them.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -41,7 +43,7 @@ class Driver;
 
 // A ground control point: a pixel/line position and its georeferenced
 // coordinates (in the CRS of Dataset::gcp_spatial_ref()).
-struct Gcp {
+struct RK_API Gcp {
   std::string id;
   std::string info;
   double pixel = 0;
@@ -51,7 +53,7 @@ struct Gcp {
   double z = 0;
 };
 
-class Dataset {
+class RK_API Dataset {
  public:
   virtual ~Dataset();
   Dataset(const Dataset&) = delete;
@@ -197,7 +199,7 @@ class Dataset {
 // Marks `dataset` as used by the calling thread for the scope's lifetime;
 // status() says whether another thread was already inside (nested calls from
 // the same thread are fine).
-class UseScope {
+class RK_API UseScope {
  public:
   explicit UseScope(Dataset& dataset);
   ~UseScope();

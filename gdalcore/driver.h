@@ -3,6 +3,8 @@
 // driver at once.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,7 +19,7 @@
 namespace rk {
 
 // What a driver sees when asked to identify or open a file.
-struct OpenInfo {
+struct RK_API OpenInfo {
   std::string path;
   Access access = Access::kReadOnly;
   Options open_options;
@@ -29,7 +31,7 @@ struct OpenInfo {
 };
 
 // What to create.
-struct CreateParams {
+struct RK_API CreateParams {
   int64_t width = 0;
   int64_t height = 0;
   int bands = 1;
@@ -38,7 +40,7 @@ struct CreateParams {
   BlockCache* cache = nullptr;  // null: the global cache
 };
 
-class Driver {
+class RK_API Driver {
  public:
   virtual ~Driver() = default;
 
@@ -85,6 +87,6 @@ class Driver {
 
 // Copies georeferencing, metadata, band properties and every pixel of `src`
 // into `dst` (same size and band count), swath by swath, then flushes `dst`.
-Status copy_dataset_contents(Dataset& src, Dataset& dst, const ProgressFn& progress);
+RK_API Status copy_dataset_contents(Dataset& src, Dataset& dst, const ProgressFn& progress);
 
 }  // namespace rk

@@ -5,6 +5,8 @@
 // from any number of threads at once.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -30,7 +32,7 @@ inline bool has_flag(OpenFlags set, OpenFlags flag) {
   return (static_cast<unsigned>(set) & static_cast<unsigned>(flag)) != 0;
 }
 
-struct OpenParams {
+struct RK_API OpenParams {
   OpenFlags flags = OpenFlags::kReadOnly;
   Options open_options;
   // Short names of the drivers that may open the file; empty = all.
@@ -38,7 +40,7 @@ struct OpenParams {
   BlockCache* cache = nullptr;  // null: the global cache
 };
 
-class DriverManager {
+class RK_API DriverManager {
  public:
   // The process-wide registry (never destroyed).
   static DriverManager& global();
@@ -74,8 +76,8 @@ class DriverManager {
 };
 
 // Opens with the global registry. rk::register_all() must have been called.
-Result<std::unique_ptr<Dataset>> open(const std::string& path,
+RK_API Result<std::unique_ptr<Dataset>> open(const std::string& path,
                                       OpenFlags flags = OpenFlags::kReadOnly);
-Result<std::unique_ptr<Dataset>> open(const std::string& path, const OpenParams& params);
+RK_API Result<std::unique_ptr<Dataset>> open(const std::string& path, const OpenParams& params);
 
 }  // namespace rk

@@ -3,6 +3,8 @@
 // once; drivers keep their own cursors where a library needs one (libtiff).
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -13,7 +15,7 @@
 
 namespace rk {
 
-class File {
+class RK_API File {
  public:
   // Opens an existing file, read-only or read-write.
   static Result<std::unique_ptr<File>> open(const std::string& path, Access access);

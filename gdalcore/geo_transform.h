@@ -5,13 +5,15 @@
 // (pixel, line) = (0, 0) is the top-left corner of the top-left pixel.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <array>
 #include <optional>
 #include <utility>
 
 namespace rk {
 
-struct GeoTransform {
+struct RK_API GeoTransform {
   std::array<double, 6> c{0, 1, 0, 0, 0, 1};
 
   std::pair<double, double> apply(double pixel, double line) const {

@@ -3,6 +3,8 @@
 // their insertion order.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,7 +13,7 @@
 
 namespace rk {
 
-class Metadata {
+class RK_API Metadata {
  public:
   using Items = std::vector<std::pair<std::string, std::string>>;
 

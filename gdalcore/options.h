@@ -2,6 +2,8 @@
 // creation options), and the per-driver tables that validate them.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,7 +14,7 @@
 
 namespace rk {
 
-class Options {
+class RK_API Options {
  public:
   Options() = default;
   Options(std::initializer_list<std::pair<std::string, std::string>> items);
@@ -38,13 +40,13 @@ class Options {
 };
 
 // GDAL-style booleans: YES/TRUE/ON/1 and NO/FALSE/OFF/0, any case.
-std::optional<bool> parse_bool(std::string_view text);
-bool iequals(std::string_view a, std::string_view b);
+RK_API std::optional<bool> parse_bool(std::string_view text);
+RK_API bool iequals(std::string_view a, std::string_view b);
 
 enum class OptionType { kBoolean, kInteger, kFloat, kString, kChoice };
 
 // One row of a driver's option table.
-struct OptionSpec {
+struct RK_API OptionSpec {
   std::string name;
   OptionType type = OptionType::kString;
   std::string help;
@@ -58,7 +60,7 @@ struct OptionSpec {
 // calling thread's warning handler); a bad value is a kInvalidArgument error
 // naming the option and saying what is allowed. `what` says whose options
 // these are, e.g. "GTiff creation option".
-Status validate_options(const Options& options, const std::vector<OptionSpec>& specs,
+RK_API Status validate_options(const Options& options, const std::vector<OptionSpec>& specs,
                         std::string_view what);
 
 }  // namespace rk

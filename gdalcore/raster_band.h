@@ -11,6 +11,8 @@
 // write them when the dataset is flushed.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,7 +28,7 @@ namespace rk {
 
 class Dataset;
 
-class RasterBand {
+class RK_API RasterBand {
  public:
   virtual ~RasterBand();
   RasterBand(const RasterBand&) = delete;

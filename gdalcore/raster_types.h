@@ -2,6 +2,8 @@
 // resampling methods, access modes, colors.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -15,7 +17,7 @@
 namespace rk {
 
 // A rectangle of pixels: columns [x, x + width), rows [y, y + height).
-struct Window {
+struct RK_API Window {
   int64_t x = 0;
   int64_t y = 0;
   int64_t width = 0;
@@ -28,7 +30,7 @@ struct Window {
 // use pixel_spacing = N * size, band_spacing = size. Spacings may be negative
 // (for example to fill a buffer bottom-up) if the caller's pointer is placed
 // accordingly.
-struct BufferLayout {
+struct RK_API BufferLayout {
   DataType type = DataType::kByte;
   int64_t width = 0;
   int64_t height = 0;
@@ -48,8 +50,8 @@ struct BufferLayout {
 // How pixels are computed when the buffer size differs from the window size.
 // The exact definitions are in doc/raster-io.md.
 enum class Resampling { kNearest, kBilinear, kCubic, kCubicSpline, kLanczos, kAverage, kMode };
-std::string_view resampling_name(Resampling r);
-std::optional<Resampling> parse_resampling(std::string_view name);
+RK_API std::string_view resampling_name(Resampling r);
+RK_API std::optional<Resampling> parse_resampling(std::string_view name);
 
 // Progress: called with a fraction in [0, 1] and an optional message. Return
 // false to cancel; the operation then stops cleanly with a kCancelled error.
@@ -57,11 +59,11 @@ using ProgressFn = std::function<bool(double fraction, std::string_view message)
 
 // A source window in fractional pixel coordinates (GDAL's floating-point
 // RasterIO window).
-struct WindowF {
+struct RK_API WindowF {
   double x = 0, y = 0, width = 0, height = 0;
 };
 
-struct RasterIOOptions {
+struct RK_API RasterIOOptions {
   Resampling resampling = Resampling::kNearest;
   ProgressFn progress;  // may be empty
   // When set, the buffer is computed from exactly this (fractional) source
@@ -94,10 +96,10 @@ enum class ColorInterp {
   kYCbCr_Cb,
   kYCbCr_Cr,
 };
-std::string_view color_interp_name(ColorInterp c);
-std::optional<ColorInterp> parse_color_interp(std::string_view name);
+RK_API std::string_view color_interp_name(ColorInterp c);
+RK_API std::optional<ColorInterp> parse_color_interp(std::string_view name);
 
-struct ColorEntry {
+struct RK_API ColorEntry {
   int16_t c1 = 0, c2 = 0, c3 = 0, c4 = 255;  // red, green, blue, alpha for RGB palettes
   friend bool operator==(const ColorEntry& a, const ColorEntry& b) {
     return a.c1 == b.c1 && a.c2 == b.c2 && a.c3 == b.c3 && a.c4 == b.c4;
@@ -105,7 +107,7 @@ struct ColorEntry {
 };
 
 // A palette. Only RGB(A) palettes are produced by the drivers.
-struct ColorTable {
+struct RK_API ColorTable {
   std::vector<ColorEntry> entries;
   friend bool operator==(const ColorTable& a, const ColorTable& b) {
     return a.entries == b.entries;

@@ -7,6 +7,8 @@
 // threads.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,7 +34,7 @@ enum class CrsKind {
   kOther
 };
 
-class SpatialRef {
+class RK_API SpatialRef {
  public:
   // An EPSG code, e.g. 4326 or 32631.
   static Result<SpatialRef> from_epsg(int code);

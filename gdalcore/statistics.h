@@ -4,6 +4,8 @@
 // of blocks (GDAL's rules) instead of every pixel.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -14,7 +16,7 @@ namespace rk {
 
 class WorkerPool;
 
-struct BandStatistics {
+struct RK_API BandStatistics {
   double min = 0;
   double max = 0;
   double mean = 0;
@@ -23,7 +25,7 @@ struct BandStatistics {
   uint64_t sample_count = 0;  // pixels looked at (valid or not)
 };
 
-struct StatisticsOptions {
+struct RK_API StatisticsOptions {
   // Read a reduced overview (the smallest with at least 2500 pixels) or,
   // without one, every k-th block (k = sqrt(block count)), as GDAL does.
   bool approx = false;
@@ -35,9 +37,9 @@ struct StatisticsOptions {
 };
 
 // Fails with kNotFound (subject: the dataset) when every pixel is nodata.
-Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOptions& options = {});
+RK_API Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOptions& options = {});
 
-struct Histogram {
+struct RK_API Histogram {
   double min = 0;  // lower edge of the first bucket
   double max = 0;  // upper edge of the last bucket
   std::vector<uint64_t> counts;
@@ -45,12 +47,12 @@ struct Histogram {
 
 // Counts of values in `buckets` equal buckets over [min, max); values outside
 // are not counted. Same pixel choice as compute_statistics().
-Result<Histogram> compute_histogram(RasterBand& band, double min, double max, int buckets,
+RK_API Result<Histogram> compute_histogram(RasterBand& band, double min, double max, int buckets,
                                     const StatisticsOptions& options = {});
 
 // gdalinfo -hist's buckets: 256 over [-0.5, 255.5] for Byte; otherwise 256
 // spanning the statistics' [min, max] widened by half a bucket at each end.
-Result<Histogram> compute_default_histogram(RasterBand& band,
+RK_API Result<Histogram> compute_default_histogram(RasterBand& band,
                                             const StatisticsOptions& options = {});
 
 }  // namespace rk

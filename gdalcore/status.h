@@ -6,6 +6,8 @@
 // errors. No exception crosses the public API. The rules are in doc/errors.md.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <string>
 #include <string_view>
 
@@ -26,9 +28,9 @@ enum class StatusCode {
 };
 
 // GDAL-style short name of a code, e.g. "invalid argument".
-std::string_view status_code_name(StatusCode code);
+RK_API std::string_view status_code_name(StatusCode code);
 
-class [[nodiscard]] Status {
+class [[nodiscard]] RK_API Status {
  public:
   // Success.
   Status() = default;

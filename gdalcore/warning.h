@@ -7,12 +7,14 @@
 // may call back into the library.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <functional>
 #include <string>
 
 namespace rk {
 
-struct Warning {
+struct RK_API Warning {
   std::string subject;  // usually a file path or an option name; may be empty
   std::string message;
 
@@ -23,14 +25,14 @@ using WarningHandler = std::function<void(const Warning&)>;
 
 // Installs `handler` for the calling thread and returns the previous one. An
 // empty handler restores the default (stderr).
-WarningHandler set_thread_warning_handler(WarningHandler handler);
+RK_API WarningHandler set_thread_warning_handler(WarningHandler handler);
 
 // Sends a warning to the calling thread's handler.
-void emit_warning(std::string subject, std::string message);
+RK_API void emit_warning(std::string subject, std::string message);
 
 // Installs a handler for the lifetime of the object, restoring the previous
 // one afterwards. Handy for collecting warnings in a test or a batch job.
-class ScopedWarningHandler {
+class RK_API ScopedWarningHandler {
  public:
   explicit ScopedWarningHandler(WarningHandler handler)
       : previous_(set_thread_warning_handler(std::move(handler))) {}

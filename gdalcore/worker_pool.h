@@ -8,6 +8,8 @@
 // different indices. No lock is held while a body runs.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -19,7 +21,7 @@
 
 namespace rk {
 
-class WorkerPool {
+class RK_API WorkerPool {
  public:
   // `threads` in total, counting the caller of parallel_for(); 1 makes no
   // thread and runs everything in the caller.

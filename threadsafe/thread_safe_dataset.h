@@ -26,6 +26,8 @@
 // a thread is inside one of its methods is a bug, as for any object).
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <cstddef>
 #include <memory>
 
@@ -34,7 +36,7 @@
 
 namespace rk {
 
-struct ThreadSafeOptions {
+struct RK_API ThreadSafeOptions {
   // Bound on per-thread datasets (open file handles) held at once.
   size_t max_open_datasets = 64;
 };
@@ -44,16 +46,16 @@ struct ThreadSafeOptions {
 // options); a dataset opened for update, or one that cannot be re-opened (a
 // MEM dataset made in memory), is refused with an error saying why. A
 // dataset that is already thread-safe is returned as it is.
-Result<std::unique_ptr<Dataset>> make_thread_safe(std::unique_ptr<Dataset> dataset,
+RK_API Result<std::unique_ptr<Dataset>> make_thread_safe(std::unique_ptr<Dataset> dataset,
                                                   const ThreadSafeOptions& options = {});
 
 // Counters of a thread-safe dataset (for tests and monitoring); zeros for
 // any other dataset.
-struct ThreadSafeStats {
+struct RK_API ThreadSafeStats {
   size_t open_datasets = 0;  // per-thread datasets currently held
   size_t total_opens = 0;    // per-thread datasets opened so far
   size_t evictions = 0;      // closed to respect max_open_datasets
 };
-ThreadSafeStats thread_safe_stats(const Dataset& dataset);
+RK_API ThreadSafeStats thread_safe_stats(const Dataset& dataset);
 
 }  // namespace rk

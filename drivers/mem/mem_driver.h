@@ -11,6 +11,8 @@
 // GDAL's MEM open syntax does.
 #pragma once
 
+#include "blockcache/export.h"
+
 #include <memory>
 #include <string>
 
@@ -18,11 +20,11 @@
 
 namespace rk::mem {
 
-std::unique_ptr<Driver> make_driver();
+RK_API std::unique_ptr<Driver> make_driver();
 
 // Describes a caller's buffer to wrap: `bands` bands laid out as `layout`
 // says (spacings in bytes; zero spacings are packed band-sequential).
-struct WrapParams {
+struct RK_API WrapParams {
   void* data = nullptr;
   BufferLayout layout;
   int bands = 1;
@@ -36,6 +38,6 @@ struct WrapParams {
 // A dataset over the caller's memory, without copying. The memory must
 // outlive the dataset; writes (with update access) go straight into it when
 // blocks are written back (on flush, close, or under cache pressure).
-Result<std::unique_ptr<Dataset>> wrap(const WrapParams& params);
+RK_API Result<std::unique_ptr<Dataset>> wrap(const WrapParams& params);
 
 }  // namespace rk::mem
