@@ -1,6 +1,6 @@
-// RK_API marks the public API of every rasterkit library: the only symbols the shared libraries export
-// (everything else is built with -fvisibility=hidden). On ELF one macro
-// serves both building and using the libraries.
+// RK_API marks the public API of every rasterkit library: the only symbols the shared libraries
+// export (everything else is built with -fvisibility=hidden). On ELF one macro serves both building
+// and using the libraries.
 #pragma once
 
 #if defined(_WIN32)

@@ -1,5 +1,7 @@
 #include "gdalcore/config.h"
 
+#include "gdalcore/worker_pool.h"
+
 #include <unistd.h>
 
 #include <cctype>
@@ -67,6 +69,15 @@ void configure_from_environment() {
       emit_warning("RK_CACHEMAX", size.status().message() + "; using the default of " +
                                       std::to_string(BlockCache::global().capacity() >> 20) +
                                       " MB");
+    }
+  }
+  if (const char* value = std::getenv("RK_NUM_THREADS")) {
+    if (const int n = WorkerPool::parse_thread_count(value)) {
+      WorkerPool::set_default_thread_count(n);
+    } else {
+      emit_warning("RK_NUM_THREADS", std::string("'") + value +
+                                         "' is not a thread count (a number or ALL_CPUS); "
+                                         "using every core");
     }
   }
 }

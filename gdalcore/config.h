@@ -21,7 +21,8 @@ RK_API Result<size_t> parse_cache_size(std::string_view text, size_t physical_me
 // Physical memory in bytes (0 if unknown).
 RK_API size_t physical_memory_bytes();
 
-// Reads RK_CACHEMAX (if set) and applies it to BlockCache::global(). An
+// Reads RK_CACHEMAX and RK_NUM_THREADS (if set) and applies them to
+// BlockCache::global() and WorkerPool::set_default_thread_count(). An
 // invalid value leaves the default in place and is reported as a warning.
 RK_API void configure_from_environment();
 

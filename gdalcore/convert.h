@@ -25,7 +25,7 @@ namespace rk {
 // same type and stride (a no-op). Contiguous runs of common type pairs take
 // vectorised loops.
 RK_API void convert_values(const void* src, DataType src_type, ptrdiff_t src_stride, void* dst,
-                    DataType dst_type, ptrdiff_t dst_stride, size_t count);
+                           DataType dst_type, ptrdiff_t dst_stride, size_t count);
 
 // Single values through the same rules, for code that works in doubles.
 RK_API double value_as_double(const void* src, DataType type);

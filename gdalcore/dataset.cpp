@@ -1,17 +1,40 @@
 #include "gdalcore/dataset.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "gdalcore/warning.h"
 
 namespace rk {
 
+namespace {
+
+// Bumped in the child after every fork(): a dataset remembers the value it
+// was opened under, so one opened by the parent is recognised (and refused)
+// in the child at the cost of one relaxed load per call.
+std::atomic<uint64_t> g_fork_generation{0};
+
+void note_fork_in_child() { g_fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+uint64_t fork_generation() {
+  static const bool registered = [] {
+    pthread_atfork(nullptr, nullptr, note_fork_in_child);
+    return true;
+  }();
+  (void)registered;
+  return g_fork_generation.load(std::memory_order_relaxed);
+}
+
+}  // namespace
+
 Dataset::Dataset(std::string description, Access access, const Driver* driver, BlockCache* cache)
     : description_(std::move(description)),
       access_(access),
       driver_(driver),
       cache_(cache ? cache : &BlockCache::global()),
-      cache_owner_(BlockCache::new_owner_id()) {}
+      cache_owner_(BlockCache::new_owner_id()),
+      fork_generation_(fork_generation()) {}
 
 Dataset::~Dataset() {
   if (!dirty_.empty()) {
@@ -26,6 +49,12 @@ Dataset::~Dataset() {
 }
 
 UseScope::UseScope(Dataset& dataset) : dataset_(dataset) {
+  if (dataset.fork_generation_ != fork_generation()) {
+    status_ = Status::invalid_argument(
+        dataset.description(),
+        "opened in the parent process before fork(); open it again in this process");
+    return;
+  }
   if (!dataset.check_concurrent_use_ || dataset.is_thread_safe()) return;
   const std::thread::id me = std::this_thread::get_id();
   std::thread::id expected{};

@@ -194,6 +194,8 @@ class RK_API Dataset {
   // The thread inside a pixel call, if any (see set_concurrent_use_check).
   std::atomic<std::thread::id> user_{};
   bool check_concurrent_use_ = true;
+  // The fork generation this dataset was opened under (see UseScope).
+  uint64_t fork_generation_;
 };
 
 // Marks `dataset` as used by the calling thread for the scope's lifetime;

@@ -77,7 +77,7 @@ class RK_API DriverManager {
 
 // Opens with the global registry. rk::register_all() must have been called.
 RK_API Result<std::unique_ptr<Dataset>> open(const std::string& path,
-                                      OpenFlags flags = OpenFlags::kReadOnly);
+                                             OpenFlags flags = OpenFlags::kReadOnly);
 RK_API Result<std::unique_ptr<Dataset>> open(const std::string& path, const OpenParams& params);
 
 }  // namespace rk

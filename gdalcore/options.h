@@ -61,6 +61,6 @@ struct RK_API OptionSpec {
 // naming the option and saying what is allowed. `what` says whose options
 // these are, e.g. "GTiff creation option".
 RK_API Status validate_options(const Options& options, const std::vector<OptionSpec>& specs,
-                        std::string_view what);
+                               std::string_view what);
 
 }  // namespace rk

@@ -37,7 +37,8 @@ struct RK_API StatisticsOptions {
 };
 
 // Fails with kNotFound (subject: the dataset) when every pixel is nodata.
-RK_API Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOptions& options = {});
+RK_API Result<BandStatistics> compute_statistics(RasterBand& band,
+                                                 const StatisticsOptions& options = {});
 
 struct RK_API Histogram {
   double min = 0;  // lower edge of the first bucket
@@ -48,11 +49,11 @@ struct RK_API Histogram {
 // Counts of values in `buckets` equal buckets over [min, max); values outside
 // are not counted. Same pixel choice as compute_statistics().
 RK_API Result<Histogram> compute_histogram(RasterBand& band, double min, double max, int buckets,
-                                    const StatisticsOptions& options = {});
+                                           const StatisticsOptions& options = {});
 
 // gdalinfo -hist's buckets: 256 over [-0.5, 255.5] for Byte; otherwise 256
 // spanning the statistics' [min, max] widened by half a bucket at each end.
 RK_API Result<Histogram> compute_default_histogram(RasterBand& band,
-                                            const StatisticsOptions& options = {});
+                                                   const StatisticsOptions& options = {});
 
 }  // namespace rk

@@ -94,10 +94,16 @@ int WorkerPool::parse_thread_count(const std::string& text) {
   return n > 0 ? n : 0;
 }
 
+namespace {
+std::atomic<int> g_default_threads{0};  // 0: every core
+}  // namespace
+
+void WorkerPool::set_default_thread_count(int threads) {
+  g_default_threads.store(threads > 0 ? threads : 0, std::memory_order_relaxed);
+}
+
 int WorkerPool::default_thread_count() {
-  if (const char* env = std::getenv("RK_NUM_THREADS")) {
-    if (const int n = parse_thread_count(env)) return n;
-  }
+  if (const int n = g_default_threads.load(std::memory_order_relaxed)) return n;
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 

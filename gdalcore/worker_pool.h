@@ -36,9 +36,12 @@ class RK_API WorkerPool {
   // all have finished. Indices are handed out in increasing order.
   void parallel_for(int64_t count, const std::function<void(int64_t)>& body);
 
-  // The thread count to use when the user gave none: RK_NUM_THREADS if set
-  // (a number, or ALL_CPUS), otherwise every core.
+  // The thread count to use when the user gave none: the last
+  // set_default_thread_count() (RK_NUM_THREADS, read by rk::register_all()),
+  // otherwise every core.
   static int default_thread_count();
+  // 0 restores "every core".
+  static void set_default_thread_count(int threads);
   // Parses a thread count as --threads and RK_NUM_THREADS take it: a
   // positive number or ALL_CPUS (any case). Returns 0 if `text` is neither.
   static int parse_thread_count(const std::string& text);

@@ -5,6 +5,8 @@
 #   2. a ThreadSanitizer build: the concurrency tests;
 #   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the unit and
 #      concurrency tests (lifetimes across threads are what ASan checks best);
+#   1b. the unit and concurrency tests again under tcmalloc (LD_PRELOAD), the
+#      allocator recommended for multithreaded batch jobs;
 #   4. a clang build of the libraries with -Wthread-safety -Werror, which
 #      checks the lock annotations (RK_GUARDED_BY, ...).
 # Long soak, fuzz and benchmark runs are separate commands (see README.md).
@@ -20,6 +22,10 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRK_WERROR=ON >/
 cmake --build build -- -j"$jobs"
 step "tests (labels unit, concurrency, conformance, oracle; soak runs separately)"
 (cd build && ctest --output-on-failure -j"$jobs" -LE soak)
+
+step "the unit and concurrency tests again with tcmalloc preloaded"
+tcmalloc=$(ls /usr/lib/*/libtcmalloc_minimal.so.4 | head -1)
+(cd build && LD_PRELOAD="$tcmalloc" ctest --output-on-failure -j"$jobs" -L "unit|concurrency")
 
 step "ThreadSanitizer build: concurrency tests"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRK_WERROR=ON \

@@ -47,7 +47,7 @@ struct RK_API ThreadSafeOptions {
 // MEM dataset made in memory), is refused with an error saying why. A
 // dataset that is already thread-safe is returned as it is.
 RK_API Result<std::unique_ptr<Dataset>> make_thread_safe(std::unique_ptr<Dataset> dataset,
-                                                  const ThreadSafeOptions& options = {});
+                                                         const ThreadSafeOptions& options = {});
 
 // Counters of a thread-safe dataset (for tests and monitoring); zeros for
 // any other dataset.

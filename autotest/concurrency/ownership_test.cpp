@@ -1,6 +1,9 @@
 // A plain (not thread-safe) dataset used by two threads at once is reported,
 // not silently corrupted; handing it over between calls is fine.
+#include <sys/wait.h>
+#include <unistd.h>
 #include <catch2/catch.hpp>
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -70,6 +73,30 @@ TEST_CASE("two threads inside one plain dataset: the second is refused",
               ->read(Window{5, 5, 1, 1}, &v, BufferLayout::packed(DataType::kByte, 1, 1))
               .ok());
   }).join();
+}
+
+TEST_CASE("a dataset opened before fork() is refused in the child, fine in the parent",
+          "[concurrency][ownership]") {
+  auto ds = mem_dataset();
+  std::vector<uint8_t> buf(16);
+  const auto layout = BufferLayout::packed(DataType::kByte, 4, 4);
+  REQUIRE(ds->read(Window{0, 0, 4, 4}, buf.data(), layout).ok());
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // In the child: the parent's dataset must refuse, with a message saying why.
+    Status st = ds->read(Window{0, 0, 4, 4}, buf.data(), layout);
+    const bool refused = !st.ok() && st.message().find("fork()") != std::string::npos;
+    // A dataset opened in the child works.
+    auto mine = mem_dataset();
+    const bool own_ok = mine->read(Window{0, 0, 4, 4}, buf.data(), layout).ok();
+    _exit(refused && own_ok ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(ds->read(Window{0, 0, 4, 4}, buf.data(), layout).ok());  // the parent is unaffected
 }
 
 }  // namespace

@@ -123,7 +123,8 @@ TEST_CASE("16 threads read random windows exactly as one thread does",
   for (auto& per_thread : requests) {
     for (Request& q : per_thread) {
       std::vector<std::byte> expected(q.result.size());
-      REQUIRE(plain->read(q.w, expected.data(), q.layout, {}, RasterIOOptions{q.r, nullptr, {}}).ok());
+      REQUIRE(
+          plain->read(q.w, expected.data(), q.layout, {}, RasterIOOptions{q.r, nullptr, {}}).ok());
       CHECK(std::memcmp(expected.data(), q.result.data(), expected.size()) == 0);
       ++compared;
     }
