@@ -218,17 +218,27 @@ Result<BandReport> gather(RasterBand& band, const InfoOptions& o) {
       r.stats_from_metadata = true;
     }
   }
+  // One pass serves -stats, -mm and -hist when their pixel choice agrees
+  // (-mm is always exact).
+  const BandStatistics* exact =
+      r.stats && !r.stats_from_metadata && !o.approx_stats ? &*r.stats : nullptr;
   if (o.compute_min_max) {
-    StatisticsOptions mm = so;
-    Result<BandStatistics> s = compute_statistics(band, mm);
-    if (s.ok()) {
-      r.computed_min_max = std::make_pair(s->min, s->max);
-    } else if (s.status().code() != StatusCode::kNotFound) {
-      return s.status();
+    if (exact) {
+      r.computed_min_max = std::make_pair(exact->min, exact->max);
+    } else {
+      StatisticsOptions mm = so;
+      mm.approx = false;
+      Result<BandStatistics> s = compute_statistics(band, mm);
+      if (s.ok()) {
+        r.computed_min_max = std::make_pair(s->min, s->max);
+      } else if (s.status().code() != StatusCode::kNotFound) {
+        return s.status();
+      }
     }
   }
   if (o.histogram) {
-    Result<Histogram> h = compute_default_histogram(band, so);
+    const BandStatistics* known = r.stats && !r.stats_from_metadata ? &*r.stats : nullptr;
+    Result<Histogram> h = compute_default_histogram(band, so, known);
     if (h.ok()) {
       r.histogram = std::move(h).value();
     } else if (h.status().code() != StatusCode::kNotFound) {
@@ -238,8 +248,8 @@ Result<BandReport> gather(RasterBand& band, const InfoOptions& o) {
   if (o.checksum) {
     // As gdalinfo: a band that cannot be read gets checksum -1 and a
     // warning; the rest of the report still comes out.
-    auto checksum_or_minus_one = [](RasterBand& b) {
-      Result<int> c = compute_checksum(b);
+    auto checksum_or_minus_one = [&o](RasterBand& b) {
+      Result<int> c = compute_checksum(b, Window{}, o.pool);
       if (c.ok()) return *c;
       emit_warning(c.status().subject(), c.status().message());
       return -1;

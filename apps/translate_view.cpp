@@ -99,13 +99,13 @@ class ViewBand : public RasterBand {
     const int64_t q0 = std::clamp<int64_t>(first_inside(sy, ry), r0, r1);
     const int64_t q1 = std::clamp<int64_t>(end_inside(sy, ry, sh), q0, r1);
 
-    // Everything first gets the fill value (nodata or 0); the inside part
-    // is then overwritten.
-    std::vector<std::byte> fill(tsize);
-    const double fv = fill_value();
-    convert_values(&fv, DataType::kFloat64, 8, fill.data(), type, static_cast<ptrdiff_t>(tsize), 1);
-    for (int64_t i = 0; i < nrows * w; ++i)
-      std::memcpy(out + i * static_cast<int64_t>(tsize), fill.data(), tsize);
+    // Pixels whose source lies outside the raster get the fill value
+    // (nodata or 0); only windows reaching outside pay for it.
+    if (c0 > 0 || c1 < w || q0 > r0 || q1 < r1) {
+      const double fv = fill_value();
+      convert_values(&fv, DataType::kFloat64, 0, out, type, static_cast<ptrdiff_t>(tsize),
+                     static_cast<size_t>(nrows * w));
+    }
     if (c1 <= c0 || q1 <= q0) return Status();
 
     const int64_t iw = c1 - c0, ih = q1 - q0;

@@ -13,9 +13,14 @@
 
 namespace rk {
 
+class WorkerPool;
+
 // Checksum of `window` of `band` (the whole band when `window` is empty);
-// a read error is returned as such (GDAL prints -1).
-RK_API Result<int> compute_checksum(RasterBand& band, const Window& window = {});
+// a read error is returned as such (GDAL prints -1). With a `pool` and a
+// band of a thread-safe dataset, block rows are summed on the pool's threads
+// (same result).
+RK_API Result<int> compute_checksum(RasterBand& band, const Window& window = {},
+                                    WorkerPool* pool = nullptr);
 
 // The running sum behind compute_checksum(), for values already converted to
 // 32-bit integers (for callers that read pixels in their own way).

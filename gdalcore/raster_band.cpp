@@ -227,7 +227,18 @@ Result<BlockRef> RasterBand::load_block(int64_t bx, int64_t by, BlockFetch& clai
   if (!st.ok()) return st.with_subject(dataset_->description());  // `claim` is given up
   BlockRef cached = claim.publish(std::move(block));
   remember_block(bx, by, cached);
+  block_loaded(bx, by);
   return cached;
+}
+
+void RasterBand::offer_block(RasterBand& band, int64_t bx, int64_t by,
+                             const std::function<Status(void*)>& fill) {
+  if (bx < 0 || by < 0 || bx >= band.blocks_per_row() || by >= band.blocks_per_column()) return;
+  BlockFetch claim = band.dataset_->block_cache().fetch(band.block_key(bx, by));
+  if (!claim.must_load()) return;  // cached, or another thread is loading it
+  BlockRef block = BlockCache::allocate(band.block_key(bx, by), band.block_bytes());
+  if (!block || !fill(block->data()).ok()) return;  // the claim is given up
+  claim.publish(std::move(block));
 }
 
 Result<BlockRef> RasterBand::get_block(int64_t bx, int64_t by) {

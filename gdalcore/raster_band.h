@@ -14,6 +14,7 @@
 #include "blockcache/export.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -136,6 +137,18 @@ class RK_API RasterBand {
   // Stores block (bx, by). Only the part inside the raster is meaningful.
   // The default refuses: the band is read-only.
   virtual Status write_block_impl(int64_t bx, int64_t by, const void* src);
+
+  // Called after a block of this band was read into the block cache (not
+  // after decode_block()). Drivers whose bands decode together (a
+  // pixel-interleaved file decodes every band of a tile at once) override
+  // it to cache the other bands' blocks with offer_block(), so reading band
+  // after band decodes each tile once, as GDAL does.
+  virtual void block_loaded(int64_t /*bx*/, int64_t /*by*/) {}
+  // Caches `band`'s block (bx, by) unless it is cached or being loaded
+  // already, filling it with `fill`. A failed fill is dropped: the block is
+  // read again when asked for, and the error reported then.
+  static void offer_block(RasterBand& band, int64_t bx, int64_t by,
+                          const std::function<Status(void*)>& fill);
 
   // Distinguishes this band's blocks from its siblings' in the cache:
   // 0 for full resolution, k for the k-th overview, negative for masks.

@@ -28,13 +28,28 @@ struct Moments {
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
 
-  void add(double v) {
-    ++count;
-    const double d = v - mean;
-    mean += d / static_cast<double>(count);
-    m2 += d * (v - mean);
-    min = std::min(min, v);
-    max = std::max(max, v);
+  // Moments of a run of values, shifted by the first one so that the sums
+  // of squares do not cancel (values far from 0 with a small spread). No
+  // division per value: this loop is the hot path of -stats.
+  static Moments of(const double* v, size_t n) {
+    Moments m;
+    if (n == 0) return m;
+    const double shift = v[0];
+    double sum = 0, sum_sq = 0, lo = v[0], hi = v[0];
+    for (size_t i = 0; i < n; ++i) {
+      const double d = v[i] - shift;
+      sum += d;
+      sum_sq += d * d;
+      lo = std::min(lo, v[i]);
+      hi = std::max(hi, v[i]);
+    }
+    const double count = static_cast<double>(n);
+    m.count = n;
+    m.mean = shift + sum / count;
+    m.m2 = std::max(0.0, sum_sq - sum * sum / count);
+    m.min = lo;
+    m.max = hi;
+    return m;
   }
   void merge(const Moments& o) {
     seen += o.seen;
@@ -100,7 +115,8 @@ Plan make_plan(RasterBand& band, bool approx) {
 }
 
 // Runs visit(piece index, values) over every piece of `plan`: values are the
-// valid pixels of that piece as doubles (real part for complex types). In
+// valid pixels of that piece as doubles (real part for complex types), and
+// their count. In
 // parallel when the band may be shared, with progress reported from the
 // calling thread between batches.
 template <typename Visit>
@@ -127,15 +143,15 @@ Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64
       if (error.ok()) error = std::move(st);
       return;
     }
-    std::vector<double> values;
-    values.reserve(n);
+    // The valid values, compacted to the front of `buf`.
+    size_t valid = 0;
     for (size_t k = 0; k < n; ++k) {
       const double v = buf[complex ? 2 * k : k];
       if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band.data_type()))) continue;
-      values.push_back(v);
+      buf[valid++] = v;
     }
     seen_count += n;
-    visit(i, values);
+    visit(i, buf.data(), valid);
   };
   for (int64_t first = 0; first < total; first += batch) {
     const int64_t count = std::min(batch, total - first);
@@ -168,9 +184,8 @@ Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOpti
   std::vector<Moments> parts(plan.pieces.size());
   uint64_t seen = 0;
   RK_RETURN_IF_ERROR(
-      for_each_piece(plan, options, &seen, [&](int64_t i, const std::vector<double>& values) {
-        Moments& m = parts[static_cast<size_t>(i)];
-        for (double v : values) m.add(v);
+      for_each_piece(plan, options, &seen, [&](int64_t i, const double* values, size_t n) {
+        parts[static_cast<size_t>(i)] = Moments::of(values, n);
       }));
   Moments all;
   for (const Moments& m : parts) all.merge(m);  // in piece order: deterministic
@@ -199,9 +214,10 @@ Result<Histogram> compute_histogram(RasterBand& band, double min, double max, in
   std::vector<std::vector<uint64_t>> parts(plan.pieces.size());
   const double scale = buckets / (max - min);
   RK_RETURN_IF_ERROR(
-      for_each_piece(plan, options, nullptr, [&](int64_t i, const std::vector<double>& values) {
+      for_each_piece(plan, options, nullptr, [&](int64_t i, const double* values, size_t n) {
         std::vector<uint64_t> counts(static_cast<size_t>(buckets), 0);
-        for (double v : values) {
+        for (size_t j = 0; j < n; ++j) {
+          const double v = values[j];
           if (v < min || v > max) continue;
           auto k = static_cast<int64_t>(std::floor((v - min) * scale));
           if (k == buckets) k = buckets - 1;  // v == max goes in the last bucket
@@ -220,7 +236,8 @@ Result<Histogram> compute_histogram(RasterBand& band, double min, double max, in
   return h;
 }
 
-Result<Histogram> compute_default_histogram(RasterBand& band, const StatisticsOptions& options) {
+Result<Histogram> compute_default_histogram(RasterBand& band, const StatisticsOptions& options,
+                                            const BandStatistics* known) {
   constexpr int kBuckets = 256;
   if (band.data_type() == DataType::kByte) {
     return compute_histogram(band, -0.5, 255.5, kBuckets, options);
@@ -228,9 +245,14 @@ Result<Histogram> compute_default_histogram(RasterBand& band, const StatisticsOp
   if (band.data_type() == DataType::kInt8) {
     return compute_histogram(band, -128.5, 127.5, kBuckets, options);
   }
-  StatisticsOptions stats_options = options;
-  stats_options.progress = nullptr;
-  RK_ASSIGN_OR_RETURN(BandStatistics s, compute_statistics(band, stats_options));
+  BandStatistics s;
+  if (known) {
+    s = *known;
+  } else {
+    StatisticsOptions stats_options = options;
+    stats_options.progress = nullptr;
+    RK_ASSIGN_OR_RETURN(s, compute_statistics(band, stats_options));
+  }
   double lo = s.min, hi = s.max;
   const double half = (hi - lo) / (2 * (kBuckets - 1));
   lo -= half;

@@ -53,7 +53,10 @@ RK_API Result<Histogram> compute_histogram(RasterBand& band, double min, double 
 
 // gdalinfo -hist's buckets: 256 over [-0.5, 255.5] for Byte; otherwise 256
 // spanning the statistics' [min, max] widened by half a bucket at each end.
+// `known`: statistics the caller already computed with the same options
+// (saves a pass); null to compute them.
 RK_API Result<Histogram> compute_default_histogram(RasterBand& band,
-                                                   const StatisticsOptions& options = {});
+                                                   const StatisticsOptions& options = {},
+                                                   const BandStatistics* known = nullptr);
 
 }  // namespace rk

@@ -42,6 +42,9 @@ struct SharedState {
   size_t max_open = 64;
   int64_t x_size = 0, y_size = 0;
   std::vector<BandShape> bands;
+  // The driver reports INTERLEAVE=PIXEL: one tile holds every band
+  // (set once, before the proxy is shared).
+  bool pixel_interleaved = false;
 
   struct Slot {
     std::shared_ptr<Dataset> dataset;
@@ -217,6 +220,26 @@ class ThreadSafeBand final : public RasterBand {
     return band->decode_block(bx, by, dst);
   }
 
+  // Pixel-interleaved files decode every band of a tile at once: cache the
+  // other bands' blocks too, decoded by this thread's dataset (which still
+  // holds the tile), so band after band reads decode each tile once.
+  void block_loaded(int64_t bx, int64_t by) override {
+    if (path_.mask || !state_->pixel_interleaved) return;
+    Dataset* proxy = dataset();
+    for (int k = 1; k <= proxy->band_count(); ++k) {
+      if (k == path_.number) continue;
+      auto* sibling = static_cast<ThreadSafeBand*>(proxy->band(k));
+      if (path_.overview >= 0)
+        sibling = static_cast<ThreadSafeBand*>(sibling->overview(path_.overview));
+      if (!sibling || sibling->block_x_size() != block_x_size() ||
+          sibling->block_y_size() != block_y_size()) {
+        continue;
+      }
+      offer_block(*sibling, bx, by,
+                  [&](void* dst) { return sibling->read_block_impl(bx, by, dst); });
+    }
+  }
+
  private:
   std::shared_ptr<SharedState> state_;
   BandPath path_;
@@ -279,6 +302,9 @@ Result<std::unique_ptr<Dataset>> make_thread_safe(std::unique_ptr<Dataset> datas
   state->params.allowed_drivers = {std::string(dataset->driver()->short_name())};
   state->max_open = std::max<size_t>(1, options.max_open_datasets);
   state->x_size = dataset->x_size();
+  state->pixel_interleaved =
+      dataset->band_count() > 1 &&
+      dataset->metadata().get("INTERLEAVE", "IMAGE_STRUCTURE").value_or("") == "PIXEL";
   state->y_size = dataset->y_size();
   for (int b = 1; b <= dataset->band_count(); ++b) {
     RasterBand* band = dataset->band(b);

@@ -146,6 +146,23 @@ Status GTiffBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
   return Status();
 }
 
+void GTiffBand::block_loaded(int64_t bx, int64_t by) {
+  const ImageLayout& l = image_->layout();
+  const auto* ds = static_cast<const GTiffDataset*>(dataset());
+  if (is_mask_ || ds->settings_ || l.separate() || l.samples_per_pixel < 2) return;
+  for (int k = 1; k <= ds->band_count(); ++k) {
+    if (k == number()) continue;
+    auto* sibling = static_cast<GTiffBand*>(ds->band(k));
+    if (overview_index_ >= 0) sibling = static_cast<GTiffBand*>(sibling->overview(overview_index_));
+    if (!sibling || sibling->image_ != image_) continue;
+    offer_block(*sibling, bx, by, [&](void* dst) {
+      // The strip/tile is the one just decoded: this only copies.
+      return image_->read_block(sibling->sample_, bx, by, static_cast<std::byte*>(dst),
+                                sibling->nodata());
+    });
+  }
+}
+
 // ---- Dataset ----------------------------------------------------------------
 
 GTiffDataset::GTiffDataset(const OpenInfo& info, const Driver* driver)

@@ -32,6 +32,9 @@ class GTiffBand final : public RasterBand {
  protected:
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override;
   Status write_block_impl(int64_t bx, int64_t by, const void* src) override;
+  // Pixel-interleaved images: the tile just decoded holds every band's
+  // block; cache the siblings' too (each tile is then decoded once).
+  void block_loaded(int64_t bx, int64_t by) override;
 
  private:
   friend class GTiffDataset;  // fills in properties, overviews and masks while opening
