@@ -119,39 +119,24 @@ Plan make_plan(RasterBand& band, bool approx) {
 // their count. In
 // parallel when the band may be shared, with progress reported from the
 // calling thread between batches.
-template <typename Visit>
-Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64_t* seen,
-                      Visit visit) {
+// Runs piece(i) for every piece of `plan`, in parallel when the band may be
+// shared by threads, reporting progress from the calling thread between
+// batches; the first error wins.
+template <typename Piece>
+Status run_pieces(const Plan& plan, const StatisticsOptions& options, Piece piece) {
   RasterBand& band = *plan.band;
-  const std::optional<double> nodata = band.nodata();
-  const bool complex = is_complex(band.data_type());
-  const DataType work = complex ? DataType::kCFloat64 : DataType::kFloat64;
   const bool parallel = options.pool && options.pool->thread_count() > 1 && band.dataset() &&
                         band.dataset()->is_thread_safe();
   const int64_t total = static_cast<int64_t>(plan.pieces.size());
   const int64_t batch = parallel ? 4 * options.pool->thread_count() : 1;
   std::mutex error_mu;
-  Status error;
-  std::atomic<uint64_t> seen_count{0};
+  Status error;  // guarded by error_mu
   auto run = [&](int64_t i) {
-    const Window& w = plan.pieces[static_cast<size_t>(i)];
-    const size_t n = static_cast<size_t>(w.width * w.height);
-    std::vector<double> buf(n * (complex ? 2 : 1));
-    Status st = band.read(w, buf.data(), BufferLayout::packed(work, w.width, w.height));
+    Status st = piece(i);
     if (!st.ok()) {
       std::lock_guard<std::mutex> lock(error_mu);
       if (error.ok()) error = std::move(st);
-      return;
     }
-    // The valid values, compacted to the front of `buf`.
-    size_t valid = 0;
-    for (size_t k = 0; k < n; ++k) {
-      const double v = buf[complex ? 2 * k : k];
-      if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band.data_type()))) continue;
-      buf[valid++] = v;
-    }
-    seen_count += n;
-    visit(i, buf.data(), valid);
   };
   for (int64_t first = 0; first < total; first += batch) {
     const int64_t count = std::min(batch, total - first);
@@ -169,8 +154,96 @@ Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64
       return Status::cancelled(band.dataset() ? band.dataset()->description() : "band");
     }
   }
+  return Status();
+}
+
+// Runs visit(piece index, values, count) over every piece of `plan`: the
+// valid pixels of that piece as doubles (real part for complex types).
+template <typename Visit>
+Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64_t* seen,
+                      Visit visit) {
+  RasterBand& band = *plan.band;
+  const std::optional<double> nodata = band.nodata();
+  const bool complex = is_complex(band.data_type());
+  const DataType work = complex ? DataType::kCFloat64 : DataType::kFloat64;
+  std::atomic<uint64_t> seen_count{0};
+  const Status st = run_pieces(plan, options, [&](int64_t i) {
+    const Window& w = plan.pieces[static_cast<size_t>(i)];
+    const size_t n = static_cast<size_t>(w.width * w.height);
+    std::vector<double> buf(n * (complex ? 2 : 1));
+    RK_RETURN_IF_ERROR(band.read(w, buf.data(), BufferLayout::packed(work, w.width, w.height)));
+    // The valid values, compacted to the front of `buf`.
+    size_t valid = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const double v = buf[complex ? 2 * k : k];
+      if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band.data_type()))) continue;
+      buf[valid++] = v;
+    }
+    seen_count += n;
+    visit(i, buf.data(), valid);
+    return Status();
+  });
+  if (!st.ok()) return st;
   if (seen) *seen = seen_count.load();
   return Status();
+}
+
+// Byte, Int8, UInt16 and Int16 bands: a count per possible value, from which
+// the moments follow exactly, with no conversion to double and no
+// floating-point work per pixel (GDAL takes a similar shortcut).
+template <typename T>
+Result<BandStatistics> small_integer_statistics(const Plan& plan,
+                                                const StatisticsOptions& options) {
+  RasterBand& band = *plan.band;
+  constexpr int64_t kLow = std::numeric_limits<T>::min();
+  constexpr size_t kBins = size_t{1} << (8 * sizeof(T));
+  std::vector<std::vector<uint32_t>> parts(plan.pieces.size());
+  const Status st = run_pieces(plan, options, [&](int64_t i) {
+    const Window& w = plan.pieces[static_cast<size_t>(i)];
+    const size_t n = static_cast<size_t>(w.width * w.height);
+    std::vector<T> buf(n);
+    RK_RETURN_IF_ERROR(
+        band.read(w, buf.data(), BufferLayout::packed(band.data_type(), w.width, w.height)));
+    std::vector<uint32_t> counts(kBins, 0);
+    for (T v : buf) ++counts[static_cast<size_t>(static_cast<int64_t>(v) - kLow)];
+    parts[static_cast<size_t>(i)] = std::move(counts);
+    return Status();
+  });
+  if (!st.ok()) return st;
+  std::vector<uint64_t> counts(kBins, 0);
+  uint64_t seen = 0;
+  for (const auto& p : parts) {
+    for (size_t b = 0; b < kBins; ++b) counts[b] += p[b];
+  }
+  for (uint64_t c : counts) seen += c;
+  if (const auto nd = band.nodata()) {
+    const double k = *nd - static_cast<double>(kLow);
+    if (k >= 0 && k < static_cast<double>(kBins) && k == std::floor(k)) {
+      counts[static_cast<size_t>(k)] = 0;
+    }
+  }
+  BandStatistics s;
+  long double sum = 0, sum_sq = 0;
+  bool first = true;
+  for (size_t b = 0; b < kBins; ++b) {
+    if (!counts[b]) continue;
+    const long double v = static_cast<long double>(static_cast<int64_t>(b) + kLow);
+    const long double c = static_cast<long double>(counts[b]);
+    sum += v * c;
+    sum_sq += v * v * c;
+    s.valid_count += counts[b];
+    if (first) s.min = static_cast<double>(v);
+    s.max = static_cast<double>(v);
+    first = false;
+  }
+  s.sample_count = seen;
+  if (s.valid_count == 0) return s;
+  const long double n = static_cast<long double>(s.valid_count);
+  const long double mean = sum / n;
+  s.mean = static_cast<double>(mean);
+  const long double var = sum_sq / n - mean * mean;
+  s.stddev = static_cast<double>(std::sqrt(var > 0 ? var : 0));
+  return s;
 }
 
 std::string subject_of(RasterBand& band) {
@@ -181,6 +254,31 @@ std::string subject_of(RasterBand& band) {
 
 Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOptions& options) {
   const Plan plan = make_plan(band, options.approx);
+  std::optional<Result<BandStatistics>> exact;
+  switch (plan.band->data_type()) {
+    case DataType::kByte:
+      exact = small_integer_statistics<uint8_t>(plan, options);
+      break;
+    case DataType::kInt8:
+      exact = small_integer_statistics<int8_t>(plan, options);
+      break;
+    case DataType::kUInt16:
+      exact = small_integer_statistics<uint16_t>(plan, options);
+      break;
+    case DataType::kInt16:
+      exact = small_integer_statistics<int16_t>(plan, options);
+      break;
+    default:
+      break;
+  }
+  if (exact) {
+    if (exact->ok() && (*exact)->valid_count == 0) {
+      return Status::not_found(subject_of(band),
+                               "band " + std::to_string(band.number()) +
+                                   " has no valid pixels to compute statistics from");
+    }
+    return std::move(*exact);
+  }
   std::vector<Moments> parts(plan.pieces.size());
   uint64_t seen = 0;
   RK_RETURN_IF_ERROR(
