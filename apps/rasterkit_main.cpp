@@ -122,8 +122,8 @@ int run_info(const std::vector<std::string>& args) {
   params.open_options = *parsed;
   if (threads == 0) threads = rk::WorkerPool::default_thread_count();
   // Statistics on several threads read through a thread-safe dataset.
-  const bool parallel =
-      threads > 1 && (options.compute_stats || options.compute_min_max || options.histogram);
+  const bool parallel = threads > 1 && (options.compute_stats || options.compute_min_max ||
+                                        options.histogram || options.checksum);
   std::unique_ptr<rk::Dataset> ds;
   if (parallel) {
     params.flags = rk::OpenFlags::kReadOnly | rk::OpenFlags::kThreadSafe;

@@ -337,6 +337,14 @@ Status run_translate(const TranslateOptions& o) {
 
   OpenParams params;
   RK_ASSIGN_OR_RETURN(params.open_options, Options::parse(o.open_options));
+  // A translate streams: source blocks are read about once, in row order,
+  // and the view's computed blocks exactly once. Private caches sized for
+  // that keep the peak memory near one swath instead of the whole raster.
+  const size_t budget = BlockCache::global().capacity();
+  BlockCache source_cache(std::min<size_t>(budget, size_t{64} << 20));
+  BlockCache view_cache(std::min<size_t>(budget, size_t{16} << 20));
+  BlockCache output_cache(std::min<size_t>(budget, size_t{32} << 20));
+  params.cache = &source_cache;
   std::unique_ptr<Dataset> src;
   if (effective_threads > 1) {
     params.flags = OpenFlags::kReadOnly | OpenFlags::kThreadSafe;
@@ -651,7 +659,7 @@ Status run_translate(const TranslateOptions& o) {
   }
 
   WorkerPool pool(effective_threads);
-  TranslateView view(*src, std::move(spec), &pool);
+  TranslateView view(*src, std::move(spec), &pool, &view_cache);
   if (o.stats) {
     for (int b = 1; b <= view.band_count(); ++b) {
       StatisticsOptions so;
@@ -672,7 +680,7 @@ Status run_translate(const TranslateOptions& o) {
   OutputFile out;
   out.temp = o.destination + ".rk-" + std::to_string(::getpid()) + ".tmp";
   ProgressFn progress = cli::make_progress(o.quiet);
-  auto copied = driver->create_copy(out.temp, view, creation, progress);
+  auto copied = driver->create_copy(out.temp, view, creation, progress, &output_cache);
   if (!copied.ok()) {
     if (cli::interrupted()) return Status::cancelled(o.destination, "interrupted");
     return copied.status();

@@ -188,8 +188,8 @@ class ViewBand : public RasterBand {
 
 }  // namespace
 
-TranslateView::TranslateView(Dataset& source, ViewSpec spec, WorkerPool* pool)
-    : Dataset(source.description(), Access::kReadOnly, nullptr, nullptr),
+TranslateView::TranslateView(Dataset& source, ViewSpec spec, WorkerPool* pool, BlockCache* cache)
+    : Dataset(source.description(), Access::kReadOnly, nullptr, cache),
       source_(source),
       spec_(std::move(spec)),
       pool_(pool) {

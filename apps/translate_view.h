@@ -60,7 +60,10 @@ struct ViewSpec {
 class TranslateView : public Dataset {
  public:
   // `source` must outlive the view; `pool` may be null (one thread).
-  TranslateView(Dataset& source, ViewSpec spec, WorkerPool* pool);
+  // `cache` (null: the global one) holds the view's own computed blocks;
+  // each is read once by the copy, so a small private cache keeps them
+  // from crowding the global one.
+  TranslateView(Dataset& source, ViewSpec spec, WorkerPool* pool, BlockCache* cache = nullptr);
   ~TranslateView() override;
 
   const ViewSpec& spec() const { return spec_; }

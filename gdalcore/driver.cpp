@@ -130,6 +130,9 @@ Status copy_dataset_contents(Dataset& src, Dataset& dst, const ProgressFn& progr
       RK_RETURN_IF_ERROR(src.band(b)->read(w, buffer.data(), layout));
       RK_RETURN_IF_ERROR(dst.band(b)->write(w, buffer.data(), layout));
     }
+    // Each swath holds whole block rows of every band: write them back now,
+    // so a copy keeps one swath of dirty blocks, not the whole raster.
+    RK_RETURN_IF_ERROR(dst.flush());
     if (progress && !progress(static_cast<double>(y + h) / static_cast<double>(dst.y_size()), "")) {
       return Status::cancelled(dst.description());
     }
