@@ -8,7 +8,7 @@
 // RK_WITH_TCMALLOC, or LD_PRELOAD=libtcmalloc.so.4) for batch jobs. See
 // doc/threading.md for measurements.
 //
-// Usage: batch_convert OUT_DIR FILE...
+// Usage: batch_convert OUT_DIR FILE...   (RK_NUM_THREADS sets the worker count)
 #include <atomic>
 #include <cstdio>
 #include <string>
@@ -18,6 +18,7 @@
 #include "drivers/register_builtin.h"
 #include "gdalcore/driver.h"
 #include "gdalcore/driver_manager.h"
+#include "gdalcore/worker_pool.h"
 
 int main(int argc, char** argv) {
   if (argc < 3) {
@@ -30,9 +31,10 @@ int main(int argc, char** argv) {
   const rk::Driver* gtiff = rk::DriverManager::global().find("GTiff");
   std::atomic<size_t> next{0};
   std::atomic<int> failures{0};
-  const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  // Worker threads: RK_NUM_THREADS (read by register_all()), else every core.
+  const int workers = rk::WorkerPool::default_thread_count();
   std::vector<std::thread> pool;
-  for (unsigned w = 0; w < workers; ++w) {
+  for (int w = 0; w < workers; ++w) {
     pool.emplace_back([&] {
       for (size_t i = next++; i < inputs.size(); i = next++) {
         const std::string& in = inputs[i];
