@@ -50,13 +50,12 @@ std::vector<std::string> file_list(const Dataset& ds, bool all) {
   return files;
 }
 
-std::string mask_flags_text(int flags, bool json_names, std::vector<std::string>* list) {
+std::string mask_flags_text(int flags, std::vector<std::string>* list) {
   std::string out;
   const std::pair<int, const char*> names[] = {{kMaskAllValid, "ALL_VALID"},
                                                {kMaskPerDataset, "PER_DATASET"},
                                                {kMaskAlpha, "ALPHA"},
                                                {kMaskNoData, "NODATA"}};
-  (void)json_names;
   for (const auto& [bit, name] : names) {
     if (flags & bit) {
       out += std::string(out.empty() ? "" : " ") + name;
@@ -405,7 +404,7 @@ Result<std::string> text_report(Dataset& ds, const InfoOptions& o) {
     }
     // As gdalinfo: only masks that are neither all-valid nor nodata-derived.
     if ((band->mask_flags() & (kMaskAllValid | kMaskNoData)) == 0) {
-      out << "  Mask Flags: " << mask_flags_text(band->mask_flags(), false, nullptr) << "\n";
+      out << "  Mask Flags: " << mask_flags_text(band->mask_flags(), nullptr) << "\n";
     }
     if (band->offset() || band->scale()) {
       out << "  Offset: " << g15(band->offset().value_or(0))
@@ -552,7 +551,7 @@ Result<std::string> json_report(Dataset& ds, const InfoOptions& o) {
     }
     if ((band->mask_flags() & (kMaskAllValid | kMaskNoData)) == 0) {
       std::vector<std::string> flags;
-      mask_flags_text(band->mask_flags(), true, &flags);
+      mask_flags_text(band->mask_flags(), &flags);
       jb["mask"] = Json{{"flags", flags}, {"overviews", Json::array()}};
     }
     if (band->offset()) jb["offset"] = *band->offset();

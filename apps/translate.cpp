@@ -503,7 +503,6 @@ Status run_translate(const TranslateOptions& o) {
                                                     std::to_string(src->band_count()) + ")");
     }
   }
-  const bool any_scale = o.scale.given || !o.band_scales.empty();
   for (size_t k = 0; k < picks.size(); ++k) {
     const Pick& p = picks[k];
     const int out_band = static_cast<int>(k + 1);
@@ -590,7 +589,6 @@ Status run_translate(const TranslateOptions& o) {
     spec.bands.push_back(std::move(b));
   }
   if (spec.bands.empty()) return Status::invalid_argument(o.source, "no band to write");
-  (void)any_scale;
 
   // Georeferencing.
   if (const auto& gt = src->geo_transform()) {
