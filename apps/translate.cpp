@@ -13,6 +13,7 @@
 #include "gdalcore/coordinate_transform.h"
 #include "gdalcore/driver.h"
 #include "gdalcore/driver_manager.h"
+#include "gdalcore/options.h"
 #include "gdalcore/statistics.h"
 #include "gdalcore/warning.h"
 #include "gdalcore/worker_pool.h"
@@ -255,20 +256,16 @@ const Driver* output_driver(const TranslateOptions& o, Status* error) {
   std::string name = o.format;
   if (name.empty()) {
     const size_t dot = o.destination.rfind('.');
-    std::string ext = dot == std::string::npos ? "" : o.destination.substr(dot + 1);
-    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string ext = dot == std::string::npos ? "" : o.destination.substr(dot + 1);
     for (const Driver* d : dm.drivers()) {
       for (const std::string& e : d->extensions()) {
-        if (!ext.empty() && e == ext && d->can_create()) return d;
+        if (!ext.empty() && iequals(e, ext) && d->can_create()) return d;
       }
     }
     name = "GTiff";
   }
   for (const Driver* d : dm.drivers()) {
-    std::string a(d->short_name()), b(name);
-    for (char& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (char& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (a == b) {
+    if (iequals(d->short_name(), name)) {
       if (!d->can_create()) {
         *error = Status::not_supported(name, "the driver cannot create files");
         return nullptr;

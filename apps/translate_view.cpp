@@ -53,7 +53,7 @@ class ViewBand : public RasterBand {
     const int64_t pieces = std::min<int64_t>(r1 - r0, 4 * pool->thread_count());
     const int64_t step = (r1 - r0 + pieces - 1) / pieces;
     std::mutex mu;
-    Status first_error;
+    Status first_error;  // guarded by mu
     pool->parallel_for((r1 - r0 + step - 1) / step, [&](int64_t k) {
       const int64_t a = r0 + k * step, b = std::min(r1, a + step);
       Status st = fill_rows(a, b, out + (a - r0) * static_cast<int64_t>(row_bytes));

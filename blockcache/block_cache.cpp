@@ -129,7 +129,7 @@ BlockRef BlockCache::lookup(const BlockKey& key) {
   return it->second.block;
 }
 
-BlockRef BlockCache::Shard::insert_locked(BlockRef block, std::atomic<size_t>* used) {
+BlockRef BlockCache::Shard::insert_locked(const BlockRef& block, std::atomic<size_t>* used) {
   auto [it, inserted] = map_.try_emplace(block->key());
   Entry& e = it->second;
   if (!inserted) {
@@ -157,7 +157,7 @@ BlockRef BlockCache::insert(BlockRef block) {
   BlockRef cached;
   {
     MutexLock lock(&s.mu_);
-    cached = s.insert_locked(std::move(block), &accounting_->used);
+    cached = s.insert_locked(block, &accounting_->used);
   }
   if (over_budget()) evict_until_within_budget(shard_index(block_key));
   return cached;
@@ -235,7 +235,7 @@ BlockRef BlockFetch::publish(BlockRef filled) {
     // Cached and withdrawn from loading_ in one critical section, so a new
     // fetch() finds one or the other, never neither.
     MutexLock lock(&s.mu_);
-    cached = s.insert_locked(std::move(filled), &cache_->accounting_->used);
+    cached = s.insert_locked(filled, &cache_->accounting_->used);
     s.loading_.erase(key_);
   }
   claimed_ = false;

@@ -63,8 +63,10 @@ class alignas(128) BlockCache::Shard {
 
   void link_front(Entry* e) RK_REQUIRES(mu_);
   // Adds a clean block (or returns the one already cached under its key),
-  // charging `used`. The caller evicts afterwards if over budget.
-  BlockRef insert_locked(BlockRef block, std::atomic<size_t>* used) RK_REQUIRES(mu_);
+  // charging `used`. The caller evicts afterwards if over budget. Takes a
+  // reference so that a losing duplicate is freed by the caller after the
+  // lock is released (freeing block memory takes the pool's lock).
+  BlockRef insert_locked(const BlockRef& block, std::atomic<size_t>* used) RK_REQUIRES(mu_);
   static void unlink(Entry* e);
 
   // Removes least recently used clean, unpinned entries while `over()` says
