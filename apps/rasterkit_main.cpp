@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "apps/cli_args.h"
+#include "apps/footprint.h"
 #include "apps/info.h"
 #include "apps/translate.h"
 #include "drivers/register_builtin.h"
@@ -24,6 +25,7 @@ const char kUsage[] =
     "Commands:\n"
     "  info FILE            describe a raster (gdalinfo's flags; rasterkit info --help)\n"
     "  translate SRC DST    convert, cut, resample, rescale (gdal_translate's flags)\n"
+    "  footprint SRC [DST]  polygons of the valid pixels (gdal_footprint's flags)\n"
     "\n"
     "Options:\n"
     "  --version            print the version and exit\n"
@@ -160,6 +162,22 @@ int run_translate(const std::vector<std::string>& args) {
   return 0;
 }
 
+int run_footprint(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--help") {
+      std::fputs(rk::kFootprintUsage, stdout);
+      return 0;
+    }
+  }
+  auto options = rk::parse_footprint_args(args);
+  if (!options.ok()) {
+    return usage_error("footprint: " + options.status().message(), rk::kFootprintUsage);
+  }
+  rk::Status st = rk::run_footprint(*options);
+  if (!st.ok()) return failure("footprint", st);
+  return 0;
+}
+
 // Applies and removes every "--config KEY VALUE" (before drivers read the
 // environment). Returns false with a message on a malformed one.
 bool apply_config(std::vector<std::string>& args, std::string* error) {
@@ -208,10 +226,9 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "info") return run_info(args);
   if (command == "translate") return run_translate(args);
-  return usage_error("unknown command '" + command + "'" +
-                         (rk::cli::closest_flag(command, {"info", "translate"}).empty()
-                              ? ""
-                              : " (did you mean '" +
-                                    rk::cli::closest_flag(command, {"info", "translate"}) + "'?)"),
-                     kUsage);
+  if (command == "footprint") return run_footprint(args);
+  const std::string near = rk::cli::closest_flag(command, {"info", "translate", "footprint"});
+  return usage_error(
+      "unknown command '" + command + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"),
+      kUsage);
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 
 #include "apps/cli_args.h"
@@ -17,6 +18,7 @@
 #include "gdalcore/statistics.h"
 #include "gdalcore/warning.h"
 #include "gdalcore/worker_pool.h"
+#include "geometry/cutline.h"
 
 namespace rk {
 
@@ -28,17 +30,21 @@ const char kTranslateUsage[] =
     "  -r nearest|bilinear|cubic|cubicspline|lanczos|average|mode\n"
     "  -scale[_N] [SRC_MIN SRC_MAX [DST_MIN DST_MAX]]  -exponent[_N] E  -unscale\n"
     "  -a_srs SRS  -a_ullr ULX ULY LRX LRY  -a_nodata VALUE|none  -a_scale S  -a_offset O\n"
+    "  -cutline FILE|WKT  -cutline_srs SRS  -crop_to_cutline\n"
     "  -mo KEY=VALUE  -co NAME=VALUE  -oo NAME=VALUE  -stats  -q  --threads N\n"
     "  --config KEY VALUE\n";
 
 namespace {
 
 const std::vector<std::string> kFlags = {
-    "-of",       "-ot",          "-b",        "-mask",     "-expand",  "-srcwin",
-    "-projwin",  "-projwin_srs", "-epo",      "-eco",      "-outsize", "-tr",
-    "-r",        "-scale",       "-exponent", "-unscale",  "-a_srs",   "-a_ullr",
-    "-a_nodata", "-a_scale",     "-a_offset", "-mo",       "-co",      "-oo",
-    "-q",        "-quiet",       "-stats",    "--threads", "--help"};
+    "-of",       "-ot",      "-b",           "-mask",
+    "-expand",   "-srcwin",  "-projwin",     "-projwin_srs",
+    "-epo",      "-eco",     "-outsize",     "-tr",
+    "-r",        "-scale",   "-exponent",    "-unscale",
+    "-a_srs",    "-a_ullr",  "-a_nodata",    "-a_scale",
+    "-a_offset", "-mo",      "-co",          "-oo",
+    "-q",        "-quiet",   "-stats",       "--threads",
+    "--help",    "-cutline", "-cutline_srs", "-crop_to_cutline"};
 
 bool is_number(const std::string& s) {
   if (s.empty()) return false;
@@ -206,6 +212,12 @@ Result<TranslateOptions> parse_translate_args(const std::vector<std::string>& ra
       RK_ASSIGN_OR_RETURN(std::string kv, value(a));
       RK_RETURN_IF_ERROR(cli::parse_key_value(a, kv).status());
       o.open_options.push_back(kv);
+    } else if (a == "-cutline") {
+      RK_ASSIGN_OR_RETURN(o.cutline, value(a));
+    } else if (a == "-cutline_srs") {
+      RK_ASSIGN_OR_RETURN(o.cutline_srs, value(a));
+    } else if (a == "-crop_to_cutline") {
+      o.crop_to_cutline = true;
     } else if (a == "-q" || a == "-quiet") {
       o.quiet = true;
     } else if (a == "-stats") {
@@ -235,6 +247,11 @@ Result<TranslateOptions> parse_translate_args(const std::vector<std::string>& ra
   }
   if (o.outsize && o.target_resolution) {
     return Status::invalid_argument("translate", "-outsize and -tr cannot be used together");
+  }
+  if (o.cutline.empty() && (o.crop_to_cutline || !o.cutline_srs.empty())) {
+    return Status::invalid_argument("translate", o.crop_to_cutline
+                                                     ? "-crop_to_cutline needs -cutline"
+                                                     : "-cutline_srs needs -cutline");
   }
   o.source = positional[0];
   o.destination = positional[1];
@@ -313,6 +330,32 @@ std::optional<double> exponent_for(const TranslateOptions& o, int out_band) {
 }
 
 }  // namespace
+
+// The cutline in the source's pixel/line coordinates: read from a file or
+// the text itself, in -cutline_srs (or the CRS its GeoJSON names, or the
+// source's), repaired if invalid. An error when it misses the raster.
+Result<Geometry> load_cutline(const TranslateOptions& o, const Dataset& src) {
+  RK_ASSIGN_OR_RETURN(GeometrySource given, read_geometry(o.cutline));
+  // Messages name the file, or the flag when the cutline is inline text.
+  const bool is_file = std::ifstream(o.cutline).good();
+  const std::string subject = is_file ? o.cutline : "-cutline";
+  CutlineOptions co;
+  co.srs = given.srs;
+  if (!o.cutline_srs.empty()) {
+    auto srs = SpatialRef::from_user_input(o.cutline_srs);
+    if (!srs.ok()) return Status::invalid_argument("-cutline_srs", srs.status().message());
+    co.srs = std::move(srs).value();
+  }
+  RK_ASSIGN_OR_RETURN(Geometry pixels, cutline_to_pixels(given.geometry, src, co, subject));
+  const Geometry raster = Geometry::rectangle(
+      {0, 0, static_cast<double>(src.x_size()), static_cast<double>(src.y_size())});
+  RK_ASSIGN_OR_RETURN(Geometry inside, pixels.intersection(raster));
+  if (inside.is_empty() || inside.area() <= 0) {
+    return Status::invalid_argument(
+        subject, "the cutline does not intersect the raster " + src.description());
+  }
+  return pixels;
+}
 
 Status run_translate(const TranslateOptions& o) {
   cli::install_interrupt_handler();
@@ -415,6 +458,34 @@ Status run_translate(const TranslateOptions& o) {
     }
   }
   const double sxs = static_cast<double>(src->x_size()), sys = static_cast<double>(src->y_size());
+
+  // The cutline, in source pixels; with -crop_to_cutline the window shrinks
+  // to its bounding box (whole source pixels, inside the raster).
+  std::optional<Geometry> cutline;
+  if (!o.cutline.empty()) {
+    RK_ASSIGN_OR_RETURN(cutline, load_cutline(o, *src));
+    if (o.crop_to_cutline) {
+      const Envelope e = *cutline->envelope();
+      double x0 = std::max(0.0, std::floor(e.min_x + 1e-9));
+      double y0 = std::max(0.0, std::floor(e.min_y + 1e-9));
+      double x1 = std::min(sxs, std::ceil(e.max_x - 1e-9));
+      double y1 = std::min(sys, std::ceil(e.max_y - 1e-9));
+      if (o.srcwin || o.projwin) {
+        x0 = std::max(x0, wx);
+        y0 = std::max(y0, wy);
+        x1 = std::min(x1, wx + ww);
+        y1 = std::min(y1, wy + wh);
+      }
+      if (x1 <= x0 || y1 <= y0) {
+        return Status::invalid_argument(o.cutline,
+                                        "the cutline does not intersect the source window");
+      }
+      wx = x0;
+      wy = y0;
+      ww = x1 - x0;
+      wh = y1 - y0;
+    }
+  }
   const bool completely_outside = wx >= sxs || wy >= sys || wx + ww <= 0 || wy + wh <= 0;
   const bool partially_outside = wx < 0 || wy < 0 || wx + ww > sxs || wy + wh > sys;
   if (o.srcwin || o.projwin) {
@@ -586,6 +657,31 @@ Status run_translate(const TranslateOptions& o) {
     spec.bands.push_back(std::move(b));
   }
   if (spec.bands.empty()) return Status::invalid_argument(o.source, "no band to write");
+
+  // Pixels outside the cutline become nodata; bands without nodata get 0
+  // there, and an alpha band (0 outside) tells those pixels apart unless
+  // the output has one already.
+  if (cutline) {
+    RK_ASSIGN_OR_RETURN(Geometry in_output, cutline->map_points([&](double& x, double& y) {
+      x = (x - wx) / rx;
+      y = (y - wy) / ry;
+      return true;
+    }));
+    RK_ASSIGN_OR_RETURN(CutlineMask mask, CutlineMask::create(in_output));
+    spec.cutline = std::make_shared<const CutlineMask>(std::move(mask));
+    bool has_alpha = false, all_nodata = true;
+    for (const ViewBandSpec& b : spec.bands) {
+      has_alpha = has_alpha || b.color_interp == ColorInterp::kAlpha;
+      all_nodata = all_nodata && b.nodata.has_value();
+    }
+    if (!has_alpha && !all_nodata) {
+      ViewBandSpec alpha;
+      alpha.source = ViewBandSpec::Source::kCutlineAlpha;
+      alpha.type = spec.bands[0].type;
+      alpha.color_interp = ColorInterp::kAlpha;
+      spec.bands.push_back(std::move(alpha));
+    }
+  }
 
   // Georeferencing.
   if (const auto& gt = src->geo_transform()) {

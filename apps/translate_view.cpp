@@ -74,8 +74,44 @@ class ViewBand : public RasterBand {
 
   double fill_value() const { return spec_.nodata.value_or(0.0); }
 
-  // Output rows [r0, r1) into `out` (packed rows of the output type).
+  // Output rows [r0, r1) into `out` (packed rows of the output type), the
+  // cutline applied.
   Status fill_rows(int64_t r0, int64_t r1, std::byte* out) {
+    const CutlineMask* cutline = view_->spec().cutline.get();
+    if (spec_.source == ViewBandSpec::Source::kCutlineAlpha) {
+      return fill_alpha(*cutline, r0, r1, out);
+    }
+    RK_RETURN_IF_ERROR(compute_rows(r0, r1, out));
+    if (!cutline) return Status();
+    return apply_cutline(*cutline, r0, r1, out);
+  }
+
+  Status fill_alpha(const CutlineMask& cutline, int64_t r0, int64_t r1, std::byte* out) const {
+    const int64_t w = x_size();
+    std::vector<uint8_t> mask(static_cast<size_t>(w * (r1 - r0)));
+    RK_RETURN_IF_ERROR(cutline.fill(Window{0, r0, w, r1 - r0}, mask.data(), w));
+    const DataType type = data_type();
+    convert_values(mask.data(), DataType::kByte, 1, out, type,
+                   static_cast<ptrdiff_t>(data_type_size(type)), mask.size());
+    return Status();
+  }
+
+  Status apply_cutline(const CutlineMask& cutline, int64_t r0, int64_t r1, std::byte* out) const {
+    const int64_t w = x_size();
+    std::vector<uint8_t> mask(static_cast<size_t>(w * (r1 - r0)));
+    RK_RETURN_IF_ERROR(cutline.fill(Window{0, r0, w, r1 - r0}, mask.data(), w));
+    const DataType type = data_type();
+    const size_t tsize = data_type_size(type);
+    std::byte fill[16] = {};
+    const double fv = fill_value();
+    convert_values(&fv, DataType::kFloat64, 8, fill, type, static_cast<ptrdiff_t>(tsize), 1);
+    for (size_t i = 0; i < mask.size(); ++i) {
+      if (!mask[i]) std::memcpy(out + i * tsize, fill, tsize);
+    }
+    return Status();
+  }
+
+  Status compute_rows(int64_t r0, int64_t r1, std::byte* out) {
     const ViewSpec& vs = view_->spec();
     const DataType type = data_type();
     const size_t tsize = data_type_size(type);

@@ -15,13 +15,15 @@
 #include <vector>
 
 #include "gdalcore/dataset.h"
+#include "geometry/cutline.h"
 
 namespace rk {
 
 class WorkerPool;
 
 struct ViewBandSpec {
-  enum class Source { kBand, kMask, kPaletteEntry };
+  // kCutlineAlpha: 255 inside the cutline, 0 outside.
+  enum class Source { kBand, kMask, kPaletteEntry, kCutlineAlpha };
   Source source = Source::kBand;
   int src_band = 1;   // 1-based source band (its mask, or its palette)
   int component = 0;  // kPaletteEntry: 0 red, 1 green, 2 blue, 3 alpha
@@ -55,6 +57,9 @@ struct ViewSpec {
   std::vector<Gcp> gcps;
   std::optional<SpatialRef> gcp_spatial_ref;
   Metadata metadata;
+  // Output pixels whose centre lies outside it get each band's nodata (or
+  // 0); null: no cutline.
+  std::shared_ptr<const CutlineMask> cutline;
 };
 
 class TranslateView : public Dataset {

@@ -59,6 +59,12 @@ class GTiffDriver final : public Driver {
         (params.type == DataType::kByte || params.type == DataType::kUInt16)) {
       params.options.set("PHOTOMETRIC", "PALETTE");
     }
+    // A last band that says it is alpha is written as alpha (ExtraSamples),
+    // as GDAL's CreateCopy does.
+    const int n = src.band_count();
+    if (n > 1 && src.band(n)->color_interp() == ColorInterp::kAlpha && !options.contains("ALPHA")) {
+      params.options.set("ALPHA", "YES");
+    }
     Status st;
     {
       Result<std::unique_ptr<Dataset>> dst = GTiffDataset::create(temp, params, this);
