@@ -335,10 +335,15 @@ std::optional<double> exponent_for(const TranslateOptions& o, int out_band) {
 // the text itself, in -cutline_srs (or the CRS its GeoJSON names, or the
 // source's), repaired if invalid. An error when it misses the raster.
 Result<Geometry> load_cutline(const TranslateOptions& o, const Dataset& src) {
-  RK_ASSIGN_OR_RETURN(GeometrySource given, read_geometry(o.cutline));
   // Messages name the file, or the flag when the cutline is inline text.
   const bool is_file = std::ifstream(o.cutline).good();
   const std::string subject = is_file ? o.cutline : "-cutline";
+  Result<GeometrySource> read = read_geometry(o.cutline);
+  if (!read.ok()) {
+    if (read.status().code() == StatusCode::kNotFound) return read.status();
+    return Status(read.status().code(), subject, read.status().message());
+  }
+  GeometrySource given = std::move(read).value();
   CutlineOptions co;
   co.srs = given.srs;
   if (!o.cutline_srs.empty()) {

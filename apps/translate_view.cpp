@@ -91,6 +91,13 @@ class ViewBand : public RasterBand {
     std::vector<uint8_t> mask(static_cast<size_t>(w * (r1 - r0)));
     RK_RETURN_IF_ERROR(cutline.fill(Window{0, r0, w, r1 - r0}, mask.data(), w));
     const DataType type = data_type();
+    // GDAL reads a UInt16 alpha band rescaled (value / 257): opaque is 65535.
+    if (type == DataType::kUInt16) {
+      std::vector<uint16_t> wide(mask.size());
+      for (size_t i = 0; i < mask.size(); ++i) wide[i] = mask[i] ? 65535 : 0;
+      std::memcpy(out, wide.data(), wide.size() * sizeof(uint16_t));
+      return Status();
+    }
     convert_values(mask.data(), DataType::kByte, 1, out, type,
                    static_cast<ptrdiff_t>(data_type_size(type)), mask.size());
     return Status();

@@ -73,7 +73,40 @@ class DerivedMaskBand final : public RasterBand {
   RasterBand& parent_;
 };
 
+class RescaledAlphaMaskBand final : public RasterBand {
+ public:
+  RescaledAlphaMaskBand(RasterBand& alpha, RasterBand& parent)
+      : RasterBand(parent.dataset(), parent.number(), alpha.x_size(), alpha.y_size(),
+                   DataType::kByte, alpha.block_x_size(), alpha.block_y_size()),
+        alpha_(alpha) {
+    set_cache_level(-1 - parent.cache_level());
+  }
+
+  int mask_flags() const override { return kMaskAllValid; }
+  RasterBand* mask_band() override { return this; }
+
+ protected:
+  Status read_block_impl(int64_t bx, int64_t by, void* dst) override {
+    const size_t n = static_cast<size_t>(block_x_size() * block_y_size());
+    std::vector<uint16_t> raw(n);
+    RK_RETURN_IF_ERROR(alpha_.read_block(bx, by, raw.data()));
+    auto* out = static_cast<uint8_t*>(dst);
+    for (size_t i = 0; i < n; ++i) {
+      const uint16_t v = raw[i];
+      out[i] = static_cast<uint8_t>(v == 0 ? 0 : v <= 256 ? 1 : v / 257);
+    }
+    return Status();
+  }
+
+ private:
+  RasterBand& alpha_;
+};
+
 }  // namespace
+
+std::unique_ptr<RasterBand> make_rescaled_alpha_mask_band(RasterBand& alpha, RasterBand& parent) {
+  return std::make_unique<RescaledAlphaMaskBand>(alpha, parent);
+}
 
 std::unique_ptr<RasterBand> make_default_mask_band(RasterBand& parent) {
   return std::make_unique<DerivedMaskBand>(parent);

@@ -135,13 +135,14 @@ Status RasterBand::set_metadata_item(std::string_view key, std::string_view valu
 }
 
 // GDAL's rule: in a 2-band (gray + alpha) or 4-band (RGB + alpha) dataset,
-// the color bands are masked by the alpha band, when it is Byte.
+// the color bands are masked by the alpha band, when it is Byte or UInt16
+// (rescaled to 0..255).
 RasterBand* RasterBand::alpha_band() const {
   if (cache_level_ != 0 || number_ < 1) return nullptr;
   const int n = dataset_->band_count();
   RasterBand* last = dataset_->band(n);
   if (!last || last == this || last->color_interp() != ColorInterp::kAlpha ||
-      last->data_type() != DataType::kByte) {
+      (last->data_type() != DataType::kByte && last->data_type() != DataType::kUInt16)) {
     return nullptr;
   }
   return (n == 2 && number_ == 1) || (n == 4 && number_ <= 3) ? last : nullptr;
@@ -155,7 +156,11 @@ int RasterBand::mask_flags() const {
 
 RasterBand* RasterBand::mask_band() {
   if (!nodata_) {
-    if (RasterBand* alpha = alpha_band()) return alpha;
+    if (RasterBand* alpha = alpha_band()) {
+      if (alpha->data_type() == DataType::kByte) return alpha;
+      if (!default_mask_) default_mask_ = make_rescaled_alpha_mask_band(*alpha, *this);
+      return default_mask_.get();
+    }
   }
   if (!default_mask_) default_mask_ = make_default_mask_band(*this);
   return default_mask_.get();

@@ -124,7 +124,11 @@ Result<std::vector<ValiditySource>> validity_sources(const Dataset& ds, const Fo
   const std::string& name = ds.description();
   std::vector<int> bands = o.bands;
   if (bands.empty()) {
-    for (int b = 1; b <= ds.band_count(); ++b) bands.push_back(b);
+    // Every band but an alpha band: alpha is the others' mask, not data.
+    for (int b = 1; b <= ds.band_count(); ++b) {
+      if (ds.band_count() > 1 && ds.band(b)->color_interp() == ColorInterp::kAlpha) continue;
+      bands.push_back(b);
+    }
   }
   if (bands.empty()) return Status::invalid_argument(name, "the raster has no band");
   std::vector<ValiditySource> sources;

@@ -40,7 +40,7 @@ enum class FootprintCoordinates {
 };
 
 struct RK_API FootprintOptions {
-  std::vector<int> bands;  // 1-based; empty: every band
+  std::vector<int> bands;  // 1-based; empty: every band but an alpha band
   BandCombine combine = BandCombine::kUnion;
   // Treat this value as nodata in every chosen band instead of the bands'
   // masks (gdal_footprint's -srcnodata).

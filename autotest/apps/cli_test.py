@@ -219,6 +219,110 @@ def error_tests():
     os.remove(big)
 
 
+def ring_area(ring):
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))) / 2
+
+
+def geojson_area(doc):
+    """Area of a footprint FeatureCollection (MultiPolygons, holes subtracted)."""
+    total = 0
+    for f in doc["features"]:
+        for poly in f["geometry"]["coordinates"]:
+            total += ring_area(poly[0]) - sum(ring_area(h) for h in poly[1:])
+    return total
+
+
+def geometry_tests():
+    w = WORK
+    src = f"{w}/geo_src.tif"
+    # 512x384, 10 m pixels from (500000, 4600000), nodata 0, no zero inside.
+    run("translate", "-q", "-a_srs", "EPSG:32631", "-a_ullr", "500000", "4600000", "505120",
+        "4596160", "-a_nodata", "0", SAMPLE, src)
+    rect = "POLYGON ((501000 4599000, 502000 4599000, 502000 4598000, 501000 4598000, 501000 4599000))"
+
+    # -cutline: outside pixels become nodata; the footprint gives the polygon back.
+    cut = f"{w}/cut.tif"
+    run("translate", "-q", "-cutline", rect, src, cut)
+    j = info(cut, "-stats")
+    check(j.get("size") == [512, 384] and len(j["bands"]) == 1, "-cutline keeps the size")
+    fp = json.loads(run("footprint", cut, "-max_points", "unlimited").stdout)
+    check(fp["type"] == "FeatureCollection" and len(fp["features"]) == 1, "footprint GeoJSON")
+    check(fp.get("crs", {}).get("properties", {}).get("name") == "urn:ogc:def:crs:EPSG::32631",
+          "footprint names the CRS")
+    check(abs(geojson_area(fp) - 1000 * 1000) < 1e-6, f"footprint area {geojson_area(fp)}")
+    check(fp["features"][0]["properties"]["location"] == cut, "footprint location")
+    p = run("footprint", "-t_cs", "pixel", "-of", "WKT", cut)
+    check(p.stdout.startswith("MULTIPOLYGON (((") and "100 100, 200 100" in p.stdout, f"-t_cs pixel {p.stdout}")
+
+    # -crop_to_cutline: the output shrinks to the polygon's box.
+    crop = f"{w}/crop.tif"
+    run("translate", "-q", "-cutline", rect, "-crop_to_cutline", src, crop)
+    j = info(crop)
+    check(j.get("size") == [100, 100], f"-crop_to_cutline size {j.get('size')}")
+    check(j.get("geoTransform", [0])[0] == 501000 and j["geoTransform"][3] == 4599000,
+          "-crop_to_cutline origin")
+
+    # A cutline file in another CRS (GeoJSON: WGS 84 longitude/latitude).
+    gj = f"{w}/cutline.geojson"
+    with open(gj, "w") as f:
+        json.dump({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+                   "geometry": {"type": "Polygon", "coordinates": [[[3.012, 41.51], [3.05, 41.512],
+                                [3.03, 41.535], [3.012, 41.51]]]}}]}, f)
+    lonlat = f"{w}/cut_lonlat.tif"
+    run("translate", "-q", "-cutline", gj, "-crop_to_cutline", src, lonlat)
+    j = info(lonlat, "-stats")
+    check(0 < j.get("size", [0])[0] < 512, f"lon/lat cutline crop {j.get('size')}")
+    fp = json.loads(run("footprint", "-t_srs", "EPSG:4326", "-max_points", "unlimited", lonlat).stdout)
+    check("crs" not in fp, "EPSG:4326 output needs no crs member")
+    xs = [pt[0] for poly in fp["features"][0]["geometry"]["coordinates"] for pt in poly[0]]
+    check(3.0 < min(xs) and max(xs) < 3.06, f"footprint -t_srs longitudes {min(xs)} {max(xs)}")
+
+    # No nodata in the output: 0 outside and an alpha band.
+    alpha = f"{w}/cut_alpha.tif"
+    run("translate", "-q", "-a_nodata", "none", "-cutline", rect, src, alpha)
+    j = info(alpha, "-stats")
+    check(len(j.get("bands", [])) == 2 and j["bands"][1]["colorInterpretation"] == "Alpha",
+          "-cutline adds an alpha band")
+    fp = json.loads(run("footprint", "-max_points", "unlimited", alpha).stdout)
+    check(abs(geojson_area(fp) - 1000 * 1000) < 1e-6, "footprint reads the alpha band")
+
+    # Footprint written to a file, options that shape it.
+    out = f"{w}/fp.wkt"
+    run("footprint", "-q", "-simplify", "20", "-convex_hull", lonlat, out)
+    with open(out) as f:
+        text = f.read()
+    check(text.startswith("MULTIPOLYGON") and text.count(",") < 10, f"-convex_hull to .wkt: {text}")
+    p = run("footprint", "-split_polys", "-min_ring_area", "1e12", src)
+    check(json.loads(p.stdout)["features"] == [], "-min_ring_area drops everything")
+
+    # Errors: one line naming the problem, no output left behind.
+    p = run("translate", "-q", "-cutline", "POLYGON ((0 0, 1 1", src, f"{w}/bad_cut.tif", expect=1)
+    check("-cutline:" in p.stderr and "WKT" in p.stderr, f"invalid WKT message: {p.stderr}")
+    p = run("translate", "-q", "-cutline", "POLYGON ((0 0, 10 0, 10 10, 0 0))", src,
+            f"{w}/bad_cut.tif", expect=1)
+    check("does not intersect" in p.stderr, f"cutline outside: {p.stderr}")
+    with open(f"{w}/bad.geojson", "w") as f:
+        f.write('{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": 3}}')
+    p = run("translate", "-q", "-cutline", f"{w}/bad.geojson", src, f"{w}/bad_cut.tif", expect=1)
+    check("bad.geojson" in p.stderr, f"invalid GeoJSON names the file: {p.stderr}")
+    check(not os.path.exists(f"{w}/bad_cut.tif"), "no output after a bad cutline")
+    bowtie = "POLYGON ((501000 4599000, 502000 4598000, 502000 4599000, 501000 4598000, 501000 4599000))"
+    p = run("translate", "-q", "-cutline", bowtie, src, f"{w}/bowtie.tif")
+    check("repaired with GEOS make-valid" in p.stderr, f"self-intersection repaired: {p.stderr}")
+    run("translate", "-crop_to_cutline", src, f"{w}/x.tif", expect=2)
+    run("footprint", expect=2)
+    run("footprint", "-t_cs", "pixel", "-t_srs", "EPSG:4326", src, expect=2)
+    run("footprint", "-max_points", "two", src, expect=2)
+    run("footprint", "-combine", "both", src, expect=2)
+    p = run("footprint", "-ovr", "2", src, expect=1)
+    check("overview 2 does not exist" in p.stderr, f"-ovr message: {p.stderr}")
+    p = run("footprint", f"{w}/missing.tif", expect=1)
+    check("missing.tif" in p.stderr, "footprint names a missing file")
+    p = run("footprint", "-b", "4", src, expect=1)
+    check("band 4 does not exist" in p.stderr, f"footprint -b: {p.stderr}")
+    check(leftovers(w) == [], f"temporary files left: {leftovers(w)}")
+
+
 def info_tests():
     w = WORK
     src = f"{w}/src.tif"
@@ -312,6 +416,7 @@ if __name__ == "__main__":
     if not SAMPLE:
         SAMPLE = os.path.join(os.path.dirname(os.path.dirname(RK)), "sample", "sample.tif")
     translate_tests()
+    geometry_tests()
     info_tests()
     error_tests()
     corpus_tests()
