@@ -21,7 +21,7 @@ HEADERS = ["drivers/register_builtin.h", "drivers/mem/mem_driver.h", "gdalcore/c
            "threadsafe/thread_safe_dataset.h"]
 PRELUDE = "".join(f'#include "{h}"\n' for h in HEADERS) + \
     "#include <cstdio>\n#include <string>\n#include <vector>\n"
-LIBS = [f for d in libdir.split(":") for f in ("-L" + d, "-Wl,-rpath," + d)] + ["-lrk_drivers", "-lrk_threadsafe", "-lrk_core",
+LIBS = [f for d in libdir.split(":") for f in ("-L" + d, "-Wl,-rpath," + d)] + ["-lrk_drivers", "-lrk_threadsafe", "-lrk_geometry", "-lrk_core",
         "-lrk_blockcache", "-lpthread"]
 
 failures = 0

@@ -2,6 +2,8 @@
 // properties GDAL reads from it.
 #include "drivers/gtiff/gtiff_dataset.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -184,7 +186,35 @@ Result<std::unique_ptr<Dataset>> GTiffDataset::open(const OpenInfo& info, const 
   // millions of tiles reads none of their offsets.
   RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> handle, TiffHandle::open(ds->file_, "rO"));
   RK_RETURN_IF_ERROR(ds->init(std::move(handle)));
+  if (ds->mask_bands_.empty()) ds->attach_sidecar_mask(info, driver);
   return std::unique_ptr<Dataset>(std::move(ds));
+}
+
+void GTiffDataset::attach_sidecar_mask(const OpenInfo& info, const Driver* driver) {
+  const std::string& p = info.path;
+  if (p.size() >= 4 && iequals(std::string_view(p).substr(p.size() - 4), ".msk")) return;
+  OpenInfo msk = info;
+  msk.path = p + ".msk";
+  if (::access(msk.path.c_str(), R_OK) != 0) return;
+  msk.open_options = Options();
+  Result<std::unique_ptr<Dataset>> opened = open(msk, driver);
+  if (!opened.ok()) {
+    emit_warning(msk.path, "mask file ignored: " + opened.status().message());
+    return;
+  }
+  Dataset& m = **opened;
+  // One band masks every band (per-dataset); or one mask band per band.
+  const bool size_ok = m.x_size() == x_size() && m.y_size() == y_size();
+  const bool bands_ok = m.band_count() == 1 || m.band_count() == band_count();
+  if (!size_ok || !bands_ok || m.band(1)->data_type() != DataType::kByte) {
+    emit_warning(msk.path, "mask file ignored: its size, band count or type does not match");
+    return;
+  }
+  for (int b = 1; b <= band_count(); ++b) {
+    static_cast<GTiffBand*>(band(b))->per_dataset_mask_ =
+        static_cast<GTiffBand*>(m.band(m.band_count() == 1 ? 1 : b));
+  }
+  sidecar_mask_ = std::move(opened).value();
 }
 
 Status GTiffDataset::init(std::unique_ptr<TiffHandle> handle) {

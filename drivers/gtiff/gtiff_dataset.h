@@ -67,6 +67,8 @@ class GTiffDataset final : public Dataset {
   Status init(std::unique_ptr<TiffHandle> handle);
   void read_band_properties(TiffHandle& handle);
   void read_overviews_and_masks(TiffHandle& handle);
+  // GDAL's external mask, PATH.msk, for a file without an internal one.
+  void attach_sidecar_mask(const OpenInfo& info, const Driver* driver);
 
   // ---- Writing (gtiff_write.cpp), created datasets only ----
   Status write_band_block(int band, int64_t bx, int64_t by, const std::byte* data);
@@ -99,6 +101,8 @@ class GTiffDataset final : public Dataset {
   // The full-resolution image first, then overviews and masks.
   std::vector<std::unique_ptr<GTiffImage>> images_;
   std::vector<std::unique_ptr<GTiffBand>> mask_bands_;
+  // The opened PATH.msk whose bands mask this dataset's, if any.
+  std::unique_ptr<Dataset> sidecar_mask_;
 };
 
 }  // namespace rk::gtiff
