@@ -44,7 +44,10 @@ int main(int argc, char** argv) {
         rk::Status st = src.status();
         if (st.ok()) {
           auto copy = gtiff->create_copy(out, **src,
-                                         rk::Options{{"COMPRESS", "DEFLATE"}, {"TILED", "YES"}});
+                                         rk::Options{{"COMPRESS", "DEFLATE"},
+                                                     {"TILED", "YES"},
+                                                     // The workers already use every core.
+                                                     {"NUM_THREADS", "1"}});
           st = copy.ok() ? (*copy)->close() : copy.status();
         }
         if (!st.ok()) {

@@ -113,6 +113,56 @@ TEST_CASE("GTiff round trip: every type x lossless codec x tiling x interleave",
   CHECK(files > 300);
 }
 
+std::vector<char> file_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::vector<char>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+TEST_CASE("GTiff compresses on several threads into the same bytes as one", "[gtiff][write]") {
+  struct Case {
+    DataType type;
+    int bands;
+    std::vector<std::pair<const char*, const char*>> options;
+  };
+  const std::vector<Case> cases = {
+      {DataType::kUInt16, 1, {{"COMPRESS", "DEFLATE"}, {"PREDICTOR", "2"}, {"TILED", "YES"}}},
+      {DataType::kByte, 3, {{"COMPRESS", "LZW"}}},
+      {DataType::kByte, 3, {{"COMPRESS", "ZSTD"}, {"TILED", "YES"}, {"INTERLEAVE", "BAND"}}},
+      {DataType::kFloat32, 2, {{"COMPRESS", "ZSTD"}, {"PREDICTOR", "3"}, {"ZSTD_LEVEL", "5"}}},
+      {DataType::kInt16,
+       1,
+       {{"COMPRESS", "LZMA"}, {"TILED", "YES"}, {"BLOCKXSIZE", "64"}, {"BLOCKYSIZE", "32"}}},
+      {DataType::kByte, 1, {{"COMPRESS", "PACKBITS"}, {"BLOCKYSIZE", "3"}}},
+      {DataType::kFloat32, 1, {{"COMPRESS", "LERC"}, {"MAX_Z_ERROR", "0.5"}, {"TILED", "YES"}}},
+      {DataType::kUInt16, 1, {{"COMPRESS", "DEFLATE"}, {"NBITS", "12"}, {"ZLEVEL", "9"}}},
+      {DataType::kByte, 3, {{"COMPRESS", "WEBP"}, {"TILED", "YES"}, {"WEBP_LOSSLESS", "YES"}}},
+  };
+  for (const Case& c : cases) {
+    auto src = pattern(c.type, c.bands, 300, 211);
+    const std::vector<std::byte> expected = all_pixels(*src);
+    std::vector<char> serial;
+    for (const char* threads : {"1", "4"}) {
+      Options o{{"NUM_THREADS", threads}};
+      for (const auto& [k, v] : c.options) o.set(k, v);
+      INFO(data_type_name(c.type) << " x" << c.bands << " " << o.get_or("COMPRESS", "")
+                                  << " NUM_THREADS=" << threads);
+      auto dst = gtiff().create_copy("rk_threads.tif", *src, o);
+      INFO(dst.status().to_string());
+      REQUIRE(dst.ok());
+      const bool lossless = o.get_or("COMPRESS", "") != "LERC";
+      if (lossless) CHECK(all_pixels(**dst) == expected);
+      REQUIRE((*dst)->close().ok());
+      if (serial.empty()) {
+        serial = file_bytes("rk_threads.tif");
+        CHECK(serial.size() > 1000);
+      } else {
+        CHECK(file_bytes("rk_threads.tif") == serial);
+      }
+    }
+  }
+  std::remove("rk_threads.tif");
+}
+
 TEST_CASE("GTiff lossy codecs stay close to the source", "[gtiff][write]") {
   // Smooth content: what lossy codecs are for.
   CreateParams cp;

@@ -121,9 +121,11 @@ Status GTiffBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
   auto* out = static_cast<std::byte*>(dst);
   // A block written back into a tile still being assembled is newer than
   // what the file holds.
-  const auto* ds = static_cast<const GTiffDataset*>(dataset());
+  auto* ds = static_cast<GTiffDataset*>(dataset());
   if (!is_mask_ && overview_index_ < 0 && ds->read_pending(number(), bx, by, out)) return Status();
   if (ds->settings_) {
+    // Blocks still queued for compression reach the file first.
+    RK_RETURN_IF_ERROR(ds->drain_encode_queue());
     // A file being created: a block never written holds nodata (or 0).
     const ImageLayout& l = image_->layout();
     if (!ds->is_written(l.strile_of(sample_, bx, by))) {

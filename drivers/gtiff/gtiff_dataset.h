@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "drivers/gtiff/gtiff_encode.h"
 #include "drivers/gtiff/gtiff_image.h"
 #include "drivers/gtiff/gtiff_options.h"
 #include "gdalcore/dataset.h"
@@ -79,6 +80,9 @@ class GTiffDataset final : public Dataset {
   // samples per pixel of the dataset's type, a whole block.
   Status write_strile(uint64_t strile, int64_t block_row, const std::byte* values, int samples);
   Status complete_pending();
+  // Compresses the queued strips/tiles on the encoder's pool and writes
+  // them, in the order they were queued.
+  Status drain_encode_queue();
   Status fill_empty_blocks();
   Status write_tags();
 
@@ -95,6 +99,11 @@ class GTiffDataset final : public Dataset {
   // Which strips/tiles of a file being created have been written (libtiff
   // cannot be asked about the others before the file is complete).
   std::vector<bool> written_;
+  // Parallel compression (null: each strip/tile is encoded when written).
+  std::unique_ptr<ParallelEncoder> encoder_;
+  std::vector<EncodeJob> encode_queue_;
+  size_t queued_bytes_ = 0;
+  static constexpr size_t kMaxQueuedBytes = size_t{64} << 20;
   bool is_written(uint64_t strile) const { return strile < written_.size() && written_[strile]; }
 
   std::shared_ptr<File> file_;

@@ -1,5 +1,7 @@
 #include "drivers/gtiff/gtiff_options.h"
 
+#include "gdalcore/worker_pool.h"
+
 #include <tiffio.h>
 
 #include <cstdlib>
@@ -77,7 +79,7 @@ const std::vector<OptionSpec>& creation_option_specs() {
        "NO"},
       {"NUM_THREADS",
        OptionType::kString,
-       "Compression threads (accepted, see RK_NUM_THREADS)",
+       "Compression threads (default: RK_NUM_THREADS, else every core)",
        {},
        {},
        {},
@@ -227,6 +229,10 @@ Result<CreationSettings> interpret_creation_options(const std::string& path,
     s.alpha = true;  // RGBA, as GDAL
   }
   s.sparse_ok = parse_bool(o.get_or("SPARSE_OK", "NO")).value_or(false);
+  if (std::optional<std::string> n = o.get("NUM_THREADS")) {
+    s.threads = WorkerPool::parse_thread_count(*n);
+    if (s.threads == 0) return bad("NUM_THREADS", "'" + *n + "' is not a count or ALL_CPUS");
+  }
 
   // BigTIFF: classic TIFF offsets stop at 4 GiB.
   const double raw = static_cast<double>(p.width) * static_cast<double>(p.height) *

@@ -32,6 +32,7 @@ struct CreationSettings {
   bool photometric_explicit = false;
   bool alpha = false;  // last band is alpha (ExtraSamples = unassociated alpha)
   bool sparse_ok = false;
+  int threads = 0;  // NUM_THREADS; 0: RK_NUM_THREADS or every core
 };
 
 // Interprets validated options. Combinations that cannot work (PREDICTOR=3

@@ -5,21 +5,17 @@
 #include <cstring>
 
 #include "drivers/gtiff/gtiff_dataset.h"
+#include "drivers/gtiff/gtiff_encode.h"
 #include "drivers/gtiff/gtiff_georef_write.h"
 #include "drivers/gtiff/gtiff_metadata.h"
 #include "drivers/gtiff/gtiff_tags.h"
 #include "gdalcore/convert.h"
 #include "gdalcore/warning.h"
+#include "gdalcore/worker_pool.h"
 
 namespace rk::gtiff {
 
 namespace {
-
-uint16_t sample_format_for(DataType t) {
-  if (is_complex(t)) return is_floating(t) ? SAMPLEFORMAT_COMPLEXIEEEFP : SAMPLEFORMAT_COMPLEXINT;
-  if (is_floating(t)) return SAMPLEFORMAT_IEEEFP;
-  return is_signed(t) ? SAMPLEFORMAT_INT : SAMPLEFORMAT_UINT;
-}
 
 uint16_t float_to_half(float f) {
   uint32_t x;
@@ -78,62 +74,8 @@ Result<std::unique_ptr<Dataset>> GTiffDataset::create(const std::string& path,
   ds->file_ = std::move(file);
   RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> h,
                       TiffHandle::open(ds->file_, s.bigtiff ? "w8" : "w"));
-  TIFF* t = h->tiff();
-  const DataType type = params.type;
+  set_image_tags(h->tiff(), s, ImageShape{params.width, params.height, params.bands, params.type});
   const int bands = params.bands;
-  const uint16_t bits =
-      static_cast<uint16_t>(s.nbits ? s.nbits : 8 * static_cast<int>(data_type_size(type)));
-  TIFFSetField(t, TIFFTAG_IMAGEWIDTH, static_cast<uint32_t>(params.width));
-  TIFFSetField(t, TIFFTAG_IMAGELENGTH, static_cast<uint32_t>(params.height));
-  TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, static_cast<uint16_t>(bands));
-  TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, bits);
-  TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, sample_format_for(type));
-  TIFFSetField(t, TIFFTAG_PLANARCONFIG,
-               s.pixel_interleaved || bands == 1 ? PLANARCONFIG_CONTIG : PLANARCONFIG_SEPARATE);
-  TIFFSetField(t, TIFFTAG_PHOTOMETRIC, s.photometric);
-  TIFFSetField(t, TIFFTAG_COMPRESSION, s.compression);
-  if (s.predictor != 1) TIFFSetField(t, TIFFTAG_PREDICTOR, static_cast<uint16_t>(s.predictor));
-  switch (s.compression) {
-    case COMPRESSION_ADOBE_DEFLATE:
-      TIFFSetField(t, TIFFTAG_ZIPQUALITY, s.zlevel);
-      break;
-    case COMPRESSION_ZSTD:
-      TIFFSetField(t, TIFFTAG_ZSTD_LEVEL, s.zstd_level);
-      break;
-    case COMPRESSION_JPEG:
-      TIFFSetField(t, TIFFTAG_JPEGQUALITY, s.jpeg_quality);
-      if (s.photometric == PHOTOMETRIC_YCBCR)
-        TIFFSetField(t, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
-      break;
-    case COMPRESSION_WEBP:
-      TIFFSetField(t, TIFFTAG_WEBP_LEVEL, s.webp_level);
-      if (s.webp_lossless) TIFFSetField(t, TIFFTAG_WEBP_LOSSLESS, 1);
-      break;
-    case COMPRESSION_LERC:
-      TIFFSetField(t, TIFFTAG_LERC_MAXZERROR, s.max_z_error);
-      break;
-    default:
-      break;
-  }
-  if (s.tiled) {
-    TIFFSetField(t, TIFFTAG_TILEWIDTH, s.block_x);
-    TIFFSetField(t, TIFFTAG_TILELENGTH, s.block_y);
-  } else {
-    // About 8 KiB per strip by default, as GDAL (libtiff's default size).
-    const uint32_t rows = s.block_y ? s.block_y : TIFFDefaultStripSize(t, 0);
-    TIFFSetField(t, TIFFTAG_ROWSPERSTRIP,
-                 std::min<uint32_t>(rows, static_cast<uint32_t>(params.height)));
-  }
-  // Bands beyond those the photometric interpretation describes are extra
-  // samples: the last one is alpha when asked (or RGBA), the others unspecified.
-  const int described = s.photometric == PHOTOMETRIC_RGB || s.photometric == PHOTOMETRIC_YCBCR ? 3
-                        : s.photometric == PHOTOMETRIC_SEPARATED                               ? 4
-                                                                                               : 1;
-  if (bands > described) {
-    std::vector<uint16_t> extra(static_cast<size_t>(bands - described), EXTRASAMPLE_UNSPECIFIED);
-    if (s.alpha) extra.back() = EXTRASAMPLE_UNASSALPHA;
-    TIFFSetField(t, TIFFTAG_EXTRASAMPLES, static_cast<uint16_t>(extra.size()), extra.data());
-  }
   Result<ImageLayout> layout = read_layout(*h);
   if (!layout.ok()) return layout.status();
   ImageLayout l = *layout;
@@ -142,6 +84,13 @@ Result<std::unique_ptr<Dataset>> GTiffDataset::create(const std::string& path,
     l.block_height = l.strip_rows;
   }
   ds->settings_ = s;
+  // Strips and tiles are compressed on a pool when there is work to share
+  // (its threads start with the first batch of more than one).
+  const int threads = s.threads > 0 ? s.threads : WorkerPool::default_thread_count();
+  if (threads > 1 && can_encode_in_parallel(s)) {
+    ds->encoder_ = std::make_unique<ParallelEncoder>(
+        path, s, ImageShape{params.width, params.height, params.bands, params.type}, threads);
+  }
   ds->images_.push_back(std::make_unique<GTiffImage>(ds->file_, 0, l, std::move(h)));
   GTiffImage* main = ds->images_.front().get();
   ds->set_raster_size(params.width, params.height);
@@ -239,14 +188,45 @@ Status GTiffDataset::write_strile(uint64_t strile, int64_t block_row, const std:
     buffer = packed.data();
     size = packed.size();
   }
+  if (strile >= written_.size()) written_.resize(strile + 1, false);
+  if (encoder_) {
+    // Queued, and compressed with others on the encoder's pool.
+    EncodeJob job;
+    job.strile = strile;
+    job.raw.assign(buffer, buffer + size);
+    queued_bytes_ += size;
+    encode_queue_.push_back(std::move(job));
+    written_[strile] = true;
+    if (queued_bytes_ >= kMaxQueuedBytes) return drain_encode_queue();
+    return Status();
+  }
   const tmsize_t written =
       l.tiled ? TIFFWriteEncodedTile(t, static_cast<uint32_t>(strile),
                                      const_cast<std::byte*>(buffer), static_cast<tmsize_t>(size))
               : TIFFWriteEncodedStrip(t, static_cast<uint32_t>(strile),
                                       const_cast<std::byte*>(buffer), static_cast<tmsize_t>(size));
   if (written < 0) return h->take_error("cannot write strip/tile " + std::to_string(strile));
-  if (strile >= written_.size()) written_.resize(strile + 1, false);
   written_[strile] = true;
+  return h->take_error();
+}
+
+Status GTiffDataset::drain_encode_queue() {
+  if (encode_queue_.empty()) return Status();
+  std::vector<EncodeJob> jobs;
+  jobs.swap(encode_queue_);
+  queued_bytes_ = 0;
+  RK_RETURN_IF_ERROR(encoder_->encode(jobs));
+  RK_ASSIGN_OR_RETURN(TiffHandle * h, images_.front()->handle());
+  TIFF* t = h->tiff();
+  const bool tiled = images_.front()->layout().tiled;
+  // In the order the blocks came, as a single thread would have written them.
+  for (EncodeJob& job : jobs) {
+    const auto index = static_cast<uint32_t>(job.strile);
+    const auto size = static_cast<tmsize_t>(job.encoded.size());
+    const tmsize_t n = tiled ? TIFFWriteRawTile(t, index, job.encoded.data(), size)
+                             : TIFFWriteRawStrip(t, index, job.encoded.data(), size);
+    if (n < 0) return h->take_error("cannot write strip/tile " + std::to_string(job.strile));
+  }
   return h->take_error();
 }
 
@@ -414,6 +394,7 @@ Status GTiffDataset::write_tags() {
 Status GTiffDataset::flush_impl() {
   if (!settings_) return Status();
   RK_RETURN_IF_ERROR(complete_pending());
+  RK_RETURN_IF_ERROR(drain_encode_queue());
   RK_ASSIGN_OR_RETURN(TiffHandle * h, images_.front()->handle());
   if (!TIFFFlushData(h->tiff())) return h->take_error("cannot write pixel data");
   return h->take_error();
@@ -426,6 +407,9 @@ Status GTiffDataset::close_impl() {
   }
   Status st;
   if (!settings_->sparse_ok) st = fill_empty_blocks();
+  if (st.ok()) st = drain_encode_queue();
+  encode_queue_.clear();
+  encoder_.reset();
   if (st.ok()) st = write_tags();
   Result<TiffHandle*> h = images_.front()->handle();
   if (h.ok()) {

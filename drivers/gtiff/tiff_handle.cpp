@@ -11,7 +11,8 @@ namespace rk::gtiff {
 // The client side of libtiff's I/O: a cursor over the shared File.
 struct TiffHandle::Client {
   TiffHandle* owner = nullptr;
-  File* file = nullptr;
+  File* file = nullptr;                       // null: writes are dropped or captured
+  std::vector<std::byte>* capture = nullptr;  // where writes go while set
   uint64_t pos = 0;
   uint64_t end = 0;  // file size as known to this handle (grows on writes)
   Status io_error;   // first I/O failure, reported with the libtiff error
@@ -21,6 +22,7 @@ namespace {
 
 tmsize_t read_proc(thandle_t h, void* buf, tmsize_t size) {
   auto* c = static_cast<TiffHandle::Client*>(h);
+  if (!c->file) return 0;
   Result<size_t> n = c->file->read_at(c->pos, buf, static_cast<size_t>(size));
   if (!n.ok()) {
     if (c->io_error.ok()) c->io_error = n.status();
@@ -32,6 +34,15 @@ tmsize_t read_proc(thandle_t h, void* buf, tmsize_t size) {
 
 tmsize_t write_proc(thandle_t h, void* buf, tmsize_t size) {
   auto* c = static_cast<TiffHandle::Client*>(h);
+  if (!c->file) {
+    if (c->capture) {
+      const auto* b = static_cast<const std::byte*>(buf);
+      c->capture->insert(c->capture->end(), b, b + size);
+    }
+    c->pos += static_cast<uint64_t>(size);
+    if (c->pos > c->end) c->end = c->pos;
+    return size;
+  }
   Status st = c->file->write_at(c->pos, buf, static_cast<size_t>(size));
   if (!st.ok()) {
     if (c->io_error.ok()) c->io_error = st;
@@ -87,13 +98,27 @@ struct OptionsDeleter {
 
 }  // namespace
 
+Result<std::unique_ptr<TiffHandle>> TiffHandle::open_discarding(const std::string& name,
+                                                                const char* mode) {
+  std::unique_ptr<TiffHandle> h(new TiffHandle());
+  h->name_ = name;
+  return open_client(std::move(h), mode);
+}
+
+void TiffHandle::capture_writes(std::vector<std::byte>* sink) { client_->capture = sink; }
+
 Result<std::unique_ptr<TiffHandle>> TiffHandle::open(std::shared_ptr<File> file, const char* mode) {
   std::unique_ptr<TiffHandle> h(new TiffHandle());
   h->file_ = std::move(file);
+  return open_client(std::move(h), mode);
+}
+
+Result<std::unique_ptr<TiffHandle>> TiffHandle::open_client(std::unique_ptr<TiffHandle> h,
+                                                            const char* mode) {
   h->client_ = std::make_unique<Client>();
   h->client_->owner = h.get();
   h->client_->file = h->file_.get();
-  if (mode[0] == 'r') {
+  if (mode[0] == 'r' && h->file_) {
     RK_ASSIGN_OR_RETURN(h->client_->end, h->file_->size());
   }
   std::unique_ptr<TIFFOpenOptions, OptionsDeleter> opts(TIFFOpenOptionsAlloc());

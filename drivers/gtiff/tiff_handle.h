@@ -10,6 +10,8 @@
 // - Single allocations above kMaxSingleAlloc are refused by libtiff, so a
 //   hostile file cannot make it allocate absurd buffers.
 //
+// - Or over no file at all (open_discarding), to encode strips in memory.
+//
 // A TiffHandle is used by one thread at a time (libtiff's TIFF* is not
 // thread-safe).
 #pragma once
@@ -18,6 +20,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gdalcore/file.h"
 #include "gdalcore/result.h"
@@ -30,6 +33,14 @@ class TiffHandle {
 
   // `mode` is a libtiff mode string: "r", "r+", "w", "w8" (BigTIFF)...
   static Result<std::unique_ptr<TiffHandle>> open(std::shared_ptr<File> file, const char* mode);
+  // A TIFF being written to no file: what libtiff writes is dropped, or
+  // appended to the capture buffer while one is set. Used to encode strips
+  // and tiles in other threads than the one writing the file. `name` is
+  // used in messages.
+  static Result<std::unique_ptr<TiffHandle>> open_discarding(const std::string& name,
+                                                             const char* mode);
+  // Appends libtiff's writes to `sink` until set back to null.
+  void capture_writes(std::vector<std::byte>* sink);
   ~TiffHandle();
   TiffHandle(const TiffHandle&) = delete;
   TiffHandle& operator=(const TiffHandle&) = delete;
@@ -38,7 +49,7 @@ class TiffHandle {
   // Closes the TIFF (for a file being written: writes its directory) and
   // returns what libtiff reported. The handle is unusable afterwards.
   Status close();
-  const std::string& path() const { return file_->path(); }
+  const std::string& path() const { return file_ ? file_->path() : name_; }
   File& file() const { return *file_; }
 
   // The errors libtiff reported since the last call, as one Status (or OK
@@ -53,7 +64,10 @@ class TiffHandle {
 
  private:
   TiffHandle() = default;
-  std::shared_ptr<File> file_;
+  static Result<std::unique_ptr<TiffHandle>> open_client(std::unique_ptr<TiffHandle> h,
+                                                         const char* mode);
+  std::shared_ptr<File> file_;  // null for a discarding handle
+  std::string name_;
   std::unique_ptr<Client> client_;
   TIFF* tiff_ = nullptr;
   std::string errors_;
