@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
@@ -242,6 +243,10 @@ Status run_footprint(const FootprintArgs& a) {
   const int threads = a.threads > 0 ? a.threads : WorkerPool::default_thread_count();
   OpenParams params;
   RK_ASSIGN_OR_RETURN(params.open_options, Options::parse(a.open_options));
+  // Swaths are read once, in order: a private cache of a few swaths keeps
+  // the peak memory small instead of filling the global budget.
+  BlockCache cache(std::min<size_t>(BlockCache::global().capacity(), size_t{64} << 20));
+  params.cache = &cache;
   std::unique_ptr<Dataset> ds;
   if (threads > 1) {
     params.flags = OpenFlags::kReadOnly | OpenFlags::kThreadSafe;
