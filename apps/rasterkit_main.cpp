@@ -146,35 +146,23 @@ int run_info(const std::vector<std::string>& args) {
   return 0;
 }
 
-int run_translate(const std::vector<std::string>& args) {
+// A command with gdal_*'s shape: --help, then parsing (usage errors exit 2),
+// then running (failures exit 1).
+template <typename Parse, typename Run>
+int run_command(const char* name, const std::vector<std::string>& args, const char* usage,
+                Parse parse, Run run) {
   for (const std::string& a : args) {
     if (a == "--help") {
-      std::fputs(rk::kTranslateUsage, stdout);
+      std::fputs(usage, stdout);
       return 0;
     }
   }
-  auto options = rk::parse_translate_args(args);
+  auto options = parse(args);
   if (!options.ok()) {
-    return usage_error("translate: " + options.status().message(), rk::kTranslateUsage);
+    return usage_error(std::string(name) + ": " + options.status().message(), usage);
   }
-  rk::Status st = rk::run_translate(*options);
-  if (!st.ok()) return failure("translate", st);
-  return 0;
-}
-
-int run_footprint(const std::vector<std::string>& args) {
-  for (const std::string& a : args) {
-    if (a == "--help") {
-      std::fputs(rk::kFootprintUsage, stdout);
-      return 0;
-    }
-  }
-  auto options = rk::parse_footprint_args(args);
-  if (!options.ok()) {
-    return usage_error("footprint: " + options.status().message(), rk::kFootprintUsage);
-  }
-  rk::Status st = rk::run_footprint(*options);
-  if (!st.ok()) return failure("footprint", st);
+  rk::Status st = run(*options);
+  if (!st.ok()) return failure(name, st);
   return 0;
 }
 
@@ -225,8 +213,14 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "info") return run_info(args);
-  if (command == "translate") return run_translate(args);
-  if (command == "footprint") return run_footprint(args);
+  if (command == "translate") {
+    return run_command("translate", args, rk::kTranslateUsage, rk::parse_translate_args,
+                       [](const rk::TranslateOptions& o) { return rk::run_translate(o); });
+  }
+  if (command == "footprint") {
+    return run_command("footprint", args, rk::kFootprintUsage, rk::parse_footprint_args,
+                       [](const rk::FootprintArgs& o) { return rk::run_footprint(o); });
+  }
   const std::string near = rk::cli::closest_flag(command, {"info", "translate", "footprint"});
   return usage_error(
       "unknown command '" + command + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"),

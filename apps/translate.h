@@ -45,8 +45,8 @@ struct TranslateOptions {
   std::vector<std::string> metadata_items;    // -mo KEY=VALUE
   std::vector<std::string> creation_options;  // -co
   std::vector<std::string> open_options;      // -oo
-  std::string cutline;      // -cutline FILE|WKT
-  std::string cutline_srs;  // -cutline_srs
+  std::string cutline;                        // -cutline FILE|WKT
+  std::string cutline_srs;                    // -cutline_srs
   bool crop_to_cutline = false;
   bool quiet = false;
   bool stats = false;

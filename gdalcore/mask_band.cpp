@@ -18,17 +18,23 @@ bool is_nodata_value(double value, double nodata, DataType type) {
 
 namespace {
 
-class DerivedMaskBand final : public RasterBand {
+// A Byte mask computed from another band of `parent`'s dataset, block by
+// block, cached under the parent's number at a negative level.
+class ComputedMaskBand : public RasterBand {
  public:
-  explicit DerivedMaskBand(RasterBand& parent)
-      : RasterBand(parent.dataset(), parent.number(), parent.x_size(), parent.y_size(),
-                   DataType::kByte, parent.block_x_size(), parent.block_y_size()),
-        parent_(parent) {
+  ComputedMaskBand(RasterBand& parent, const RasterBand& blocks_like)
+      : RasterBand(parent.dataset(), parent.number(), blocks_like.x_size(), blocks_like.y_size(),
+                   DataType::kByte, blocks_like.block_x_size(), blocks_like.block_y_size()) {
     set_cache_level(-1 - parent.cache_level());
   }
-
   int mask_flags() const override { return kMaskAllValid; }
   RasterBand* mask_band() override { return this; }
+};
+
+class DerivedMaskBand final : public ComputedMaskBand {
+ public:
+  explicit DerivedMaskBand(RasterBand& parent)
+      : ComputedMaskBand(parent, parent), parent_(parent) {}
 
  protected:
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override {
@@ -73,17 +79,10 @@ class DerivedMaskBand final : public RasterBand {
   RasterBand& parent_;
 };
 
-class RescaledAlphaMaskBand final : public RasterBand {
+class RescaledAlphaMaskBand final : public ComputedMaskBand {
  public:
   RescaledAlphaMaskBand(RasterBand& alpha, RasterBand& parent)
-      : RasterBand(parent.dataset(), parent.number(), alpha.x_size(), alpha.y_size(),
-                   DataType::kByte, alpha.block_x_size(), alpha.block_y_size()),
-        alpha_(alpha) {
-    set_cache_level(-1 - parent.cache_level());
-  }
-
-  int mask_flags() const override { return kMaskAllValid; }
-  RasterBand* mask_band() override { return this; }
+      : ComputedMaskBand(parent, alpha), alpha_(alpha) {}
 
  protected:
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override {

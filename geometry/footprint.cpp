@@ -367,52 +367,39 @@ Result<Geometry> footprint(const Dataset& ds, const FootprintOptions& o) {
     emit_warning(name, "no geotransform: the footprint is in pixel coordinates");
     georeferenced = false;
   }
-  if (!georeferenced) {
-    if (fx != 1 || fy != 1) {
-      RK_ASSIGN_OR_RETURN(area, map_points(
-                                    area.get(),
-                                    [fx, fy](double& x, double& y) {
-                                      x *= fx;
-                                      y *= fy;
-                                      return true;
-                                    },
-                                    name));
-    }
-  } else {
-    const GeoTransform g = *gt;
+  // Level pixels -> full-resolution pixels -> (geotransform) -> (target CRS).
+  std::optional<GeoTransform> affine;
+  std::optional<CoordinateTransform> reproject;
+  if (georeferenced) {
+    affine = *gt;
     if (o.target_srs) {
       if (!ds.spatial_ref()) {
         return Status::invalid_argument(name, "the raster has no CRS to reproject from");
       }
-      // Densify in level pixels: a segment of `densify` CRS units.
-      const double pixel_size = std::hypot(g.c[1] * fx, g.c[4] * fy);
+      RK_ASSIGN_OR_RETURN(reproject, CoordinateTransform::create(*ds.spatial_ref(), *o.target_srs));
+      // Densified in level pixels so that curved edges stay right: segments
+      // of `densify` CRS units, or a hundredth of the raster's larger side.
+      const double pixel_size = std::hypot(gt->c[1] * fx, gt->c[4] * fy);
       double step = o.densify > 0 ? o.densify / pixel_size
                                   : static_cast<double>(std::max(grid.width, grid.height)) / 100;
-      step = std::max(step, 0.5);
-      GeomPtr dense(GEOSDensify_r(ctx(), area.get(), step));
+      GeomPtr dense(GEOSDensify_r(ctx(), area.get(), std::max(step, 0.5)));
       if (!dense) return geos::error(name, "densifying the footprint");
-      RK_ASSIGN_OR_RETURN(CoordinateTransform ct,
-                          CoordinateTransform::create(*ds.spatial_ref(), *o.target_srs));
-      RK_ASSIGN_OR_RETURN(area, map_points(
-                                    dense.get(),
-                                    [&](double& x, double& y) {
-                                      const auto p = g.apply(x * fx, y * fy);
-                                      x = p.first;
-                                      y = p.second;
-                                      return ct.transform(x, y).ok();
-                                    },
-                                    name));
-    } else {
-      RK_ASSIGN_OR_RETURN(area, map_points(
-                                    area.get(),
-                                    [&](double& x, double& y) {
-                                      const auto p = g.apply(x * fx, y * fy);
-                                      x = p.first;
-                                      y = p.second;
-                                      return true;
-                                    },
-                                    name));
+      area = std::move(dense);
     }
+  }
+  if (affine || fx != 1 || fy != 1) {
+    RK_ASSIGN_OR_RETURN(area, map_points(
+                                  area.get(),
+                                  [&](double& x, double& y) {
+                                    x *= fx;
+                                    y *= fy;
+                                    if (!affine) return true;
+                                    const auto p = affine->apply(x, y);
+                                    x = p.first;
+                                    y = p.second;
+                                    return !reproject || reproject->transform(x, y).ok();
+                                  },
+                                  name));
   }
 
   if (o.min_ring_area > 0) {

@@ -130,28 +130,19 @@ def footprint_tests():
     make(path, rgb, alpha=alpha, options=["PHOTOMETRIC=RGB", "ALPHA=YES"])
     compare_footprint("alpha", path)
 
-    # A per-dataset mask inside the TIFF.
-    path = f"{WORK}/masked.tif"
-    make(path, np.full((h, w), 5, np.uint8))
-    gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
-    ds = gdal.Open(path, gdal.GA_Update)
-    ds.CreateMaskBand(gdal.GMF_PER_DATASET)
-    ds.GetRasterBand(1).GetMaskBand().WriteArray(np.where(valid, 255, 0).astype(np.uint8))
-    ds = None
-    gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", None)
-    compare_footprint("internal mask", path)
-
-    # The same mask in a sidecar PATH.msk (GDAL 3.6's default).
-    path = f"{WORK}/sidecar.tif"
-    make(path, np.full((h, w), 5, np.uint8))
-    gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "NO")
-    ds = gdal.Open(path, gdal.GA_Update)
-    ds.CreateMaskBand(gdal.GMF_PER_DATASET)
-    ds.GetRasterBand(1).GetMaskBand().WriteArray(np.where(valid, 255, 0).astype(np.uint8))
-    ds = None
-    gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", None)
-    check(os.path.exists(path + ".msk"), "GDAL wrote no .msk file")
-    compare_footprint(".msk mask", path)
+    # A per-dataset mask inside the TIFF, and in a sidecar PATH.msk (GDAL
+    # 3.6's default).
+    for name, internal in (("internal mask", "YES"), (".msk mask", "NO")):
+        path = f"{WORK}/masked_{internal}.tif"
+        make(path, np.full((h, w), 5, np.uint8))
+        gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", internal)
+        ds = gdal.Open(path, gdal.GA_Update)
+        ds.CreateMaskBand(gdal.GMF_PER_DATASET)
+        ds.GetRasterBand(1).GetMaskBand().WriteArray(np.where(valid, 255, 0).astype(np.uint8))
+        ds = None
+        gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", None)
+        check(os.path.exists(path + ".msk") == (internal == "NO"), f"{name}: .msk file")
+        compare_footprint(name, path)
 
     # -ovr: the footprint of the first overview, in full-resolution coordinates.
     path = f"{WORK}/ovr.tif"
