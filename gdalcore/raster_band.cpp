@@ -1,5 +1,7 @@
 #include "gdalcore/raster_band.h"
 
+#include "gdalcore/worker_pool.h"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -342,7 +344,7 @@ Status RasterBand::read(const Window& window, void* data, const BufferLayout& la
     }
   }
   if (l.width == window.width && l.height == window.height) {
-    return copy_window(window, static_cast<std::byte*>(data), l, options.progress);
+    return copy_window(window, static_cast<std::byte*>(data), l, options);
   }
   return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
 }
@@ -364,7 +366,8 @@ void RasterBand::copy_block_part(const BlockRef& block, int64_t bx, int64_t by, 
 }
 
 Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLayout& l,
-                               const ProgressFn& progress) {
+                               const RasterIOOptions& options) {
+  const ProgressFn& progress = options.progress;
   const int64_t bx0 = w.x / block_x_, bx1 = (w.x + w.width - 1) / block_x_;
   const int64_t by0 = w.y / block_y_, by1 = (w.y + w.height - 1) / block_y_;
   BlockCache& cache = dataset_->block_cache();
@@ -377,6 +380,41 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
     BlockFetch fetch;
   };
   std::vector<Deferred> deferred;
+  // Blocks this thread claimed, decoded in batches on the pool when the
+  // driver allows it.
+  WorkerPool* pool = options.pool;
+  const bool parallel = pool && pool->thread_count() > 1 && can_decode_concurrently() &&
+                        (bx1 - bx0 + 1) * (by1 - by0 + 1) > 1;
+  const size_t batch = parallel ? static_cast<size_t>(4 * pool->thread_count()) : 0;
+  struct Claimed {
+    int64_t bx, by;
+    BlockFetch fetch;
+    BlockRef block;
+    Status status;
+  };
+  std::vector<Claimed> claimed;
+  auto decode_claimed = [&]() -> Status {
+    pool->parallel_for(static_cast<int64_t>(claimed.size()), [&](int64_t k) {
+      Claimed& c = claimed[static_cast<size_t>(k)];
+      BlockRef block = BlockCache::allocate(block_key(c.bx, c.by), block_bytes());
+      if (!block) {
+        c.status = Status::out_of_memory(dataset_->description(), "cannot allocate a block");
+        return;
+      }
+      c.status = read_block_impl(c.bx, c.by, block->data());
+      if (!c.status.ok()) return;  // the claim is given up when `claimed` is cleared
+      c.block = c.fetch.publish(std::move(block));
+      // In the decoding thread: its decoder still holds the strip/tile.
+      block_loaded(c.bx, c.by);
+    });
+    for (Claimed& c : claimed) {
+      if (!c.status.ok()) return c.status.with_subject(dataset_->description());
+      remember_block(c.bx, c.by, c.block);
+      copy_block_part(c.block, c.bx, c.by, w, data, l);
+    }
+    claimed.clear();
+    return Status();
+  };
   for (int64_t by = by0; by <= by1; ++by) {
     for (int64_t bx = bx0; bx <= bx1; ++bx) {
       BlockRef block = find_in_memo(bx, by);
@@ -384,6 +422,11 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
         BlockFetch fetch = cache.fetch(block_key(bx, by));
         if (fetch.in_flight()) {
           deferred.push_back({bx, by, std::move(fetch)});
+          continue;
+        }
+        if (fetch.must_load() && parallel) {
+          claimed.push_back({bx, by, std::move(fetch), nullptr, Status()});
+          if (claimed.size() >= batch) RK_RETURN_IF_ERROR(decode_claimed());
           continue;
         }
         if (fetch.must_load()) {
@@ -395,11 +438,12 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
       }
       copy_block_part(block, bx, by, w, data, l);
     }
-    if (progress && deferred.empty() &&
+    if (progress && deferred.empty() && claimed.empty() &&
         !progress(static_cast<double>(by - by0 + 1) / static_cast<double>(by1 - by0 + 1), "")) {
       return Status::cancelled(dataset_->description());
     }
   }
+  if (!claimed.empty()) RK_RETURN_IF_ERROR(decode_claimed());
   for (Deferred& d : deferred) {
     BlockRef block = d.fetch.wait();
     if (!block) {
@@ -409,7 +453,7 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
     }
     copy_block_part(block, d.bx, d.by, w, data, l);
   }
-  if (progress && !deferred.empty() && !progress(1.0, "")) {
+  if (progress && (!deferred.empty() || parallel) && !progress(1.0, "")) {
     return Status::cancelled(dataset_->description());
   }
   return Status();

@@ -119,6 +119,11 @@ class RK_API RasterBand {
   Status read_block(int64_t bx, int64_t by, void* dst);
   Status write_block(int64_t bx, int64_t by, const void* src);
 
+  // True if read_block_impl() may run in several threads at once for
+  // different blocks of this band (then RasterIOOptions::pool decodes a
+  // window's blocks in parallel). Drivers opt in; the default is false.
+  virtual bool can_decode_concurrently() const { return false; }
+
   // The `level` part of this band's block-cache keys (see BlockKey).
   int32_t cache_level() const { return cache_level_; }
 
@@ -195,7 +200,7 @@ class RK_API RasterBand {
   Status check_window(const Window& window, const BufferLayout& layout) const;
   Status check_writable(std::string_view what) const;
   Status copy_window(const Window& window, std::byte* data, const BufferLayout& layout,
-                     const ProgressFn& progress);
+                     const RasterIOOptions& options);
   Status store_window(const Window& window, const std::byte* data, const BufferLayout& layout);
   Status property_changed(std::string_view what);
 

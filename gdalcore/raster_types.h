@@ -16,6 +16,8 @@
 
 namespace rk {
 
+class WorkerPool;
+
 // A rectangle of pixels: columns [x, x + width), rows [y, y + height).
 struct RK_API Window {
   int64_t x = 0;
@@ -72,6 +74,10 @@ struct RK_API RasterIOOptions {
   // with the same result as in one read (output rows k..k+n map to
   // y + k * ratio .. y + (k + n) * ratio).
   std::optional<WindowF> source_window;
+  // When set and the band's driver can decode blocks concurrently
+  // (RasterBand::can_decode_concurrently()), the blocks of the window that
+  // are not cached are decoded on this pool; the caller's thread works too.
+  WorkerPool* pool = nullptr;
 };
 
 enum class Access { kReadOnly, kUpdate };

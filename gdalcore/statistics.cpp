@@ -157,6 +157,14 @@ Status run_pieces(const Plan& plan, const StatisticsOptions& options, Piece piec
   return Status();
 }
 
+// Reads of one piece: when pieces run one at a time (a dataset used by one
+// thread), the pool decodes each piece's blocks instead.
+RasterIOOptions piece_io(const RasterBand& band, const StatisticsOptions& options) {
+  RasterIOOptions io;
+  if (band.dataset() && !band.dataset()->is_thread_safe()) io.pool = options.pool;
+  return io;
+}
+
 // Runs visit(piece index, values, count) over every piece of `plan`: the
 // valid pixels of that piece as doubles (real part for complex types).
 template <typename Visit>
@@ -167,11 +175,12 @@ Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64
   const bool complex = is_complex(band.data_type());
   const DataType work = complex ? DataType::kCFloat64 : DataType::kFloat64;
   std::atomic<uint64_t> seen_count{0};
+  const RasterIOOptions io = piece_io(band, options);
   const Status st = run_pieces(plan, options, [&](int64_t i) {
     const Window& w = plan.pieces[static_cast<size_t>(i)];
     const size_t n = static_cast<size_t>(w.width * w.height);
     std::vector<double> buf(n * (complex ? 2 : 1));
-    RK_RETURN_IF_ERROR(band.read(w, buf.data(), BufferLayout::packed(work, w.width, w.height)));
+    RK_RETURN_IF_ERROR(band.read(w, buf.data(), BufferLayout::packed(work, w.width, w.height), io));
     // The valid values, compacted to the front of `buf`.
     size_t valid = 0;
     for (size_t k = 0; k < n; ++k) {
@@ -198,12 +207,13 @@ Result<BandStatistics> small_integer_statistics(const Plan& plan,
   constexpr int64_t kLow = std::numeric_limits<T>::min();
   constexpr size_t kBins = size_t{1} << (8 * sizeof(T));
   std::vector<std::vector<uint32_t>> parts(plan.pieces.size());
+  const RasterIOOptions io = piece_io(band, options);
   const Status st = run_pieces(plan, options, [&](int64_t i) {
     const Window& w = plan.pieces[static_cast<size_t>(i)];
     const size_t n = static_cast<size_t>(w.width * w.height);
     std::vector<T> buf(n);
     RK_RETURN_IF_ERROR(
-        band.read(w, buf.data(), BufferLayout::packed(band.data_type(), w.width, w.height)));
+        band.read(w, buf.data(), BufferLayout::packed(band.data_type(), w.width, w.height), io));
     std::vector<uint32_t> counts(kBins, 0);
     for (T v : buf) ++counts[static_cast<size_t>(static_cast<int64_t>(v) - kLow)];
     parts[static_cast<size_t>(i)] = std::move(counts);

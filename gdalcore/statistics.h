@@ -31,7 +31,8 @@ struct RK_API StatisticsOptions {
   bool approx = false;
   // Rows are shared among the pool's threads when the band's dataset may be
   // used by several threads at once (Dataset::is_thread_safe()); otherwise
-  // the pass runs in the calling thread.
+  // rows are read in the calling thread, their blocks decoded on the pool
+  // when the driver can (RasterIOOptions::pool).
   WorkerPool* pool = nullptr;
   ProgressFn progress;
 };

@@ -98,6 +98,10 @@ RasterBand* GTiffBand::overview(int index) {
   return overviews_[static_cast<size_t>(index)].get();
 }
 
+bool GTiffBand::can_decode_concurrently() const {
+  return !static_cast<const GTiffDataset*>(dataset())->settings_;
+}
+
 int GTiffBand::mask_flags() const {
   if (is_mask_) return kMaskAllValid;
   if (per_dataset_mask_) return kMaskPerDataset;

@@ -29,6 +29,9 @@ class GTiffBand final : public RasterBand {
   RasterBand* overview(int index) override;
   int mask_flags() const override;
   RasterBand* mask_band() override;
+  // Reading a file (not one being created): each thread decodes with its
+  // own libtiff handle (GTiffImage::read_block).
+  bool can_decode_concurrently() const override;
 
  protected:
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override;

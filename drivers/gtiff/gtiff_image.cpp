@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "drivers/gtiff/gtiff_image.h"
+
+#include <atomic>
 #include "gdalcore/convert.h"
 
 namespace rk::gtiff {
@@ -186,29 +188,79 @@ Result<ImageLayout> read_layout(TiffHandle& handle) {
   return l;
 }
 
+namespace {
+std::atomic<uint64_t> next_image_id{1};
+}  // namespace
+
 GTiffImage::GTiffImage(std::shared_ptr<File> file, uint64_t dir_offset, ImageLayout layout,
                        std::unique_ptr<TiffHandle> handle)
     : file_(std::move(file)),
       dir_offset_(dir_offset),
       layout_(layout),
-      handle_(std::move(handle)) {}
+      id_(next_image_id.fetch_add(1)),
+      main_(std::make_unique<Decoder>()) {
+  main_->handle = std::move(handle);
+}
+
+Result<std::unique_ptr<TiffHandle>> GTiffImage::open_handle() const {
+  RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> h, TiffHandle::open(file_, "rO"));
+  if (!TIFFSetSubDirectory(h->tiff(), dir_offset_)) {
+    return h->take_error("cannot read the directory at offset " + std::to_string(dir_offset_));
+  }
+  RK_ASSIGN_OR_RETURN(ImageLayout again, read_layout(*h));
+  (void)again;  // also applies per-handle settings (JPEG color mode)
+  return h;
+}
 
 Result<TiffHandle*> GTiffImage::handle() {
-  if (!handle_) {
-    RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> h, TiffHandle::open(file_, "rO"));
-    if (!TIFFSetSubDirectory(h->tiff(), dir_offset_)) {
-      return h->take_error("cannot read the directory at offset " + std::to_string(dir_offset_));
-    }
-    RK_ASSIGN_OR_RETURN(ImageLayout again, read_layout(*h));
-    (void)again;  // also applies per-handle settings (JPEG color mode)
-    handle_ = std::move(h);
+  if (!main_->handle) {
+    RK_ASSIGN_OR_RETURN(main_->handle, open_handle());
   }
-  return handle_.get();
+  return main_->handle.get();
+}
+
+Result<GTiffImage::Decoder*> GTiffImage::acquire() {
+  // The decoder this thread used last most likely holds the strip/tile a
+  // sibling band is about to ask for.
+  thread_local uint64_t last_image = 0;
+  thread_local Decoder* last_decoder = nullptr;
+  Decoder* d = nullptr;
+  if (last_image == id_ && last_decoder->mu.try_lock()) {
+    d = last_decoder;
+  } else if (main_->mu.try_lock()) {
+    d = main_.get();
+  } else {
+    std::lock_guard<std::mutex> lock(spares_mu_);
+    for (auto& spare : spares_) {
+      if (spare->mu.try_lock()) {
+        d = spare.get();
+        break;
+      }
+    }
+    if (!d) {
+      spares_.push_back(std::make_unique<Decoder>());
+      d = spares_.back().get();
+      d->mu.lock();
+    }
+  }
+  if (!d->handle) {
+    Result<std::unique_ptr<TiffHandle>> h = open_handle();
+    if (!h.ok()) {
+      d->mu.unlock();
+      return h.status();
+    }
+    d->handle = std::move(h).value();
+  }
+  last_image = id_;
+  last_decoder = d;
+  return d;
 }
 
 Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byte* dst,
                               std::optional<double> sparse_fill) {
-  RK_ASSIGN_OR_RETURN(TiffHandle * h, handle());
+  RK_ASSIGN_OR_RETURN(Decoder * d, acquire());
+  std::lock_guard<std::mutex> hold(d->mu, std::adopt_lock);
+  TiffHandle* h = d->handle.get();
   const ImageLayout& l = layout_;
   const DataType type = l.type;
   const size_t tsize = data_type_size(type);
@@ -252,8 +304,8 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
                                           ((l.height + l.strip_rows - 1) / l.strip_rows)
                                     : 0) +
                           strile_row * l.blocks_per_row() + static_cast<uint64_t>(bx);
-  RK_RETURN_IF_ERROR(decode(*h, strile, static_cast<uint32_t>(strile_row * l.strip_rows)));
-  if (decoded_.empty()) {
+  RK_RETURN_IF_ERROR(decode(*d, strile, static_cast<uint32_t>(strile_row * l.strip_rows)));
+  if (d->decoded.empty()) {
     // Sparse block: the fill value (nodata) if any, else 0 (already set).
     if (sparse_fill) {
       std::byte value[16];
@@ -266,10 +318,10 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
   const size_t sample = separate ? 0 : static_cast<size_t>(sample_index);
   const uint32_t bps = l.rgba || l.ycbcr_as_rgb ? 8 : l.bits_per_sample;
   const size_t row_bytes = (static_cast<size_t>(l.block_width) * spp * bps + 7) / 8;
-  const size_t available = decoded_rows_ > row_in_strile ? decoded_rows_ - row_in_strile : 0;
+  const size_t available = d->decoded_rows > row_in_strile ? d->decoded_rows - row_in_strile : 0;
   const size_t rows = std::min<size_t>(available, l.block_height);
-  const std::byte* src = decoded_.data() + row_in_strile * row_bytes;
-  if ((row_in_strile + rows) * row_bytes > decoded_.size()) {
+  const std::byte* src = d->decoded.data() + row_in_strile * row_bytes;
+  if ((row_in_strile + rows) * row_bytes > d->decoded.size()) {
     return Status::internal(h->path(), "decoded size mismatch");
   }
 
@@ -323,20 +375,21 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
   return Status();
 }
 
-Status GTiffImage::decode(TiffHandle& h, uint64_t strile, uint32_t first_row) {
-  if (strile == decoded_strile_) return Status();
-  decoded_strile_ = UINT64_MAX;
+Status GTiffImage::decode(Decoder& d, uint64_t strile, uint32_t first_row) {
+  if (strile == d.decoded_strile) return Status();
+  d.decoded_strile = UINT64_MAX;
+  TiffHandle& h = *d.handle;
   TIFF* t = h.tiff();
   int err = 0;
   const uint64_t bytes = TIFFGetStrileByteCountWithErr(t, static_cast<uint32_t>(strile), &err);
   if (err) return h.take_error("cannot read the strip/tile byte counts");
   if (bytes == 0 || TIFFGetStrileOffset(t, static_cast<uint32_t>(strile)) == 0) {
-    decoded_.clear();  // sparse: no data stored
-    decoded_rows_ = 0;
-    decoded_strile_ = strile;
+    d.decoded.clear();  // sparse: no data stored
+    d.decoded_rows = 0;
+    d.decoded_strile = strile;
     return Status();
   }
-  if (layout_.rgba) return decode_rgba(h, strile, first_row);
+  if (layout_.rgba) return decode_rgba(d, strile, first_row);
   const tmsize_t full = layout_.tiled ? TIFFTileSize(t) : TIFFStripSize(t);
   const tmsize_t row = layout_.tiled ? TIFFTileRowSize(t) : TIFFScanlineSize(t);
   if (full <= 0 || row <= 0) return h.take_error("cannot compute the strip/tile size");
@@ -351,17 +404,18 @@ Status GTiffImage::decode(TiffHandle& h, uint64_t strile, uint32_t first_row) {
   // may be stored short (GDAL does the same, and some writers rely on it).
   const uint32_t rows_in_image = std::min(layout_.strip_rows, layout_.height - first_row);
   const tmsize_t wanted = std::min<tmsize_t>(full, row * static_cast<tmsize_t>(rows_in_image));
-  decoded_.resize(static_cast<size_t>(full));
+  d.decoded.resize(static_cast<size_t>(full));
   RK_ASSIGN_OR_RETURN(const size_t n,
-                      read_encoded(h, layout_.tiled, strile, decoded_.data(), wanted));
-  decoded_rows_ = n / static_cast<size_t>(row);
-  decoded_strile_ = strile;
+                      read_encoded(h, layout_.tiled, strile, d.decoded.data(), wanted));
+  d.decoded_rows = n / static_cast<size_t>(row);
+  d.decoded_strile = strile;
   return Status();
 }
 
 // libtiff's RGBA interface returns the strip or tile bottom-up as packed
-// ABGR words; decoded_ holds it top-down as R, G, B, A bytes.
-Status GTiffImage::decode_rgba(TiffHandle& h, uint64_t strile, uint32_t first_row) {
+// ABGR words; the decoder holds it top-down as R, G, B, A bytes.
+Status GTiffImage::decode_rgba(Decoder& d, uint64_t strile, uint32_t first_row) {
+  TiffHandle& h = *d.handle;
   TIFF* t = h.tiff();
   const uint32_t w = layout_.block_width;
   const uint32_t strile_h = layout_.strip_rows;
@@ -386,10 +440,10 @@ Status GTiffImage::decode_rgba(TiffHandle& h, uint64_t strile, uint32_t first_ro
                   "strip/tile " + std::to_string(strile) + ": " + st.message());
   }
   (void)h.take_error();
-  decoded_.assign(static_cast<size_t>(w) * rows * 4, std::byte{0});
+  d.decoded.assign(static_cast<size_t>(w) * rows * 4, std::byte{0});
   for (uint32_t r = 0; r < rows; ++r) {
     const uint32_t* in = raster.data() + static_cast<size_t>(rows - 1 - r) * w;
-    auto* out = reinterpret_cast<uint8_t*>(decoded_.data()) + static_cast<size_t>(r) * w * 4;
+    auto* out = reinterpret_cast<uint8_t*>(d.decoded.data()) + static_cast<size_t>(r) * w * 4;
     for (uint32_t x = 0; x < w; ++x) {
       out[4 * x] = static_cast<uint8_t>(TIFFGetR(in[x]));
       out[4 * x + 1] = static_cast<uint8_t>(TIFFGetG(in[x]));
@@ -397,8 +451,8 @@ Status GTiffImage::decode_rgba(TiffHandle& h, uint64_t strile, uint32_t first_ro
       out[4 * x + 3] = static_cast<uint8_t>(TIFFGetA(in[x]));
     }
   }
-  decoded_rows_ = rows;
-  decoded_strile_ = strile;
+  d.decoded_rows = rows;
+  d.decoded_strile = strile;
   return Status();
 }
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -73,29 +74,43 @@ class GTiffImage {
              std::unique_ptr<TiffHandle> handle);
 
   const ImageLayout& layout() const { return layout_; }
-  // The handle on this image's directory (opening it if needed).
+  // The handle on this image's directory (opening it if needed), for the
+  // single-threaded uses: reading tags, writing.
   Result<TiffHandle*> handle();
 
   // Decodes block (bx, by) of `sample` (0-based band) into `dst`:
   // block_width * block_height values of the layout's type, padded with 0.
   // A block absent from the file (sparse) is filled with `sparse_fill` if
-  // given, else 0.
+  // given, else 0. Safe to call from several threads at once: a thread
+  // that finds the image's decoder busy uses another (its own libtiff
+  // handle on the same file), kept for later calls.
   Status read_block(int sample, int64_t bx, int64_t by, std::byte* dst,
                     std::optional<double> sparse_fill);
 
  private:
-  // Decodes strip/tile `strile` into decoded_ (kept: the other bands of a
-  // pixel-interleaved block come from the same decoded bytes).
-  Status decode(TiffHandle& h, uint64_t strile, uint32_t first_row);
-  Status decode_rgba(TiffHandle& h, uint64_t strile, uint32_t first_row);
+  // A libtiff handle and the last strip/tile it decoded (the other bands of
+  // a pixel-interleaved block come from the same decoded bytes).
+  struct Decoder {
+    std::mutex mu;  // held by the thread using the decoder
+    std::unique_ptr<TiffHandle> handle;
+    std::vector<std::byte> decoded;
+    uint64_t decoded_strile = UINT64_MAX;
+    size_t decoded_rows = 0;
+  };
+  // A decoder locked for the calling thread: the one it used last if free,
+  // else the main one if free, else a spare.
+  Result<Decoder*> acquire();
+  Result<std::unique_ptr<TiffHandle>> open_handle() const;
+  Status decode(Decoder& d, uint64_t strile, uint32_t first_row);
+  Status decode_rgba(Decoder& d, uint64_t strile, uint32_t first_row);
 
   std::shared_ptr<File> file_;
   uint64_t dir_offset_;
   ImageLayout layout_;
-  std::unique_ptr<TiffHandle> handle_;
-  std::vector<std::byte> decoded_;
-  uint64_t decoded_strile_ = UINT64_MAX;
-  size_t decoded_rows_ = 0;
+  const uint64_t id_;  // tells images apart in threads' memory of their last decoder
+  std::unique_ptr<Decoder> main_;
+  std::mutex spares_mu_;
+  std::vector<std::unique_ptr<Decoder>> spares_;  // guarded by spares_mu_ (each by its own mu)
 };
 
 }  // namespace rk::gtiff
