@@ -404,13 +404,15 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
       c.status = read_block_impl(c.bx, c.by, block->data());
       if (!c.status.ok()) return;  // the claim is given up when `claimed` is cleared
       c.block = c.fetch.publish(std::move(block));
+      // Blocks cover disjoint parts of the buffer: each is copied by the
+      // thread that decoded it.
+      copy_block_part(c.block, c.bx, c.by, w, data, l);
       // In the decoding thread: its decoder still holds the strip/tile.
       block_loaded(c.bx, c.by);
     });
     for (Claimed& c : claimed) {
       if (!c.status.ok()) return c.status.with_subject(dataset_->description());
       remember_block(c.bx, c.by, c.block);
-      copy_block_part(c.block, c.bx, c.by, w, data, l);
     }
     claimed.clear();
     return Status();
