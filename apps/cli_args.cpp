@@ -80,4 +80,15 @@ Result<std::pair<std::string, std::string>> parse_key_value(const std::string& f
   return std::make_pair(text.substr(0, eq), text.substr(eq + 1));
 }
 
+Result<std::unique_ptr<Dataset>> open_source(const std::string& path, OpenParams params,
+                                             int threads) {
+  if (threads > 1) {
+    params.flags = OpenFlags::kReadOnly | OpenFlags::kThreadSafe;
+    auto opened = open(path, params);
+    if (opened.ok()) return opened;
+  }
+  params.flags = OpenFlags::kReadOnly;
+  return open(path, params);
+}
+
 }  // namespace rk::cli

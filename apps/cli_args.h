@@ -2,10 +2,12 @@
 // parsing with errors that say which flag was wrong and why.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "gdalcore/driver_manager.h"
 #include "gdalcore/result.h"
 
 namespace rk::cli {
@@ -38,5 +40,10 @@ Result<long long> parse_int(const std::string& flag, const std::string& text);
 // "NAME=VALUE" split at the first '='; an error if there is none.
 Result<std::pair<std::string, std::string>> parse_key_value(const std::string& flag,
                                                             const std::string& text);
+
+// Opens `path` read-only: as a thread-safe dataset when `threads` > 1 and the
+// driver allows it (several threads then read at once), else ordinarily.
+Result<std::unique_ptr<Dataset>> open_source(const std::string& path, OpenParams params,
+                                             int threads);
 
 }  // namespace rk::cli

@@ -247,16 +247,7 @@ Status run_footprint(const FootprintArgs& a) {
   // the peak memory small instead of filling the global budget.
   BlockCache cache(std::min<size_t>(BlockCache::global().capacity(), size_t{64} << 20));
   params.cache = &cache;
-  std::unique_ptr<Dataset> ds;
-  if (threads > 1) {
-    params.flags = OpenFlags::kReadOnly | OpenFlags::kThreadSafe;
-    auto opened = open(a.source, params);
-    if (opened.ok()) ds = std::move(opened).value();
-  }
-  if (!ds) {
-    params.flags = OpenFlags::kReadOnly;
-    RK_ASSIGN_OR_RETURN(ds, open(a.source, params));
-  }
+  RK_ASSIGN_OR_RETURN(std::unique_ptr<Dataset> ds, cli::open_source(a.source, params, threads));
 
   FootprintOptions fo;
   fo.bands = a.bands;

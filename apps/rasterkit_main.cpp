@@ -126,18 +126,9 @@ int run_info(const std::vector<std::string>& args) {
   // Statistics on several threads read through a thread-safe dataset.
   const bool parallel = threads > 1 && (options.compute_stats || options.compute_min_max ||
                                         options.histogram || options.checksum);
-  std::unique_ptr<rk::Dataset> ds;
-  if (parallel) {
-    params.flags = rk::OpenFlags::kReadOnly | rk::OpenFlags::kThreadSafe;
-    auto opened = rk::open(path, params);
-    if (opened.ok()) ds = std::move(opened).value();
-  }
-  if (!ds) {
-    params.flags = rk::OpenFlags::kReadOnly;
-    auto opened = rk::open(path, params);
-    if (!opened.ok()) return failure("info", opened.status());
-    ds = std::move(opened).value();
-  }
+  auto opened = rk::cli::open_source(path, params, parallel ? threads : 1);
+  if (!opened.ok()) return failure("info", opened.status());
+  std::unique_ptr<rk::Dataset> ds = std::move(opened).value();
   rk::WorkerPool pool(parallel ? threads : 1);
   options.pool = &pool;
   auto report = rk::build_info_report(*ds, options);

@@ -390,16 +390,8 @@ Status run_translate(const TranslateOptions& o) {
   BlockCache view_cache(std::min<size_t>(budget, size_t{16} << 20));
   BlockCache output_cache(std::min<size_t>(budget, size_t{32} << 20));
   params.cache = &source_cache;
-  std::unique_ptr<Dataset> src;
-  if (effective_threads > 1) {
-    params.flags = OpenFlags::kReadOnly | OpenFlags::kThreadSafe;
-    auto opened = open(o.source, params);
-    if (opened.ok()) src = std::move(opened).value();
-  }
-  if (!src) {
-    params.flags = OpenFlags::kReadOnly;
-    RK_ASSIGN_OR_RETURN(src, open(o.source, params));
-  }
+  RK_ASSIGN_OR_RETURN(std::unique_ptr<Dataset> src,
+                      cli::open_source(o.source, params, effective_threads));
   if (o.source == o.destination) {
     return Status::invalid_argument(o.destination, "the source and destination must differ");
   }

@@ -89,13 +89,7 @@ Result<GeomPtr> union_of(const std::vector<Rect>& rects, const std::string& subj
                                                static_cast<double>(r.y0), static_cast<double>(r.x1),
                                                static_cast<double>(r.y1)));
   }
-  // The collection takes the rectangles over.
-  GeomPtr all(GEOSGeom_createCollection_r(ctx(), GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                          static_cast<unsigned>(parts.size())));
-  if (!all) return geos::error(subject, "building the pixel rectangles");
-  GeomPtr merged(GEOSUnaryUnion_r(ctx(), all.get()));
-  if (!merged) return geos::error(subject, "merging the pixel rectangles");
-  return merged;
+  return polygons::union_all(std::move(parts), subject, "merging the pixel rectangles");
 }
 
 // Compares as GDAL's nodata test does: integers exactly, Float32 in single

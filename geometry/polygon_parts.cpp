@@ -71,11 +71,17 @@ Result<GeomPtr> without_holes(const GEOSGeometry* g, const std::string& subject)
   if (shells.empty()) return multipolygon_of({}, subject);
   std::vector<GEOSGeometry*> raw;
   for (GeomPtr& s : shells) raw.push_back(s.release());
-  GeomPtr all(GEOSGeom_createCollection_r(ctx(), GEOS_GEOMETRYCOLLECTION, raw.data(),
-                                          static_cast<unsigned>(raw.size())));
-  if (!all) return geos::error(subject, "filling holes");
+  return union_all(std::move(raw), subject, "filling holes");
+}
+
+Result<GeomPtr> union_all(std::vector<GEOSGeometry*> parts, const std::string& subject,
+                          const std::string& what) {
+  // The collection takes the parts over.
+  GeomPtr all(GEOSGeom_createCollection_r(ctx(), GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                          static_cast<unsigned>(parts.size())));
+  if (!all) return geos::error(subject, what);
   GeomPtr merged(GEOSUnaryUnion_r(ctx(), all.get()));
-  if (!merged) return geos::error(subject, "filling holes");
+  if (!merged) return geos::error(subject, what);
   return merged;
 }
 

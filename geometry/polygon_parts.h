@@ -14,6 +14,11 @@ namespace rk::polygons {
 // whose polygonal members are taken and other members ignored).
 std::vector<geos::GeomPtr> polygons_of(const GEOSGeometry* g);
 
+// The union of `parts` (taken over), merged with GEOS's unary union; `what`
+// names the step in an error.
+Result<geos::GeomPtr> union_all(std::vector<GEOSGeometry*> parts, const std::string& subject,
+                                const std::string& what);
+
 // `g` as one MultiPolygon (empty if it has no polygon).
 Result<geos::GeomPtr> as_multipolygon(const GEOSGeometry* g, const std::string& subject);
 
