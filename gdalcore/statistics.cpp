@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <mutex>
 
 #include "gdalcore/dataset.h"
@@ -165,6 +166,60 @@ RasterIOOptions piece_io(const RasterBand& band, const StatisticsOptions& option
   return io;
 }
 
+// Buffers for the pieces in flight, reused from piece to piece: a fresh
+// allocation per piece costs page faults and zeroing that show up in
+// -stats profiles. At most one buffer per thread running pieces.
+class ScratchBuffers {
+ public:
+  explicit ScratchBuffers(size_t bytes) : bytes_(bytes) {}
+  std::unique_ptr<std::byte[]> take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        std::unique_ptr<std::byte[]> b = std::move(free_.back());
+        free_.pop_back();
+        return b;
+      }
+    }
+    return std::unique_ptr<std::byte[]>(new std::byte[bytes_]);  // not zeroed
+  }
+  void give_back(std::unique_ptr<std::byte[]> b) {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(std::move(b));
+  }
+
+ private:
+  const size_t bytes_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<std::byte[]>> free_;  // guarded by mu_
+};
+
+size_t largest_piece(const Plan& plan) {
+  size_t n = 0;
+  for (const Window& w : plan.pieces) n = std::max(n, static_cast<size_t>(w.width * w.height));
+  return n;
+}
+
+// Runs visit(piece index, values, count) over every piece of `plan`, the
+// piece read as `T` (the band's own type, so no conversion pass): count
+// values at `values`, nodata and NaN included.
+template <typename T, typename Visit>
+Status for_each_typed_piece(const Plan& plan, const StatisticsOptions& options, DataType type,
+                            Visit visit) {
+  RasterBand& band = *plan.band;
+  ScratchBuffers scratch(largest_piece(plan) * sizeof(T));
+  const RasterIOOptions io = piece_io(band, options);
+  return run_pieces(plan, options, [&](int64_t i) {
+    const Window& w = plan.pieces[static_cast<size_t>(i)];
+    const size_t n = static_cast<size_t>(w.width * w.height);
+    std::unique_ptr<std::byte[]> buf = scratch.take();
+    Status st = band.read(w, buf.get(), BufferLayout::packed(type, w.width, w.height), io);
+    if (st.ok()) visit(i, reinterpret_cast<const T*>(buf.get()), n);
+    scratch.give_back(std::move(buf));
+    return st;
+  });
+}
+
 // Runs visit(piece index, values, count) over every piece of `plan`: the
 // valid pixels of that piece as doubles (real part for complex types).
 template <typename Visit>
@@ -174,27 +229,38 @@ Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64
   const std::optional<double> nodata = band.nodata();
   const bool complex = is_complex(band.data_type());
   const DataType work = complex ? DataType::kCFloat64 : DataType::kFloat64;
+  const DataType band_type = band.data_type();
   std::atomic<uint64_t> seen_count{0};
-  const RasterIOOptions io = piece_io(band, options);
-  const Status st = run_pieces(plan, options, [&](int64_t i) {
-    const Window& w = plan.pieces[static_cast<size_t>(i)];
-    const size_t n = static_cast<size_t>(w.width * w.height);
-    std::vector<double> buf(n * (complex ? 2 : 1));
-    RK_RETURN_IF_ERROR(band.read(w, buf.data(), BufferLayout::packed(work, w.width, w.height), io));
-    // The valid values, compacted to the front of `buf`.
-    size_t valid = 0;
-    for (size_t k = 0; k < n; ++k) {
-      const double v = buf[complex ? 2 * k : k];
-      if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band.data_type()))) continue;
-      buf[valid++] = v;
-    }
-    seen_count += n;
-    visit(i, buf.data(), valid);
-    return Status();
-  });
+  const Status st = for_each_typed_piece<double>(
+      plan, options, work, [&](int64_t i, const double* values, size_t n) {
+        // The valid values, compacted to the front of the (scratch) buffer.
+        auto* out = const_cast<double*>(values);
+        size_t valid = 0;
+        for (size_t k = 0; k < n; ++k) {
+          const double v = values[complex ? 2 * k : k];
+          if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band_type))) continue;
+          out[valid++] = v;
+        }
+        seen_count += n;
+        visit(i, out, valid);
+      });
   if (!st.ok()) return st;
   if (seen) *seen = seen_count.load();
   return Status();
+}
+
+// Counts values into `lanes` interleaved tables of `bins` counters: pixels
+// next to each other often hold the same value, and one table would make
+// each increment wait for the one before it.
+template <typename T, size_t kLanes>
+void count_values(const T* v, size_t n, uint32_t* counts, size_t bins) {
+  constexpr int64_t kLow = std::numeric_limits<T>::min();
+  auto bin = [](T x) { return static_cast<size_t>(static_cast<int64_t>(x) - kLow); };
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (size_t k = 0; k < kLanes; ++k) ++counts[k * bins + bin(v[i + k])];
+  }
+  for (; i < n; ++i) ++counts[bin(v[i])];
 }
 
 // Byte, Int8, UInt16 and Int16 bands: a count per possible value, from which
@@ -206,20 +272,20 @@ Result<BandStatistics> small_integer_statistics(const Plan& plan,
   RasterBand& band = *plan.band;
   constexpr int64_t kLow = std::numeric_limits<T>::min();
   constexpr size_t kBins = size_t{1} << (8 * sizeof(T));
+  // Four 1 KiB tables for 8-bit values; two 256 KiB ones for 16-bit values
+  // (more would no longer fit the core's cache).
+  constexpr size_t kLanes = sizeof(T) == 1 ? 4 : 2;
   std::vector<std::vector<uint32_t>> parts(plan.pieces.size());
-  const RasterIOOptions io = piece_io(band, options);
-  const Status st = run_pieces(plan, options, [&](int64_t i) {
-    const Window& w = plan.pieces[static_cast<size_t>(i)];
-    const size_t n = static_cast<size_t>(w.width * w.height);
-    std::vector<T> buf(n);
-    RK_RETURN_IF_ERROR(
-        band.read(w, buf.data(), BufferLayout::packed(band.data_type(), w.width, w.height), io));
-    std::vector<uint32_t> counts(kBins, 0);
-    for (T v : buf) ++counts[static_cast<size_t>(static_cast<int64_t>(v) - kLow)];
-    parts[static_cast<size_t>(i)] = std::move(counts);
-    return Status();
-  });
-  if (!st.ok()) return st;
+  RK_RETURN_IF_ERROR(for_each_typed_piece<T>(
+      plan, options, band.data_type(), [&](int64_t i, const T* values, size_t n) {
+        std::vector<uint32_t> counts(kLanes * kBins, 0);
+        count_values<T, kLanes>(values, n, counts.data(), kBins);
+        for (size_t k = 1; k < kLanes; ++k) {
+          for (size_t b = 0; b < kBins; ++b) counts[b] += counts[k * kBins + b];
+        }
+        counts.resize(kBins);
+        parts[static_cast<size_t>(i)] = std::move(counts);
+      }));
   std::vector<uint64_t> counts(kBins, 0);
   uint64_t seen = 0;
   for (const auto& p : parts) {
@@ -256,6 +322,90 @@ Result<BandStatistics> small_integer_statistics(const Plan& plan,
   return s;
 }
 
+// Moments of the valid values among `n` of type T, in one pass with no
+// conversion buffer: four interleaved running sums (shifted by the first
+// valid value so that squares do not cancel) keep the additions from
+// waiting on one another.
+template <typename T>
+Moments typed_moments(const T* v, size_t n, std::optional<double> nodata) {
+  constexpr size_t kLanes = 4;
+  const bool nodata_nan = nodata && std::isnan(*nodata);
+  const bool has_nodata = nodata && !nodata_nan;
+  // Float32 nodata compares in single precision, as GDAL does.
+  const T nd = has_nodata ? static_cast<T>(*nodata) : T{};
+  auto valid = [&](T x) { return !std::isnan(x) && !(has_nodata && x == nd); };
+  Moments m;
+  m.seen = n;
+  size_t start = 0;
+  while (start < n && !valid(v[start])) ++start;
+  if (start == n) return m;
+  const double shift = static_cast<double>(v[start]);
+  double sum[kLanes] = {}, sum_sq[kLanes] = {};
+  double lo = shift, hi = shift;
+  uint64_t count = 0;
+  size_t i = start;
+  for (; i + kLanes <= n; i += kLanes) {
+    bool all_valid = true;
+    for (size_t k = 0; k < kLanes; ++k) all_valid &= valid(v[i + k]);
+    if (all_valid) {
+      for (size_t k = 0; k < kLanes; ++k) {
+        const double x = static_cast<double>(v[i + k]);
+        const double d = x - shift;
+        sum[k] += d;
+        sum_sq[k] += d * d;
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+      }
+      count += kLanes;
+      continue;
+    }
+    for (size_t k = 0; k < kLanes; ++k) {
+      if (!valid(v[i + k])) continue;
+      const double x = static_cast<double>(v[i + k]);
+      const double d = x - shift;
+      sum[k] += d;
+      sum_sq[k] += d * d;
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+      ++count;
+    }
+  }
+  for (; i < n; ++i) {
+    if (!valid(v[i])) continue;
+    const double x = static_cast<double>(v[i]);
+    const double d = x - shift;
+    sum[0] += d;
+    sum_sq[0] += d * d;
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+    ++count;
+  }
+  const double s = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+  const double sq = (sum_sq[0] + sum_sq[1]) + (sum_sq[2] + sum_sq[3]);
+  const double c = static_cast<double>(count);
+  m.count = count;
+  m.mean = shift + s / c;
+  m.m2 = std::max(0.0, sq - s * s / c);
+  m.min = lo;
+  m.max = hi;
+  return m;
+}
+
+// Float32 and Float64 bands: moments straight from the band's values.
+template <typename T>
+Result<Moments> floating_point_moments(const Plan& plan, const StatisticsOptions& options) {
+  RasterBand& band = *plan.band;
+  const std::optional<double> nodata = band.nodata();
+  std::vector<Moments> parts(plan.pieces.size());
+  RK_RETURN_IF_ERROR(for_each_typed_piece<T>(
+      plan, options, band.data_type(), [&](int64_t i, const T* values, size_t n) {
+        parts[static_cast<size_t>(i)] = typed_moments<T>(values, n, nodata);
+      }));
+  Moments all;
+  for (const Moments& m : parts) all.merge(m);  // in piece order: deterministic
+  return all;
+}
+
 std::string subject_of(RasterBand& band) {
   return band.dataset() ? band.dataset()->description() : "band";
 }
@@ -289,14 +439,23 @@ Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOpti
     }
     return std::move(*exact);
   }
-  std::vector<Moments> parts(plan.pieces.size());
-  uint64_t seen = 0;
-  RK_RETURN_IF_ERROR(
-      for_each_piece(plan, options, &seen, [&](int64_t i, const double* values, size_t n) {
-        parts[static_cast<size_t>(i)] = Moments::of(values, n);
-      }));
   Moments all;
-  for (const Moments& m : parts) all.merge(m);  // in piece order: deterministic
+  uint64_t seen = 0;
+  const DataType type = plan.band->data_type();
+  if (type == DataType::kFloat32 || type == DataType::kFloat64) {
+    Result<Moments> m = type == DataType::kFloat32 ? floating_point_moments<float>(plan, options)
+                                                   : floating_point_moments<double>(plan, options);
+    if (!m.ok()) return m.status();
+    all = *m;
+    seen = all.seen;
+  } else {
+    std::vector<Moments> parts(plan.pieces.size());
+    RK_RETURN_IF_ERROR(
+        for_each_piece(plan, options, &seen, [&](int64_t i, const double* values, size_t n) {
+          parts[static_cast<size_t>(i)] = Moments::of(values, n);
+        }));
+    for (const Moments& m : parts) all.merge(m);  // in piece order: deterministic
+  }
   if (all.count == 0) {
     return Status::not_found(subject_of(band),
                              "band " + std::to_string(band.number()) +

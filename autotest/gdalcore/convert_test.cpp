@@ -165,5 +165,35 @@ TEST_CASE("negative strides and unaligned buffers", "[convert]") {
   CHECK(f[3] == 1.0f);
 }
 
+TEST_CASE("one sample of interleaved pixels into a packed row (any count, no over-read)",
+          "[convert]") {
+  std::mt19937 rng(7);
+  for (int interleave = 2; interleave <= 5; ++interleave) {
+    for (size_t count :
+         {size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{33}, size_t{256}, size_t{1001}}) {
+      for (int sample = 0; sample < interleave; ++sample) {
+        // The row ends exactly at the last pixel's sample, so a read past it
+        // is a heap overflow AddressSanitizer reports.
+        const size_t used = (count - 1) * static_cast<size_t>(interleave) + 1;
+        std::vector<uint8_t> bytes(used + static_cast<size_t>(sample));
+        for (auto& b : bytes) b = static_cast<uint8_t>(rng());
+        std::vector<uint8_t> out(count);
+        convert_values(bytes.data() + sample, DataType::kByte, interleave, out.data(),
+                       DataType::kByte, 1, count);
+        std::vector<uint16_t> words(used + static_cast<size_t>(sample));
+        for (auto& w : words) w = static_cast<uint16_t>(rng());
+        std::vector<uint16_t> out16(count);
+        convert_values(words.data() + sample, DataType::kUInt16, 2 * interleave, out16.data(),
+                       DataType::kUInt16, 2, count);
+        for (size_t j = 0; j < count; ++j) {
+          const size_t at = static_cast<size_t>(sample) + j * static_cast<size_t>(interleave);
+          REQUIRE(out[j] == bytes[at]);
+          REQUIRE(out16[j] == words[at]);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace rk

@@ -81,20 +81,27 @@ float float24_to_float(uint32_t f) {
   return sign ? -v : v;
 }
 
-// Decodes strip/tile `strile` into `buf` (at most `wanted` bytes); the
-// number of bytes decoded, or libtiff's complaint naming the strip/tile.
-Result<size_t> read_encoded(TiffHandle& h, bool tiled, uint64_t strile, void* buf,
-                            tmsize_t wanted) {
+// Decodes strip/tile `strile` into `buf` (at most `wanted` bytes), with
+// horizontal differencing undone; the number of bytes decoded, or
+// libtiff's complaint naming the strip/tile.
+Result<size_t> read_encoded(TiffHandle& h, PredictorTakeover& predictor, const ImageLayout& l,
+                            uint64_t strile, std::byte* buf, tmsize_t wanted) {
   TIFF* t = h.tiff();
-  const tmsize_t n = tiled ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), buf, wanted)
-                           : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), buf, wanted);
+  const bool undo = predictor.before_decode(t);
+  const tmsize_t n = l.tiled ? TIFFReadEncodedTile(t, static_cast<uint32_t>(strile), buf, wanted)
+                             : TIFFReadEncodedStrip(t, static_cast<uint32_t>(strile), buf, wanted);
   if (n < 0) {
     Status st = h.take_error("decoding failed");
     return Status(
         st.code(), h.path(),
-        std::string(tiled ? "tile " : "strip ") + std::to_string(strile) + ": " + st.message());
+        std::string(l.tiled ? "tile " : "strip ") + std::to_string(strile) + ": " + st.message());
   }
   (void)h.take_error();  // recoverable complaints are not failures
+  if (undo) {
+    const uint32_t stride = l.separate() ? 1 : l.samples_per_pixel;
+    const size_t row_bytes = static_cast<size_t>(l.block_width) * stride * l.bits_per_sample / 8;
+    undo_horizontal_differencing(buf, static_cast<size_t>(n), row_bytes, l.bits_per_sample, stride);
+  }
   return static_cast<size_t>(n);
 }
 
@@ -288,7 +295,8 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
       const uint32_t rows = std::min(l.block_height, l.height - first_row);
       const tmsize_t wanted =
           static_cast<tmsize_t>(static_cast<size_t>(l.block_width) * rows * tsize);
-      RK_ASSIGN_OR_RETURN(const size_t filled, read_encoded(*h, l.tiled, strile, dst, wanted));
+      RK_ASSIGN_OR_RETURN(const size_t filled,
+                          read_encoded(*h, d->predictor, l, strile, dst, wanted));
       if (filled < block_values * tsize)
         std::memset(dst + filled, 0, block_values * tsize - filled);
       return Status();
@@ -406,7 +414,7 @@ Status GTiffImage::decode(Decoder& d, uint64_t strile, uint32_t first_row) {
   const tmsize_t wanted = std::min<tmsize_t>(full, row * static_cast<tmsize_t>(rows_in_image));
   d.decoded.resize(static_cast<size_t>(full));
   RK_ASSIGN_OR_RETURN(const size_t n,
-                      read_encoded(h, layout_.tiled, strile, d.decoded.data(), wanted));
+                      read_encoded(h, d.predictor, layout_, strile, d.decoded.data(), wanted));
   d.decoded_rows = n / static_cast<size_t>(row);
   d.decoded_strile = strile;
   return Status();

@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "drivers/gtiff/gtiff_predictor.h"
 #include "drivers/gtiff/tiff_handle.h"
 #include "gdalcore/data_type.h"
 
@@ -93,6 +94,7 @@ class GTiffImage {
   struct Decoder {
     std::mutex mu;  // held by the thread using the decoder
     std::unique_ptr<TiffHandle> handle;
+    PredictorTakeover predictor;
     std::vector<std::byte> decoded;
     uint64_t decoded_strile = UINT64_MAX;
     size_t decoded_rows = 0;
