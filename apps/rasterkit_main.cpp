@@ -1,5 +1,6 @@
 // The `rasterkit` command line. Exit codes: 0 success, 1 runtime failure,
 // 2 usage error. Every error is one line naming the file and the problem.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include "apps/footprint.h"
 #include "apps/info.h"
 #include "apps/translate.h"
+#include "blockcache/block_cache.h"
 #include "drivers/register_builtin.h"
 #include "gdalcore/driver_manager.h"
 #include "gdalcore/worker_pool.h"
@@ -126,9 +128,20 @@ int run_info(const std::vector<std::string>& args) {
   // Statistics on several threads read through a thread-safe dataset.
   const bool parallel = threads > 1 && (options.compute_stats || options.compute_min_max ||
                                         options.histogram || options.checksum);
+  // A private cache, as large as the global one: -stats -hist -checksum
+  // read the pixels several times. One pass over one band keeps nothing
+  // worth keeping, and a few pieces' worth keeps the peak memory far below
+  // the raster's size.
+  rk::BlockCache cache(rk::BlockCache::global().capacity());
+  params.cache = &cache;
   auto opened = rk::cli::open_source(path, params, parallel ? threads : 1);
   if (!opened.ok()) return failure("info", opened.status());
   std::unique_ptr<rk::Dataset> ds = std::move(opened).value();
+  const int passes = (options.compute_stats || options.compute_min_max ? 1 : 0) +
+                     (options.histogram ? 1 : 0) + (options.checksum ? 1 : 0);
+  if (passes == 1 && ds->band_count() == 1) {
+    cache.set_capacity(std::min<size_t>(cache.capacity(), size_t{64} << 20));
+  }
   rk::WorkerPool pool(parallel ? threads : 1);
   options.pool = &pool;
   auto report = rk::build_info_report(*ds, options);

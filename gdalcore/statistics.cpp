@@ -9,6 +9,7 @@
 
 #include "gdalcore/dataset.h"
 #include "gdalcore/mask_band.h"
+#include "gdalcore/scratch_buffers.h"
 #include "gdalcore/worker_pool.h"
 
 namespace rk {
@@ -165,34 +166,6 @@ RasterIOOptions piece_io(const RasterBand& band, const StatisticsOptions& option
   if (band.dataset() && !band.dataset()->is_thread_safe()) io.pool = options.pool;
   return io;
 }
-
-// Buffers for the pieces in flight, reused from piece to piece: a fresh
-// allocation per piece costs page faults and zeroing that show up in
-// -stats profiles. At most one buffer per thread running pieces.
-class ScratchBuffers {
- public:
-  explicit ScratchBuffers(size_t bytes) : bytes_(bytes) {}
-  std::unique_ptr<std::byte[]> take() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!free_.empty()) {
-        std::unique_ptr<std::byte[]> b = std::move(free_.back());
-        free_.pop_back();
-        return b;
-      }
-    }
-    return std::unique_ptr<std::byte[]>(new std::byte[bytes_]);  // not zeroed
-  }
-  void give_back(std::unique_ptr<std::byte[]> b) {
-    std::lock_guard<std::mutex> lock(mu_);
-    free_.push_back(std::move(b));
-  }
-
- private:
-  const size_t bytes_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<std::byte[]>> free_;  // guarded by mu_
-};
 
 size_t largest_piece(const Plan& plan) {
   size_t n = 0;

@@ -302,7 +302,6 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
       return Status();
     }
   }
-  std::memset(dst, 0, block_values * tsize);
   // Blocks map to strips/tiles one to one, except in split mode, where
   // block row `by` is line `by` of the image's single strip.
   const uint32_t first_row = static_cast<uint32_t>(by) * l.block_height;
@@ -314,11 +313,13 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
                           strile_row * l.blocks_per_row() + static_cast<uint64_t>(bx);
   RK_RETURN_IF_ERROR(decode(*d, strile, static_cast<uint32_t>(strile_row * l.strip_rows)));
   if (d->decoded.empty()) {
-    // Sparse block: the fill value (nodata) if any, else 0 (already set).
+    // Sparse block: the fill value (nodata) if any, else 0.
     if (sparse_fill) {
       std::byte value[16];
       store_double(*sparse_fill, value, type);
       for (size_t i = 0; i < block_values; ++i) std::memcpy(dst + i * tsize, value, tsize);
+    } else {
+      std::memset(dst, 0, block_values * tsize);
     }
     return Status();
   }
@@ -332,6 +333,9 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
   if ((row_in_strile + rows) * row_bytes > d->decoded.size()) {
     return Status::internal(h->path(), "decoded size mismatch");
   }
+  // Rows past the decoded ones (past the image's end, or a short strip)
+  // are 0; the rest is overwritten below.
+  std::memset(dst + rows * l.block_width * tsize, 0, (l.block_height - rows) * l.block_width * tsize);
 
   const bool aligned = bps % 8 == 0 && bps == 8 * tsize;
   if (aligned && !(l.sample_format == SAMPLEFORMAT_IEEEFP && bps != 8 * tsize)) {
