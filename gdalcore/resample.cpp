@@ -123,7 +123,8 @@ std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t 
 }
 
 // Source rows, read in batches and converted to doubles, kept while output
-// rows still need them.
+// rows still need them. Row buffers are recycled: allocating one per source
+// row showed up as page faults in resampling profiles.
 class RowSource {
  public:
   RowSource(RasterBand& band, int64_t col0, int64_t col1)
@@ -131,7 +132,9 @@ class RowSource {
         col0_(col0),
         width_(col1 - col0 + 1),
         ncomp_(is_complex(band.data_type()) ? 2 : 1),
-        nodata_(band.nodata()) {}
+        nodata_(band.nodata()),
+        // Only these can hold pixels that do not count.
+        may_be_invalid_(nodata_.has_value() || is_floating(band.data_type())) {}
 
   int components() const { return ncomp_; }
   int64_t width() const { return width_; }
@@ -139,31 +142,36 @@ class RowSource {
   // Makes rows [r0, r1] available; rows before r0 are dropped.
   Status ensure(int64_t r0, int64_t r1) {
     while (!rows_.empty() && first_ < r0) {
+      spare_.push_back(std::move(rows_.front()));
       rows_.pop_front();
-      valid_.pop_front();
       ++first_;
     }
     if (rows_.empty()) first_ = r0;
     int64_t next = first_ + static_cast<int64_t>(rows_.size());
+    const size_t row_values = static_cast<size_t>(width_ * ncomp_);
     while (next <= r1) {
       const int64_t count =
           std::min<int64_t>(std::max<int64_t>(r1 - next + 1, 16), band_.y_size() - next);
       const DataType work = ncomp_ == 2 ? DataType::kCFloat64 : DataType::kFloat64;
-      std::vector<double> buf(static_cast<size_t>(count * width_ * ncomp_));
-      RK_RETURN_IF_ERROR(band_.read(Window{col0_, next, width_, count}, buf.data(),
+      batch_.resize(static_cast<size_t>(count) * row_values);
+      RK_RETURN_IF_ERROR(band_.read(Window{col0_, next, width_, count}, batch_.data(),
                                     BufferLayout::packed(work, width_, count)));
       for (int64_t r = 0; r < count; ++r) {
-        const auto begin = buf.begin() + static_cast<ptrdiff_t>(r * width_ * ncomp_);
-        std::vector<double> row(begin, begin + static_cast<ptrdiff_t>(width_ * ncomp_));
-        std::vector<char> valid(static_cast<size_t>(width_), 1);
-        for (int64_t c = 0; c < width_; ++c) {
-          const double v = row[static_cast<size_t>(c * ncomp_)];
-          if (std::isnan(v) || (nodata_ && is_nodata_value(v, *nodata_, band_.data_type()))) {
-            valid[static_cast<size_t>(c)] = 0;
+        Row row = take_spare();
+        const double* begin = batch_.data() + static_cast<size_t>(r) * row_values;
+        row.values.assign(begin, begin + row_values);
+        row.all_valid = true;
+        if (may_be_invalid_) {
+          row.valid.assign(static_cast<size_t>(width_), 1);
+          for (int64_t c = 0; c < width_; ++c) {
+            const double v = row.values[static_cast<size_t>(c * ncomp_)];
+            if (std::isnan(v) || (nodata_ && is_nodata_value(v, *nodata_, band_.data_type()))) {
+              row.valid[static_cast<size_t>(c)] = 0;
+              row.all_valid = false;
+            }
           }
         }
         rows_.push_back(std::move(row));
-        valid_.push_back(std::move(valid));
       }
       next += count;
     }
@@ -171,21 +179,43 @@ class RowSource {
   }
 
   // Values of source row r, column col0 + c at index c * components().
-  const std::vector<double>& row(int64_t r) const { return rows_[static_cast<size_t>(r - first_)]; }
+  const std::vector<double>& row(int64_t r) const { return at(r).values; }
+  // Whether column col0 + c of row r counts (valid(r)[c] != 0); only
+  // meaningful when !all_valid(r).
   const std::vector<char>& valid(int64_t r) const {
-    return valid_[static_cast<size_t>(r - first_)];
+    const Row& row = at(r);
+    if (row.all_valid && row.valid.size() != static_cast<size_t>(width_)) {
+      row.valid.assign(static_cast<size_t>(width_), 1);
+    }
+    return row.valid;
   }
+  bool all_valid(int64_t r) const { return at(r).all_valid; }
   int64_t col0() const { return col0_; }
 
  private:
+  struct Row {
+    std::vector<double> values;
+    mutable std::vector<char> valid;  // filled lazily for all-valid rows
+    bool all_valid = true;
+  };
+  const Row& at(int64_t r) const { return rows_[static_cast<size_t>(r - first_)]; }
+  Row take_spare() {
+    if (spare_.empty()) return Row();
+    Row row = std::move(spare_.back());
+    spare_.pop_back();
+    return row;
+  }
+
   RasterBand& band_;
   int64_t col0_;
   int64_t width_;
   int ncomp_;
   std::optional<double> nodata_;
+  bool may_be_invalid_;
   int64_t first_ = 0;
-  std::deque<std::vector<double>> rows_;
-  std::deque<std::vector<char>> valid_;
+  std::deque<Row> rows_;
+  std::vector<Row> spare_;
+  std::vector<double> batch_;
 };
 
 Status nearest(RasterBand& src, const SourceWindow& sw, std::byte* data, const BufferLayout& l,
@@ -246,9 +276,16 @@ Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte
   // Numerators (per component) and denominators of the vertical pass.
   std::vector<double> num(out_n * static_cast<size_t>(nc)), den(out_n);
   const double fill = empty_value(src);
-  for (int64_t j = 0; j < l.height; ++j) {
-    const Taps& ty = vy[static_cast<size_t>(j)];
-    RK_RETURN_IF_ERROR(rows.ensure(ty.first, ty.last()));
+  // Sums of each output column's horizontal weights, and a column buffer
+  // for the vertical pass of the all-valid case.
+  std::vector<double> hx_sum(out_n, 0.0);
+  for (size_t i = 0; i < out_n; ++i) {
+    for (double w : hx[i].weights) hx_sum[i] += w;
+  }
+  std::vector<double> column(static_cast<size_t>(c1 - c0 + 1));
+  // Some pixels do not count: each output pixel's sums run over the valid
+  // ones only, and dividing them renormalises the separable kernel.
+  auto with_invalid_pixels = [&](const Taps& ty) {
     std::fill(num.begin(), num.end(), 0.0);
     std::fill(den.begin(), den.end(), 0.0);
     std::vector<char> any(out_n, 0);
@@ -257,8 +294,6 @@ Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte
       const int64_t r = ty.first + static_cast<int64_t>(k);
       const std::vector<double>& row = rows.row(r);
       const std::vector<char>& valid = rows.valid(r);
-      // Horizontal pass over valid pixels only; dividing the sums at the end
-      // renormalises the separable kernel over exactly the valid pixels.
       for (size_t i = 0; i < out_n; ++i) {
         const Taps& tx = hx[i];
         double wsum = 0;
@@ -283,6 +318,35 @@ Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte
         const size_t o = i * static_cast<size_t>(nc) + static_cast<size_t>(p);
         out[o] = ok ? num[o] / den[i] : (p == 0 ? fill : 0.0);
       }
+    }
+  };
+  for (int64_t j = 0; j < l.height; ++j) {
+    const Taps& ty = vy[static_cast<size_t>(j)];
+    RK_RETURN_IF_ERROR(rows.ensure(ty.first, ty.last()));
+    bool all_valid = nc == 1;
+    for (int64_t r = ty.first; all_valid && r <= ty.last(); ++r) all_valid = rows.all_valid(r);
+    if (all_valid) {
+      // Every pixel counts: rows first (a contiguous pass the compiler
+      // vectorises), then one short sum per output pixel; the weights
+      // normalise to the products of their sums.
+      std::fill(column.begin(), column.end(), 0.0);
+      double wy_sum = 0;
+      for (size_t k = 0; k < ty.weights.size(); ++k) {
+        const double wy = ty.weights[k];
+        wy_sum += wy;
+        const double* row = rows.row(ty.first + static_cast<int64_t>(k)).data();
+        for (size_t c = 0; c < column.size(); ++c) column[c] += wy * row[c];
+      }
+      for (size_t i = 0; i < out_n; ++i) {
+        const Taps& tx = hx[i];
+        const double* v = column.data() + (tx.first - c0);
+        double sum = 0;
+        for (size_t q = 0; q < tx.weights.size(); ++q) sum += tx.weights[q] * v[q];
+        const double d = wy_sum * hx_sum[i];
+        out[i] = std::fabs(d) > 1e-12 ? sum / d : fill;
+      }
+    } else {
+      with_invalid_pixels(ty);
     }
     convert_values(out.data(), nc == 2 ? DataType::kCFloat64 : DataType::kFloat64,
                    static_cast<ptrdiff_t>(sizeof(double) * static_cast<size_t>(nc)),
