@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 runs=${1:-5}
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DRK_BUILD_TESTS=OFF >/dev/null
-cmake --build build-bench --target rasterkit rk_make_bench_raster >/dev/null
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DRK_BUILD_TESTS=OFF -DRK_BUILD_BENCH=ON >/dev/null
+cmake --build build-bench --target rasterkit rk_make_bench_raster rk_codec_floor >/dev/null
 rk=./build-bench/apps/rasterkit
 data=build-bench/data
 mkdir -p "$data" bench/results
@@ -21,4 +21,5 @@ mkdir -p "$data" bench/results
 [ -f "$data/float_zstd.tif" ] || $rk translate -q -ot Float32 \
   -scale 0 65535 -1000 5000 -a_nodata -1000 -co COMPRESS=ZSTD -co TILED=YES \
   "$data/tiled.tif" "$data/float_zstd.tif"
-/usr/bin/python3 bench/run.py "$rk" "$data" "$runs" bench/results/cli_vs_gdal.md
+/usr/bin/python3 bench/run.py "$rk" ./build-bench/bench/rk_codec_floor "$data" "$runs" \
+  bench/results/cli_vs_gdal.md

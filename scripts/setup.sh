@@ -11,6 +11,8 @@ packages=(
   clang clang-format libclang-rt-14-dev
   # Test oracle only (conformance and oracle tests); rasterkit never links GDAL.
   gdal-bin python3-gdal
+  # Benchmark floors only (bench/codec_floor.cpp calls the codecs directly).
+  libdeflate-dev libzstd-dev
 )
 
 missing=()
