@@ -1,5 +1,6 @@
 #include "gdalcore/raster_band.h"
 
+#include "gdalcore/thread_block_memo.h"
 #include "gdalcore/worker_pool.h"
 
 #include <algorithm>
@@ -211,8 +212,18 @@ BlockRef RasterBand::find_block(int64_t bx, int64_t by) {
   return hit;
 }
 
+size_t RasterBand::thread_memo_slot(int64_t bx, int64_t by) const {
+  // Neighbouring blocks of a band in distinct slots; bands and levels offset.
+  return static_cast<size_t>(by * blocks_per_row() + bx + number_ * 131 + cache_level_ * 17);
+}
+
+void RasterBand::forget_thread_memos() { detail::ThreadBlockMemo::forget_all(); }
+
 void RasterBand::remember_block(int64_t bx, int64_t by, const BlockRef& block) {
-  if (!memo_enabled_) return;
+  if (!memo_enabled_) {
+    detail::ThreadBlockMemo::current().remember(thread_memo_slot(bx, by), block_key(bx, by), block);
+    return;
+  }
   if (!recent_) recent_ = std::make_unique<RecentBlock[]>(kRecentBlocks);
   RecentBlock& slot = recent_[memo_slot(bx, by, blocks_per_row(), kRecentBlocks)];
   slot.bx = bx;
@@ -349,7 +360,7 @@ Status RasterBand::read(const Window& window, void* data, const BufferLayout& la
   return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
 }
 
-void RasterBand::copy_block_part(const BlockRef& block, int64_t bx, int64_t by, const Window& w,
+void RasterBand::copy_block_part(const Block& block, int64_t bx, int64_t by, const Window& w,
                                  std::byte* data, const BufferLayout& l) const {
   const size_t tsize = data_type_size(type_);
   const int64_t x0 = std::max(w.x, bx * block_x_);
@@ -358,7 +369,7 @@ void RasterBand::copy_block_part(const BlockRef& block, int64_t bx, int64_t by, 
   const int64_t y1 = std::min(w.y + w.height, (by + 1) * block_y_);
   for (int64_t y = y0; y < y1; ++y) {
     const std::byte* src =
-        block->data() + ((y - by * block_y_) * block_x_ + (x0 - bx * block_x_)) * tsize;
+        block.data() + ((y - by * block_y_) * block_x_ + (x0 - bx * block_x_)) * tsize;
     std::byte* dst = data + (y - w.y) * l.line_spacing + (x0 - w.x) * l.pixel_spacing;
     convert_values(src, type_, static_cast<ptrdiff_t>(tsize), dst, l.type, l.pixel_spacing,
                    static_cast<size_t>(x1 - x0));
@@ -406,7 +417,7 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
       c.block = c.fetch.publish(std::move(block));
       // Blocks cover disjoint parts of the buffer: each is copied by the
       // thread that decoded it.
-      copy_block_part(c.block, c.bx, c.by, w, data, l);
+      copy_block_part(*c.block, c.bx, c.by, w, data, l);
       // In the decoding thread: its decoder still holds the strip/tile.
       block_loaded(c.bx, c.by);
     });
@@ -417,8 +428,17 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
     claimed.clear();
     return Status();
   };
+  detail::ThreadBlockMemo* thread_memo =
+      memo_enabled_ ? nullptr : &detail::ThreadBlockMemo::current();
   for (int64_t by = by0; by <= by1; ++by) {
     for (int64_t bx = bx0; bx <= bx1; ++bx) {
+      if (thread_memo) {
+        // A shared band: this thread's memo, which costs no atomic operation.
+        if (const Block* hit = thread_memo->find(thread_memo_slot(bx, by), block_key(bx, by))) {
+          copy_block_part(*hit, bx, by, w, data, l);
+          continue;
+        }
+      }
       BlockRef block = find_in_memo(bx, by);
       if (!block) {
         BlockFetch fetch = cache.fetch(block_key(bx, by));
@@ -438,7 +458,7 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
           remember_block(bx, by, block);
         }
       }
-      copy_block_part(block, bx, by, w, data, l);
+      copy_block_part(*block, bx, by, w, data, l);
     }
     if (progress && deferred.empty() && claimed.empty() &&
         !progress(static_cast<double>(by - by0 + 1) / static_cast<double>(by1 - by0 + 1), "")) {
@@ -453,7 +473,7 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
     } else {
       remember_block(d.bx, d.by, block);
     }
-    copy_block_part(block, d.bx, d.by, w, data, l);
+    copy_block_part(*block, d.bx, d.by, w, data, l);
   }
   if (progress && (!deferred.empty() || parallel) && !progress(1.0, "")) {
     return Status::cancelled(dataset_->description());

@@ -158,9 +158,13 @@ class RK_API RasterBand {
   // Distinguishes this band's blocks from its siblings' in the cache:
   // 0 for full resolution, k for the k-th overview, negative for masks.
   void set_cache_level(int32_t level) { cache_level_ = level; }
-  // The memo of recent blocks assumes one thread at a time; a band shared
-  // by threads (the thread-safe proxy's) turns it off.
-  void disable_block_memo() { memo_enabled_ = false; }
+  // The band's memo of recent blocks assumes one thread at a time; a band
+  // shared by threads (the thread-safe proxy's) uses each calling thread's
+  // own memo instead (gdalcore/thread_block_memo.h).
+  void share_between_threads() { memo_enabled_ = false; }
+  // Releases what every thread's memo holds (at each thread's next read):
+  // called when a band shared between threads goes away.
+  static void forget_thread_memos();
 
   // Direct access for drivers filling in properties while opening: these
   // skip the update-access check and the "changed" notification.
@@ -189,14 +193,16 @@ class RK_API RasterBand {
   // miss. Does no I/O.
   BlockRef find_block(int64_t bx, int64_t by);
   void remember_block(int64_t bx, int64_t by, const BlockRef& block);
+  // Where block (bx, by) goes in a thread's memo (bands shared by threads).
+  size_t thread_memo_slot(int64_t bx, int64_t by) const;
   // The cached block (reading it from the driver on a miss, or waiting for
   // the thread that is reading it).
   Result<BlockRef> get_block(int64_t bx, int64_t by);
   // Reads a block this thread has claimed and publishes it to the cache.
   Result<BlockRef> load_block(int64_t bx, int64_t by, BlockFetch& claim);
   // Copies (converting) the part of `block` inside window `w` to the buffer.
-  void copy_block_part(const BlockRef& block, int64_t bx, int64_t by, const Window& w,
-                       std::byte* data, const BufferLayout& l) const;
+  void copy_block_part(const Block& block, int64_t bx, int64_t by, const Window& w, std::byte* data,
+                       const BufferLayout& l) const;
   Status check_window(const Window& window, const BufferLayout& layout) const;
   Status check_writable(std::string_view what) const;
   Status copy_window(const Window& window, std::byte* data, const BufferLayout& layout,

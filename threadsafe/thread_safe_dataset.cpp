@@ -170,7 +170,7 @@ class ThreadSafeBand final : public RasterBand {
         state_(std::move(state)),
         path_(path),
         mask_flags_(proto.mask_flags()) {
-    disable_block_memo();  // shared by threads
+    share_between_threads();
     set_cache_level(path.mask ? -2 - path.overview : path.overview + 1);
     // The snapshot of the band's properties (immutable from here on).
     if (proto.nodata_int64() && proto.data_type() == DataType::kInt64) {
@@ -203,6 +203,9 @@ class ThreadSafeBand final : public RasterBand {
   RasterBand* overview(int i) override {
     return i >= 0 && i < overview_count() ? overviews_[static_cast<size_t>(i)].get() : nullptr;
   }
+  // Threads' memos may still pin this band's blocks.
+  ~ThreadSafeBand() override { forget_thread_memos(); }
+
   int mask_flags() const override { return mask_flags_; }
   RasterBand* mask_band() override { return mask_ ? mask_.get() : this; }
 

@@ -1,5 +1,6 @@
 // ThreadSafeDataset: many threads reading one logical dataset at once.
 // Label concurrency: also run under ThreadSanitizer in CI.
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <condition_variable>
@@ -321,6 +322,112 @@ TEST_CASE("a file changed after wrapping gives an error at the next thread's rea
   CHECK(ts->band(1)
             ->read(Window{390, 290, 1, 1}, &v, BufferLayout::packed(DataType::kUInt16, 1, 1))
             .ok());
+  std::remove(path.c_str());
+}
+
+// A one-row-per-strip UInt16 file whose pixels depend on `seed`.
+std::string make_striped(const std::string& name, uint16_t seed) {
+  register_all();
+  CreateParams p;
+  p.width = 300;
+  p.height = 200;
+  p.bands = 1;
+  p.type = DataType::kUInt16;
+  auto src = std::move(DriverManager::global().find("MEM")->create("src", p).value());
+  std::vector<uint16_t> v(300 * 200);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint16_t>(i * 13 + seed);
+  REQUIRE(src->band(1)
+              ->write(Window{0, 0, 300, 200}, v.data(),
+                      BufferLayout::packed(DataType::kUInt16, 300, 200))
+              .ok());
+  REQUIRE(DriverManager::global()
+              .find("GTiff")
+              ->create_copy(name, *src, Options{{"BLOCKYSIZE", "1"}})
+              .ok());
+  return name;
+}
+
+std::vector<uint16_t> read_all(Dataset& ds) {
+  std::vector<uint16_t> out(static_cast<size_t>(ds.x_size() * ds.y_size()));
+  REQUIRE(ds.band(1)
+              ->read(Window{0, 0, ds.x_size(), ds.y_size()}, out.data(),
+                     BufferLayout::packed(DataType::kUInt16, ds.x_size(), ds.y_size()))
+              .ok());
+  return out;
+}
+
+// Reads the windows dealt to thread `t` of `threads` (round-robin), each
+// twice (the second time from the thread's memo of recent blocks).
+bool read_windows(Dataset& ds, int t, int threads, std::vector<uint16_t>& out) {
+  const int64_t w = ds.x_size(), h = ds.y_size(), win = 50;
+  bool ok = true;
+  int k = 0;
+  for (int64_t y = 0; y < h; y += win) {
+    for (int64_t x = 0; x < w; x += win, ++k) {
+      if (k % threads != t) continue;
+      const int64_t ww = std::min(win, w - x), wh = std::min(win, h - y);
+      BufferLayout l = BufferLayout::packed(DataType::kUInt16, ww, wh);
+      l.line_spacing = w * 2;
+      for (int again = 0; again < 2; ++again) {
+        ok = ok && ds.band(1)->read(Window{x, y, ww, wh}, out.data() + y * w + x, l).ok();
+      }
+    }
+  }
+  return ok;
+}
+
+// The whole raster in windows, by `threads` threads (1: the calling thread).
+std::vector<uint16_t> read_in_windows(Dataset& ds, int threads) {
+  std::vector<uint16_t> out(static_cast<size_t>(ds.x_size() * ds.y_size()));
+  if (threads == 1) {
+    REQUIRE(read_windows(ds, 0, 1, out));
+    return out;
+  }
+  std::atomic<bool> ok{true};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      if (!read_windows(ds, t, threads, out)) ok = false;
+    });
+  }
+  for (auto& th : pool) th.join();
+  REQUIRE(ok);
+  return out;
+}
+
+TEST_CASE("threads sharing a striped file's rows read exactly what one thread reads",
+          "[concurrency][threadsafe]") {
+  const std::string path = make_striped("rk_ts_striped.tif", 5);
+  auto plain = open(path);
+  REQUIRE(plain.ok());
+  const std::vector<uint16_t> expected = read_all(**plain);
+  auto ts = open_ts(path);
+  CHECK(read_in_windows(*ts, 2) == expected);
+  CHECK(read_in_windows(*ts, 3) == expected);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a thread's memo of blocks never serves a later dataset on the same path",
+          "[concurrency][threadsafe]") {
+  const std::string path = "rk_ts_rewritten.tif";
+  // One thread throughout, so its memo outlives the first proxy.
+  std::thread reader([&] {
+    make_striped(path, 1);
+    {
+      auto first = open_ts(path);
+      auto plain = open(path);
+      REQUIRE(plain.ok());
+      CHECK(read_in_windows(*first, 1) == read_all(**plain));
+    }
+    make_striped(path, 2);  // same size and layout, other pixels
+    auto second = open_ts(path);
+    auto plain = open(path);
+    REQUIRE(plain.ok());
+    const std::vector<uint16_t> expected = read_all(**plain);
+    CHECK(expected[0] == 2);
+    CHECK(read_in_windows(*second, 1) == expected);
+  });
+  reader.join();
   std::remove(path.c_str());
 }
 
