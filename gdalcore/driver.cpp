@@ -1,6 +1,8 @@
 #include "gdalcore/driver.h"
 
 #include <algorithm>
+#include <future>
+#include <system_error>
 #include <vector>
 
 namespace rk {
@@ -119,22 +121,52 @@ Status copy_dataset_contents(Dataset& src, Dataset& dst, const ProgressFn& progr
   int64_t swath = std::max<int64_t>(1, target / std::max<int64_t>(1, row_bytes));
   swath = std::max(first->block_y_size(), swath / first->block_y_size() * first->block_y_size());
   swath = std::min(swath, dst.y_size());
-  std::vector<std::byte> buffer;
-  for (int64_t y = 0; y < dst.y_size(); y += swath) {
-    const int64_t h = std::min(swath, dst.y_size() - y);
-    for (int b = 1; b <= dst.band_count(); ++b) {
+  // The next swath is read (decoded, resampled) in another thread while
+  // this one is written (encoded, flushed): a copy takes about the longer
+  // of the two instead of their sum. Only that thread uses `src` meanwhile,
+  // and only this one `dst`. At most two swaths are held.
+  struct Swath {
+    int64_t y = 0, h = 0;
+    std::vector<std::vector<std::byte>> bands;
+    Status status;
+  };
+  auto read_swath = [&src, &dst, swath](int64_t y) {
+    Swath s;
+    s.y = y;
+    s.h = std::min(swath, dst.y_size() - y);
+    for (int b = 1; b <= dst.band_count() && s.status.ok(); ++b) {
       const DataType t = dst.band(b)->data_type();
-      const BufferLayout layout = BufferLayout::packed(t, dst.x_size(), h);
-      buffer.resize(static_cast<size_t>(dst.x_size() * h) * data_type_size(t));
-      const Window w{0, y, dst.x_size(), h};
-      RK_RETURN_IF_ERROR(src.band(b)->read(w, buffer.data(), layout));
-      RK_RETURN_IF_ERROR(dst.band(b)->write(w, buffer.data(), layout));
+      std::vector<std::byte> pixels(static_cast<size_t>(dst.x_size() * s.h) * data_type_size(t));
+      s.status = src.band(b)->read(Window{0, y, dst.x_size(), s.h}, pixels.data(),
+                                   BufferLayout::packed(t, dst.x_size(), s.h));
+      s.bands.push_back(std::move(pixels));
+    }
+    return s;
+  };
+  auto start_reading = [&read_swath](int64_t y) {
+    try {
+      return std::async(std::launch::async, read_swath, y);
+    } catch (const std::system_error&) {  // no thread to be had: read now
+      return std::async(std::launch::deferred, read_swath, y);
+    }
+  };
+  std::future<Swath> next = start_reading(0);
+  while (next.valid()) {
+    Swath cur = next.get();
+    RK_RETURN_IF_ERROR(cur.status);
+    if (cur.y + cur.h < dst.y_size()) next = start_reading(cur.y + cur.h);
+    for (int b = 1; b <= dst.band_count(); ++b) {
+      const BufferLayout layout =
+          BufferLayout::packed(dst.band(b)->data_type(), dst.x_size(), cur.h);
+      RK_RETURN_IF_ERROR(dst.band(b)->write(Window{0, cur.y, dst.x_size(), cur.h},
+                                            cur.bands[static_cast<size_t>(b - 1)].data(), layout));
     }
     // Each swath holds whole block rows of every band: write them back now,
     // so a copy keeps one swath of dirty blocks, not the whole raster.
     RK_RETURN_IF_ERROR(dst.flush());
-    if (progress && !progress(static_cast<double>(y + h) / static_cast<double>(dst.y_size()), "")) {
-      return Status::cancelled(dst.description());
+    if (progress &&
+        !progress(static_cast<double>(cur.y + cur.h) / static_cast<double>(dst.y_size()), "")) {
+      return Status::cancelled(dst.description());  // `next`'s destructor waits for its read
     }
   }
   return dst.flush();
