@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <future>
+#include <memory>
+#include <new>
 #include <system_error>
 #include <vector>
 
@@ -127,39 +129,53 @@ Status copy_dataset_contents(Dataset& src, Dataset& dst, const ProgressFn& progr
   // and only this one `dst`. At most two swaths are held.
   struct Swath {
     int64_t y = 0, h = 0;
-    std::vector<std::vector<std::byte>> bands;
+    int set = 0;  // which of the two buffer sets holds it
     Status status;
   };
-  auto read_swath = [&src, &dst, swath](int64_t y) {
+  // Two sets of band buffers used in turn, allocated once and not zeroed:
+  // fresh buffers per swath cost page faults and zeroing on every swath.
+  std::vector<std::unique_ptr<std::byte[]>> buffers[2];
+  auto band_bytes = [&dst, swath](int b) {
+    return static_cast<size_t>(dst.x_size() * swath) * data_type_size(dst.band(b)->data_type());
+  };
+  auto read_swath = [&src, &dst, &buffers, &band_bytes, swath](int64_t y, int set) {
     Swath s;
     s.y = y;
     s.h = std::min(swath, dst.y_size() - y);
+    s.set = set;
+    std::vector<std::unique_ptr<std::byte[]>>& pixels = buffers[set];
     for (int b = 1; b <= dst.band_count() && s.status.ok(); ++b) {
-      const DataType t = dst.band(b)->data_type();
-      std::vector<std::byte> pixels(static_cast<size_t>(dst.x_size() * s.h) * data_type_size(t));
-      s.status = src.band(b)->read(Window{0, y, dst.x_size(), s.h}, pixels.data(),
-                                   BufferLayout::packed(t, dst.x_size(), s.h));
-      s.bands.push_back(std::move(pixels));
+      if (pixels.size() < static_cast<size_t>(b)) {
+        pixels.emplace_back(new (std::nothrow) std::byte[band_bytes(b)]);
+        if (!pixels.back()) {
+          s.status = Status::out_of_memory(dst.description(), "cannot allocate a swath buffer");
+          break;
+        }
+      }
+      s.status = src.band(b)->read(
+          Window{0, y, dst.x_size(), s.h}, pixels[static_cast<size_t>(b - 1)].get(),
+          BufferLayout::packed(dst.band(b)->data_type(), dst.x_size(), s.h));
     }
     return s;
   };
-  auto start_reading = [&read_swath](int64_t y) {
+  auto start_reading = [&read_swath](int64_t y, int set) {
     try {
-      return std::async(std::launch::async, read_swath, y);
+      return std::async(std::launch::async, read_swath, y, set);
     } catch (const std::system_error&) {  // no thread to be had: read now
-      return std::async(std::launch::deferred, read_swath, y);
+      return std::async(std::launch::deferred, read_swath, y, set);
     }
   };
-  std::future<Swath> next = start_reading(0);
+  std::future<Swath> next = start_reading(0, 0);
   while (next.valid()) {
     Swath cur = next.get();
     RK_RETURN_IF_ERROR(cur.status);
-    if (cur.y + cur.h < dst.y_size()) next = start_reading(cur.y + cur.h);
+    if (cur.y + cur.h < dst.y_size()) next = start_reading(cur.y + cur.h, 1 - cur.set);
     for (int b = 1; b <= dst.band_count(); ++b) {
       const BufferLayout layout =
           BufferLayout::packed(dst.band(b)->data_type(), dst.x_size(), cur.h);
       RK_RETURN_IF_ERROR(dst.band(b)->write(Window{0, cur.y, dst.x_size(), cur.h},
-                                            cur.bands[static_cast<size_t>(b - 1)].data(), layout));
+                                            buffers[cur.set][static_cast<size_t>(b - 1)].get(),
+                                            layout));
     }
     // Each swath holds whole block rows of every band: write them back now,
     // so a copy keeps one swath of dirty blocks, not the whole raster.
