@@ -128,19 +128,29 @@ void gather(const unsigned char* s, unsigned char* d, size_t count) {
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 // Bytes: sixteen pixels at a time with SSSE3 byte shuffles, about ten times
 // the scalar loop (every x86-64 CPU since 2006 has SSSE3; checked at run
-// time all the same). Input vector v holds bytes [16v, 16v + 16) of the
-// interleaved row; output byte j is input byte j * kInterleave.
+// time all the same).
+// The shuffle controls: input vector v holds bytes [16v, 16v + 16) of the
+// interleaved row; output byte j is input byte j * kInterleave (-1: none).
+template <size_t kInterleave>
+struct ShuffleMasks {
+  alignas(16) signed char bytes[kInterleave][16] = {};
+  constexpr ShuffleMasks() {
+    for (size_t v = 0; v < kInterleave; ++v) {
+      for (size_t j = 0; j < 16; ++j) {
+        const size_t at = j * kInterleave;
+        bytes[v][j] = at / 16 == v ? static_cast<signed char>(at % 16) : -1;
+      }
+    }
+  }
+};
+
 template <size_t kInterleave>
 __attribute__((target("ssse3"))) void gather_bytes_ssse3(const unsigned char* s, unsigned char* d,
                                                          size_t count) {
+  static constexpr ShuffleMasks<kInterleave> kMasks{};
   __m128i masks[kInterleave];
   for (size_t v = 0; v < kInterleave; ++v) {
-    alignas(16) signed char m[16];
-    for (size_t j = 0; j < 16; ++j) {
-      const size_t at = j * kInterleave;
-      m[j] = at / 16 == v ? static_cast<signed char>(at % 16) : static_cast<signed char>(-1);
-    }
-    masks[v] = _mm_load_si128(reinterpret_cast<const __m128i*>(m));
+    masks[v] = _mm_load_si128(reinterpret_cast<const __m128i*>(kMasks.bytes[v]));
   }
   size_t j = 0;
   // The last pixel's sample may be the row's last byte: stop one pixel

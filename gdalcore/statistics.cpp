@@ -30,29 +30,6 @@ struct Moments {
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
 
-  // Moments of a run of values, shifted by the first one so that the sums
-  // of squares do not cancel (values far from 0 with a small spread). No
-  // division per value: this loop is the hot path of -stats.
-  static Moments of(const double* v, size_t n) {
-    Moments m;
-    if (n == 0) return m;
-    const double shift = v[0];
-    double sum = 0, sum_sq = 0, lo = v[0], hi = v[0];
-    for (size_t i = 0; i < n; ++i) {
-      const double d = v[i] - shift;
-      sum += d;
-      sum_sq += d * d;
-      lo = std::min(lo, v[i]);
-      hi = std::max(hi, v[i]);
-    }
-    const double count = static_cast<double>(n);
-    m.count = n;
-    m.mean = shift + sum / count;
-    m.m2 = std::max(0.0, sum_sq - sum * sum / count);
-    m.min = lo;
-    m.max = hi;
-    return m;
-  }
   void merge(const Moments& o) {
     seen += o.seen;
     if (o.count == 0) return;
@@ -175,7 +152,8 @@ size_t largest_piece(const Plan& plan) {
 
 // Runs visit(piece index, values, count) over every piece of `plan`, the
 // piece read as `T` (the band's own type, so no conversion pass): count
-// values at `values`, nodata and NaN included.
+// values at `values` (a scratch buffer visit may overwrite), nodata and NaN
+// included.
 template <typename T, typename Visit>
 Status for_each_typed_piece(const Plan& plan, const StatisticsOptions& options, DataType type,
                             Visit visit) {
@@ -187,7 +165,7 @@ Status for_each_typed_piece(const Plan& plan, const StatisticsOptions& options, 
     const size_t n = static_cast<size_t>(w.width * w.height);
     std::unique_ptr<std::byte[]> buf = scratch.take();
     Status st = band.read(w, buf.get(), BufferLayout::packed(type, w.width, w.height), io);
-    if (st.ok()) visit(i, reinterpret_cast<const T*>(buf.get()), n);
+    if (st.ok()) visit(i, reinterpret_cast<T*>(buf.get()), n);
     scratch.give_back(std::move(buf));
     return st;
   });
@@ -204,18 +182,17 @@ Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64
   const DataType work = complex ? DataType::kCFloat64 : DataType::kFloat64;
   const DataType band_type = band.data_type();
   std::atomic<uint64_t> seen_count{0};
-  const Status st = for_each_typed_piece<double>(
-      plan, options, work, [&](int64_t i, const double* values, size_t n) {
-        // The valid values, compacted to the front of the (scratch) buffer.
-        auto* out = const_cast<double*>(values);
+  const Status st =
+      for_each_typed_piece<double>(plan, options, work, [&](int64_t i, double* values, size_t n) {
+        // The valid values, compacted to the front of the buffer.
         size_t valid = 0;
         for (size_t k = 0; k < n; ++k) {
           const double v = values[complex ? 2 * k : k];
           if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band_type))) continue;
-          out[valid++] = v;
+          values[valid++] = v;
         }
         seen_count += n;
-        visit(i, out, valid);
+        visit(i, values, valid);
       });
   if (!st.ok()) return st;
   if (seen) *seen = seen_count.load();
@@ -249,8 +226,8 @@ Result<BandStatistics> small_integer_statistics(const Plan& plan,
   // (more would no longer fit the core's cache).
   constexpr size_t kLanes = sizeof(T) == 1 ? 4 : 2;
   std::vector<std::vector<uint32_t>> parts(plan.pieces.size());
-  RK_RETURN_IF_ERROR(for_each_typed_piece<T>(
-      plan, options, band.data_type(), [&](int64_t i, const T* values, size_t n) {
+  RK_RETURN_IF_ERROR(
+      for_each_typed_piece<T>(plan, options, band.data_type(), [&](int64_t i, T* values, size_t n) {
         std::vector<uint32_t> counts(kLanes * kBins, 0);
         count_values<T, kLanes>(values, n, counts.data(), kBins);
         for (size_t k = 1; k < kLanes; ++k) {
@@ -370,8 +347,8 @@ Result<Moments> floating_point_moments(const Plan& plan, const StatisticsOptions
   RasterBand& band = *plan.band;
   const std::optional<double> nodata = band.nodata();
   std::vector<Moments> parts(plan.pieces.size());
-  RK_RETURN_IF_ERROR(for_each_typed_piece<T>(
-      plan, options, band.data_type(), [&](int64_t i, const T* values, size_t n) {
+  RK_RETURN_IF_ERROR(
+      for_each_typed_piece<T>(plan, options, band.data_type(), [&](int64_t i, T* values, size_t n) {
         parts[static_cast<size_t>(i)] = typed_moments<T>(values, n, nodata);
       }));
   Moments all;
@@ -425,7 +402,7 @@ Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOpti
     std::vector<Moments> parts(plan.pieces.size());
     RK_RETURN_IF_ERROR(
         for_each_piece(plan, options, &seen, [&](int64_t i, const double* values, size_t n) {
-          parts[static_cast<size_t>(i)] = Moments::of(values, n);
+          parts[static_cast<size_t>(i)] = typed_moments<double>(values, n, std::nullopt);
         }));
     for (const Moments& m : parts) all.merge(m);  // in piece order: deterministic
   }

@@ -335,7 +335,8 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
   }
   // Rows past the decoded ones (past the image's end, or a short strip)
   // are 0; the rest is overwritten below.
-  std::memset(dst + rows * l.block_width * tsize, 0, (l.block_height - rows) * l.block_width * tsize);
+  std::memset(dst + rows * l.block_width * tsize, 0,
+              (l.block_height - rows) * l.block_width * tsize);
 
   const bool aligned = bps % 8 == 0 && bps == 8 * tsize;
   if (aligned && !(l.sample_format == SAMPLEFORMAT_IEEEFP && bps != 8 * tsize)) {
