@@ -293,41 +293,32 @@ Moments typed_moments(const T* v, size_t n, std::optional<double> nodata) {
   double sum[kLanes] = {}, sum_sq[kLanes] = {};
   double lo = shift, hi = shift;
   uint64_t count = 0;
+  auto add = [&](size_t lane, T value) {
+    const double x = static_cast<double>(value);
+    const double d = x - shift;
+    sum[lane] += d;
+    sum_sq[lane] += d * d;
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  };
   size_t i = start;
   for (; i + kLanes <= n; i += kLanes) {
     bool all_valid = true;
     for (size_t k = 0; k < kLanes; ++k) all_valid &= valid(v[i + k]);
-    if (all_valid) {
-      for (size_t k = 0; k < kLanes; ++k) {
-        const double x = static_cast<double>(v[i + k]);
-        const double d = x - shift;
-        sum[k] += d;
-        sum_sq[k] += d * d;
-        lo = std::min(lo, x);
-        hi = std::max(hi, x);
-      }
+    if (all_valid) {  // the common case: no test per lane
+      for (size_t k = 0; k < kLanes; ++k) add(k, v[i + k]);
       count += kLanes;
       continue;
     }
     for (size_t k = 0; k < kLanes; ++k) {
       if (!valid(v[i + k])) continue;
-      const double x = static_cast<double>(v[i + k]);
-      const double d = x - shift;
-      sum[k] += d;
-      sum_sq[k] += d * d;
-      lo = std::min(lo, x);
-      hi = std::max(hi, x);
+      add(k, v[i + k]);
       ++count;
     }
   }
   for (; i < n; ++i) {
     if (!valid(v[i])) continue;
-    const double x = static_cast<double>(v[i]);
-    const double d = x - shift;
-    sum[0] += d;
-    sum_sq[0] += d * d;
-    lo = std::min(lo, x);
-    hi = std::max(hi, x);
+    add(0, v[i]);
     ++count;
   }
   const double s = (sum[0] + sum[1]) + (sum[2] + sum[3]);
