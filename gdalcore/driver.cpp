@@ -135,26 +135,29 @@ Status copy_dataset_contents(Dataset& src, Dataset& dst, const ProgressFn& progr
   // Two sets of band buffers used in turn, allocated once and not zeroed:
   // fresh buffers per swath cost page faults and zeroing on every swath.
   std::vector<std::unique_ptr<std::byte[]>> buffers[2];
-  auto band_bytes = [&dst, swath](int b) {
-    return static_cast<size_t>(dst.x_size() * swath) * data_type_size(dst.band(b)->data_type());
-  };
-  auto read_swath = [&src, &dst, &buffers, &band_bytes, swath](int64_t y, int set) {
+  // What the reading thread needs to know of `dst`, taken here: it never
+  // touches `dst` itself.
+  const int64_t width = dst.x_size(), height = dst.y_size();
+  std::vector<DataType> types;
+  for (int b = 1; b <= dst.band_count(); ++b) types.push_back(dst.band(b)->data_type());
+  auto read_swath = [&src, &buffers, &types, width, height, swath](int64_t y, int set) {
     Swath s;
     s.y = y;
-    s.h = std::min(swath, dst.y_size() - y);
+    s.h = std::min(swath, height - y);
     s.set = set;
     std::vector<std::unique_ptr<std::byte[]>>& pixels = buffers[set];
-    for (int b = 1; b <= dst.band_count() && s.status.ok(); ++b) {
-      if (pixels.size() < static_cast<size_t>(b)) {
-        pixels.emplace_back(new (std::nothrow) std::byte[band_bytes(b)]);
+    for (size_t b = 0; b < types.size() && s.status.ok(); ++b) {
+      if (pixels.size() <= b) {
+        const size_t bytes = static_cast<size_t>(width * swath) * data_type_size(types[b]);
+        pixels.emplace_back(new (std::nothrow) std::byte[bytes]);
         if (!pixels.back()) {
-          s.status = Status::out_of_memory(dst.description(), "cannot allocate a swath buffer");
+          s.status = Status::out_of_memory(src.description(), "cannot allocate a swath buffer");
           break;
         }
       }
-      s.status = src.band(b)->read(
-          Window{0, y, dst.x_size(), s.h}, pixels[static_cast<size_t>(b - 1)].get(),
-          BufferLayout::packed(dst.band(b)->data_type(), dst.x_size(), s.h));
+      s.status = src.band(static_cast<int>(b) + 1)
+                     ->read(Window{0, y, width, s.h}, pixels[b].get(),
+                            BufferLayout::packed(types[b], width, s.h));
     }
     return s;
   };
