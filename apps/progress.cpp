@@ -1,10 +1,11 @@
-#include "apps/progress.h"
+#include "progress.h"
 
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 namespace rk::cli {
@@ -23,16 +24,16 @@ class DottedProgress {
     while (printed_ < target && printed_ < 40) {
       ++printed_;
       if (printed_ % 4 == 0) {
-        std::fprintf(stderr, "%d", printed_ / 4 * 10);
+        std::fprintf(stdout, "%d", printed_ / 4 * 10);
       } else {
-        std::fputc('.', stderr);
+        std::fputc('.', stdout);
       }
     }
     if (printed_ >= 40 && !done_) {
       done_ = true;
-      std::fputs(" - done.\n", stderr);
+      std::fputs(" - done.\n", stdout);
     }
-    std::fflush(stderr);
+    std::fflush(stdout);
     return true;
   }
 
@@ -55,13 +56,13 @@ class BarProgress {
     for (int i = 0; i < kWidth; ++i) bar[i] = i < filled ? '#' : '-';
     bar[kWidth] = 0;
     const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-    std::fprintf(stderr, "\r[%s] %5.1f%%  %.1f%%/s  ETA %.0fs ", bar, fraction * 100,
+    std::fprintf(stdout, "\r[%s] %5.1f%%  %.1f%%/s  ETA %.0fs ", bar, fraction * 100,
                  elapsed > 0 ? fraction * 100 / elapsed : 0.0, eta);
     if (fraction >= 1.0 && !done_) {
       done_ = true;
-      std::fprintf(stderr, "\n");
+      std::fprintf(stdout, "\n");
     }
-    std::fflush(stderr);
+    std::fflush(stdout);
     return true;
   }
 
@@ -83,15 +84,29 @@ void install_interrupt_handler() {
 
 bool interrupted() { return g_interrupted != 0; }
 
-ProgressFn make_progress(bool quiet) {
+ProgressFn make_progress(bool quiet, std::function<void()> before_first) {
   if (quiet) return [](double, std::string_view) { return !interrupted(); };
-  if (isatty(STDERR_FILENO)) {
-    auto bar = std::make_shared<BarProgress>();
-    return [bar](double f, std::string_view) { return !interrupted() && bar->update(f); };
-  }
-  auto dots = std::make_shared<DottedProgress>();
-  dots->update(0);
-  return [dots](double f, std::string_view) { return !interrupted() && dots->update(f); };
+  // The printer is made at the first call: the header, then GDAL's "0".
+  struct State {
+    std::function<void()> before_first;
+    std::unique_ptr<DottedProgress> dots;
+    std::unique_ptr<BarProgress> bar;
+  };
+  auto state = std::make_shared<State>();
+  state->before_first = std::move(before_first);
+  return [state](double f, std::string_view) {
+    if (interrupted()) return false;
+    if (!state->dots && !state->bar) {
+      if (state->before_first) state->before_first();
+      if (isatty(STDOUT_FILENO)) {
+        state->bar = std::make_unique<BarProgress>();
+      } else {
+        state->dots = std::make_unique<DottedProgress>();
+        state->dots->update(0);
+      }
+    }
+    return state->bar ? state->bar->update(f) : state->dots->update(f);
+  };
 }
 
 }  // namespace rk::cli

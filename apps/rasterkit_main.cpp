@@ -1,20 +1,18 @@
-// The `rasterkit` command line. Exit codes: 0 success, 1 runtime failure,
-// 2 usage error. Every error is one line naming the file and the problem.
+// The `rasterkit` command line: parse the flags (rk::parse_*_options), open
+// the source, make one library call (rk::info, rk::translate,
+// rk::footprint_document), print, and map errors to exit codes: 0 success,
+// 1 runtime failure, 2 usage error. Every error is one line on standard
+// error naming the file and the problem.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
-#include "apps/cli_args.h"
-#include "apps/footprint.h"
-#include "apps/info.h"
-#include "apps/translate.h"
-#include "blockcache/block_cache.h"
-#include "drivers/register_builtin.h"
-#include "gdalcore/driver_manager.h"
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/rasterkit.h>
+
+#include "progress.h"
 
 namespace {
 
@@ -32,8 +30,9 @@ const char kUsage[] =
     "Options:\n"
     "  --version            print the version and exit\n"
     "  --help               print this help and exit\n"
-    "  --config KEY VALUE   set a configuration option (RK_CACHEMAX, RK_NUM_THREADS;\n"
-    "                       GDAL_CACHEMAX and GDAL_NUM_THREADS are accepted as aliases)\n";
+    "  --config KEY VALUE   set a configuration option (RK_CACHEMAX, RK_NUM_THREADS,\n"
+    "                       RK_PAM_ENABLED; GDAL_CACHEMAX, GDAL_NUM_THREADS and\n"
+    "                       GDAL_PAM_ENABLED are accepted as aliases)\n";
 
 const char kInfoUsage[] =
     "Usage: rasterkit info [-json] [-mm] [-stats | -approx_stats] [-hist] [-checksum]\n"
@@ -41,10 +40,26 @@ const char kInfoUsage[] =
     "                      [-proj4] [-wkt_format WKT1|WKT2|WKT2_2015|WKT2_2018|WKT2_2019]\n"
     "                      [-oo NAME=VALUE] [--threads N] FILE\n";
 
-const std::vector<std::string> kInfoFlags = {
-    "-json",  "-mm",         "-stats", "-approx_stats", "-hist", "-checksum",
-    "-nomd",  "-noct",       "-nogcp", "-norat",        "-nofl", "-mdd",
-    "-proj4", "-wkt_format", "-oo",    "--threads",     "--help"};
+const char kTranslateUsage[] =
+    "Usage: rasterkit translate [options] SRC DST\n"
+    "  -of FORMAT  -ot TYPE  -b N|mask|mask,N (repeatable)  -expand gray|rgb|rgba\n"
+    "  -srcwin XOFF YOFF XSIZE YSIZE  -projwin ULX ULY LRX LRY  -projwin_srs SRS  -epo  -eco\n"
+    "  -outsize X[%] Y[%]  -tr XRES YRES\n"
+    "  -r nearest|bilinear|cubic|cubicspline|lanczos|average|mode\n"
+    "  -scale[_N] [SRC_MIN SRC_MAX [DST_MIN DST_MAX]]  -exponent[_N] E  -unscale\n"
+    "  -a_srs SRS  -a_ullr ULX ULY LRX LRY  -a_nodata VALUE|none  -a_scale S  -a_offset O\n"
+    "  -cutline FILE|WKT  -cutline_srs SRS  -crop_to_cutline\n"
+    "  -mo KEY=VALUE  -co NAME=VALUE  -oo NAME=VALUE  -stats  -noxmp  -q  --threads N\n"
+    "  --config KEY VALUE\n";
+
+const char kFootprintUsage[] =
+    "Usage: rasterkit footprint [options] SRC [DST]\n"
+    "  -b N (repeatable)  -combine union|intersection  -srcnodata VALUE  -ovr INDEX\n"
+    "  -t_cs georef|pixel  -t_srs SRS  -densify DIST\n"
+    "  -simplify TOL  -min_ring_area AREA  -max_points N|unlimited (default 100)\n"
+    "  -convex_hull  -no_holes  -split_polys\n"
+    "  -of GeoJSON|WKT  -lyr_name NAME  -oo NAME=VALUE  -q  --threads N\n"
+    "  DST absent or '-': standard output\n";
 
 int usage_error(const std::string& message, const char* usage) {
   std::fprintf(stderr, "rasterkit: %s\n%s", message.c_str(), usage);
@@ -52,126 +67,125 @@ int usage_error(const std::string& message, const char* usage) {
 }
 
 int failure(const char* command, const rk::Status& st) {
-  std::fprintf(stderr, "rasterkit %s: %s\n", command, st.to_string().c_str());
+  if (st.code() == rk::StatusCode::kCancelled && rk::cli::interrupted()) {
+    std::fprintf(stderr, "rasterkit %s: interrupted\n", command);
+  } else {
+    std::fprintf(stderr, "rasterkit %s: %s\n", command, st.to_string().c_str());
+  }
   return kExitFailure;
 }
 
-int run_info(const std::vector<std::string>& args) {
-  rk::InfoOptions options;
+// Opens the source read-only with the caller's cache: thread-safe when
+// `threads` > 1 and the driver allows it, so several threads read at once.
+rk::Result<std::unique_ptr<rk::Dataset>> open_source(const std::string& path,
+                                                     const rk::CommandLineExtras& extras,
+                                                     rk::BlockCache* cache, int threads) {
   rk::OpenParams params;
-  std::vector<std::string> open_options;
-  std::string path;
-  int threads = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto need_value = [&]() -> const std::string* {
-      return i + 1 < args.size() ? &args[++i] : nullptr;
-    };
-    if (a == "-json") {
-      options.json = true;
-    } else if (a == "-mm") {
-      options.compute_min_max = true;
-    } else if (a == "-stats") {
-      options.compute_stats = true;
-    } else if (a == "-approx_stats") {
-      options.compute_stats = true;
-      options.approx_stats = true;
-    } else if (a == "-hist") {
-      options.histogram = true;
-    } else if (a == "-checksum") {
-      options.checksum = true;
-    } else if (a == "-nomd") {
-      options.show_metadata = false;
-    } else if (a == "-noct") {
-      options.show_color_table = false;
-    } else if (a == "-nogcp") {
-      options.show_gcps = false;
-    } else if (a == "-norat") {
-      options.show_rat = false;
-    } else if (a == "-nofl") {
-      options.all_files = false;
-    } else if (a == "-proj4") {
-      options.proj4 = true;
-    } else if (a == "-mdd" || a == "-wkt_format" || a == "-oo" || a == "--threads") {
-      const std::string* v = need_value();
-      if (!v) return usage_error("info: option " + a + " needs a value", kInfoUsage);
-      if (a == "-mdd") {
-        options.extra_domains.push_back(*v);
-      } else if (a == "-wkt_format") {
-        options.wkt_format = *v;
-      } else if (a == "-oo") {
-        if (!rk::cli::parse_key_value(a, *v).ok()) {
-          return usage_error("info: -oo '" + *v + "' is not NAME=VALUE", kInfoUsage);
-        }
-        open_options.push_back(*v);
-      } else {
-        threads = rk::WorkerPool::parse_thread_count(*v);
-        if (!threads) return usage_error("info: --threads '" + *v + "' is not a count", kInfoUsage);
-      }
-    } else if (a == "--help") {
-      std::fputs(kInfoUsage, stdout);
-      return 0;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usage_error("info: " + rk::cli::unknown_flag_message(a, kInfoFlags), kInfoUsage);
-    } else if (path.empty()) {
-      path = a;
-    } else {
-      return usage_error("info: more than one file given ('" + path + "', '" + a + "')",
-                         kInfoUsage);
-    }
+  RK_ASSIGN_OR_RETURN(params.open_options, rk::Options::parse(extras.open_options));
+  params.cache = cache;
+  if (threads > 1) {
+    params.flags = rk::OpenFlags::kReadOnly | rk::OpenFlags::kThreadSafe;
+    auto opened = rk::open(path, params);
+    if (opened.ok()) return opened;
   }
-  if (path.empty()) return usage_error("info: no file given", kInfoUsage);
-  auto parsed = rk::Options::parse(open_options);
-  if (!parsed.ok()) return usage_error("info: " + parsed.status().to_string(), kInfoUsage);
-  params.open_options = *parsed;
-  if (threads == 0) threads = rk::WorkerPool::default_thread_count();
-  // Statistics on several threads read through a thread-safe dataset.
-  const bool parallel = threads > 1 && (options.compute_stats || options.compute_min_max ||
-                                        options.histogram || options.checksum);
+  params.flags = rk::OpenFlags::kReadOnly;
+  return rk::open(path, params);
+}
+
+int run_info(const std::vector<std::string>& args) {
+  rk::CommandLineExtras extras;
+  auto options = rk::parse_info_options(args, &extras);
+  if (!options.ok()) return usage_error("info: " + options.status().to_string(), kInfoUsage);
+  if (extras.files.empty()) return usage_error("info: no file given", kInfoUsage);
+  if (extras.files.size() > 1) {
+    return usage_error(
+        "info: more than one file given ('" + extras.files[0] + "', '" + extras.files[1] + "')",
+        kInfoUsage);
+  }
+  rk::InfoOptions& o = *options;
+  if (o.threads == 0) o.threads = rk::WorkerPool::default_thread_count();
+  const int passes =
+      (o.compute_stats || o.compute_min_max ? 1 : 0) + (o.histogram ? 1 : 0) + (o.checksum ? 1 : 0);
   // A private cache, as large as the global one: -stats -hist -checksum
   // read the pixels several times. One pass over one band keeps nothing
-  // worth keeping, and a few pieces' worth keeps the peak memory far below
-  // the raster's size.
+  // worth keeping; a few pieces' worth keeps the peak memory far below the
+  // raster's size.
   rk::BlockCache cache(rk::BlockCache::global().capacity());
-  params.cache = &cache;
-  auto opened = rk::cli::open_source(path, params, parallel ? threads : 1);
-  if (!opened.ok()) return failure("info", opened.status());
-  std::unique_ptr<rk::Dataset> ds = std::move(opened).value();
-  const int passes = (options.compute_stats || options.compute_min_max ? 1 : 0) +
-                     (options.histogram ? 1 : 0) + (options.checksum ? 1 : 0);
-  if (passes == 1 && ds->band_count() == 1) {
+  auto ds = open_source(extras.files[0], extras, &cache, passes > 0 ? o.threads : 1);
+  if (!ds.ok()) return failure("info", ds.status());
+  if (passes == 1 && (*ds)->band_count() == 1) {
     cache.set_capacity(std::min<size_t>(cache.capacity(), size_t{64} << 20));
   }
-  rk::WorkerPool pool(parallel ? threads : 1);
-  options.pool = &pool;
-  auto report = rk::build_info_report(*ds, options);
+  auto report = rk::info(**ds, o);
   if (!report.ok()) return failure("info", report.status());
-  std::fputs(report->c_str(), stdout);
+  std::fputs(report->to_string().c_str(), stdout);
   return 0;
 }
 
-// A command with gdal_*'s shape: --help, then parsing (usage errors exit 2),
-// then running (failures exit 1).
-template <typename Parse, typename Run>
-int run_command(const char* name, const std::vector<std::string>& args, const char* usage,
-                Parse parse, Run run) {
-  for (const std::string& a : args) {
-    if (a == "--help") {
-      std::fputs(usage, stdout);
-      return 0;
-    }
-  }
-  auto options = parse(args);
+int run_translate(const std::vector<std::string>& args) {
+  rk::CommandLineExtras extras;
+  auto options = rk::parse_translate_options(args, &extras);
   if (!options.ok()) {
-    return usage_error(std::string(name) + ": " + options.status().message(), usage);
+    return usage_error("translate: " + options.status().to_string(), kTranslateUsage);
   }
-  rk::Status st = run(*options);
-  if (!st.ok()) return failure(name, st);
+  if (extras.files.size() != 2) {
+    return usage_error(extras.files.empty() ? "translate: no source and destination given"
+                       : extras.files.size() == 1
+                           ? "translate: no destination given"
+                           : "translate: unexpected argument '" + extras.files[2] + "'",
+                       kTranslateUsage);
+  }
+  rk::cli::install_interrupt_handler();
+  // A translate streams: source blocks are read about once, in row order.
+  rk::BlockCache cache(std::min<size_t>(rk::BlockCache::global().capacity(), size_t{64} << 20));
+  auto src = open_source(extras.files[0], extras, &cache, rk::translate_thread_count(*options));
+  if (!src.ok()) return failure("translate", src.status());
+  const rk::Dataset& s = **src;
+  rk::ProgressFn progress = rk::cli::make_progress(extras.quiet, [&s] {
+    std::printf("Input file size is %lld, %lld\n", static_cast<long long>(s.x_size()),
+                static_cast<long long>(s.y_size()));
+  });
+  auto written = rk::translate(s, extras.files[1], *options, progress);
+  if (!written.ok()) return failure("translate", written.status());
+  rk::Status closed = (*written)->close();
+  if (!closed.ok()) return failure("translate", closed);
   return 0;
 }
 
-// Applies and removes every "--config KEY VALUE" (before drivers read the
-// environment). Returns false with a message on a malformed one.
+int run_footprint(const std::vector<std::string>& args) {
+  rk::CommandLineExtras extras;
+  auto options = rk::parse_footprint_options(args, &extras);
+  if (!options.ok()) {
+    return usage_error("footprint: " + options.status().to_string(), kFootprintUsage);
+  }
+  if (extras.files.empty()) return usage_error("footprint: no source given", kFootprintUsage);
+  if (extras.files.size() > 2) {
+    return usage_error("footprint: unexpected argument '" + extras.files[2] + "'", kFootprintUsage);
+  }
+  rk::cli::install_interrupt_handler();
+  // Swaths are read once, in order: a private cache of a few swaths.
+  rk::BlockCache cache(std::min<size_t>(rk::BlockCache::global().capacity(), size_t{64} << 20));
+  const int threads =
+      options->threads > 0 ? options->threads : rk::WorkerPool::default_thread_count();
+  auto src = open_source(extras.files[0], extras, &cache, threads);
+  if (!src.ok()) return failure("footprint", src.status());
+  const bool to_stdout = extras.files.size() == 1 || extras.files[1] == "-";
+  if (!to_stdout) {
+    rk::Status st =
+        rk::write_footprint(**src, extras.files[1], *options, rk::cli::make_progress(extras.quiet));
+    return st.ok() ? 0 : failure("footprint", st);
+  }
+  // Progress would mix with the footprint on standard output.
+  auto text = rk::footprint_document(**src, *options, rk::cli::make_progress(true));
+  if (!text.ok()) return failure("footprint", text.status());
+  if (std::fwrite(text->data(), 1, text->size(), stdout) != text->size() || std::fflush(stdout)) {
+    return failure("footprint", rk::Status::io_error("stdout", "cannot write the footprint"));
+  }
+  return 0;
+}
+
+// Applies and removes every "--config KEY VALUE" (before the library reads
+// the environment). Returns false with a message on a malformed one.
 bool apply_config(std::vector<std::string>& args, std::string* error) {
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -185,8 +199,10 @@ bool apply_config(std::vector<std::string>& args, std::string* error) {
     }
     std::string key = args[i + 1];
     const std::string& value = args[i + 2];
-    if (key == "GDAL_CACHEMAX") key = "RK_CACHEMAX";
-    if (key == "GDAL_NUM_THREADS") key = "RK_NUM_THREADS";
+    if (key.rfind("GDAL_", 0) == 0 &&
+        (key == "GDAL_CACHEMAX" || key == "GDAL_NUM_THREADS" || key == "GDAL_PAM_ENABLED")) {
+      key = "RK_" + key.substr(5);
+    }
     if (key.rfind("RK_", 0) != 0) {
       std::fprintf(stderr, "Warning: --config %s: not a rasterkit option; ignored\n", key.c_str());
     } else {
@@ -198,10 +214,7 @@ bool apply_config(std::vector<std::string>& args, std::string* error) {
   return true;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+int run(std::vector<std::string> args) {
   std::string config_error;
   if (!apply_config(args, &config_error)) return usage_error(config_error, kUsage);
   if (args.empty()) return usage_error("no command given", kUsage);
@@ -213,20 +226,38 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     return 0;
   }
-  rk::register_all();
   const std::string command = args[0];
   args.erase(args.begin());
-  if (command == "info") return run_info(args);
-  if (command == "translate") {
-    return run_command("translate", args, rk::kTranslateUsage, rk::parse_translate_args,
-                       [](const rk::TranslateOptions& o) { return rk::run_translate(o); });
+  struct Command {
+    const char* name;
+    const char* usage;
+    int (*run)(const std::vector<std::string>&);
+  };
+  static const Command kCommands[] = {{"info", kInfoUsage, run_info},
+                                      {"translate", kTranslateUsage, run_translate},
+                                      {"footprint", kFootprintUsage, run_footprint}};
+  for (const Command& c : kCommands) {
+    if (command != c.name) continue;
+    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+      std::fputs(c.usage, stdout);
+      return 0;
+    }
+    rk::register_all();
+    return c.run(args);
   }
-  if (command == "footprint") {
-    return run_command("footprint", args, rk::kFootprintUsage, rk::parse_footprint_args,
-                       [](const rk::FootprintArgs& o) { return rk::run_footprint(o); });
-  }
-  const std::string near = rk::cli::closest_flag(command, {"info", "translate", "footprint"});
+  const std::string near = rk::closest_name(command, {"info", "translate", "footprint"});
   return usage_error(
       "unknown command '" + command + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"),
       kUsage);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::bad_alloc&) {
+    std::fputs("rasterkit: out of memory\n", stderr);
+    return kExitFailure;
+  }
 }

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "blockcache/block_cache.h"
+#include <rasterkit/blockcache/block_cache.h>
 
 namespace {
 

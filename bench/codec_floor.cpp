@@ -83,40 +83,44 @@ void difference(uint8_t* data, size_t rows, size_t width, size_t spp) {
   }
 }
 
-}  // namespace
+struct Args {
+  std::string path;
+  int threads = 1;
+  int64_t wx = 0, wy = 0, ww = -1, wh = -1;  // the window (-1: the whole image)
+  std::string encode;
+  bool encode_predictor = false;
+};
 
-int main(int argc, char** argv) {
+Args parse_args(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: %s FILE THREADS [--window X Y W H] [--encode DEFLATE|ZSTD] "
                  "[--encode-predictor]\n",
                  argv[0]);
-    return 2;
+    std::exit(2);
   }
-  const std::string path = argv[1];
-  const int threads = std::max(1, std::atoi(argv[2]));
-  int64_t wx = 0, wy = 0, ww = -1, wh = -1;
-  std::string encode;
-  bool encode_predictor = false;
+  Args a;
+  a.path = argv[1];
+  a.threads = std::max(1, std::atoi(argv[2]));
   for (int i = 3; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--window" && i + 4 < argc) {
-      wx = std::atoll(argv[++i]);
-      wy = std::atoll(argv[++i]);
-      ww = std::atoll(argv[++i]);
-      wh = std::atoll(argv[++i]);
-    } else if (a == "--encode" && i + 1 < argc) {
-      encode = argv[++i];
-    } else if (a == "--encode-predictor") {
-      encode_predictor = true;
+    const std::string arg = argv[i];
+    if (arg == "--window" && i + 4 < argc) {
+      a.wx = std::atoll(argv[++i]);
+      a.wy = std::atoll(argv[++i]);
+      a.ww = std::atoll(argv[++i]);
+      a.wh = std::atoll(argv[++i]);
+    } else if (arg == "--encode" && i + 1 < argc) {
+      a.encode = argv[++i];
+    } else if (arg == "--encode-predictor") {
+      a.encode_predictor = true;
     } else {
-      fail("unknown argument " + a);
+      fail("unknown argument " + arg);
     }
   }
-  TIFFSetWarningHandler(nullptr);
-  std::unique_ptr<TIFF, void (*)(TIFF*)> tif(TIFFOpen(path.c_str(), "r"), TIFFClose);
-  if (!tif) fail("cannot open " + path);
-  TIFF* t = tif.get();
+  return a;
+}
+
+Image describe(TIFF* t) {
   Image im;
   TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &im.width);
   TIFFGetField(t, TIFFTAG_IMAGELENGTH, &im.height);
@@ -135,19 +139,20 @@ int main(int argc, char** argv) {
     im.block_h = std::min(rows, im.height);
   }
   if (im.planar == PLANARCONFIG_SEPARATE && im.spp > 1) fail("planar images are not measured");
-  if (ww < 0) {
-    ww = im.width;
-    wh = im.height;
-  }
-  // The strips/tiles the window touches, their compressed bytes read once
-  // (not timed: the page-cache read is its own column of the table).
+  return im;
+}
+
+// The strips/tiles the window touches, their compressed bytes read once
+// (not timed: the page-cache read is its own column of the table).
+std::vector<Strile> read_striles(TIFF* t, const Image& im, const Args& a) {
   std::vector<Strile> striles;
   const uint32_t across = (im.width + im.block_w - 1) / im.block_w;
   const uint32_t down = (im.height + im.block_h - 1) / im.block_h;
   for (uint32_t by = 0; by < down; ++by) {
     for (uint32_t bx = 0; bx < across; ++bx) {
       const int64_t x0 = int64_t{bx} * im.block_w, y0 = int64_t{by} * im.block_h;
-      if (x0 >= wx + ww || x0 + im.block_w <= wx || y0 >= wy + wh || y0 + im.block_h <= wy) {
+      if (x0 >= a.wx + a.ww || x0 + im.block_w <= a.wx || y0 >= a.wy + a.wh ||
+          y0 + im.block_h <= a.wy) {
         continue;
       }
       Strile s;
@@ -164,45 +169,47 @@ int main(int argc, char** argv) {
       striles.push_back(std::move(s));
     }
   }
-  tif.reset();
+  return striles;
+}
 
-  // Decode.
-  auto decode_one = [&](Strile& s, libdeflate_decompressor* inflater, ZSTD_DCtx* zstd, TIFF* lzw) {
-    switch (im.compression) {
-      case COMPRESSION_NONE:
-        std::memcpy(s.decoded.data(), s.raw.data(), std::min(s.raw.size(), s.decoded.size()));
-        break;
-      case COMPRESSION_ADOBE_DEFLATE:
-      case COMPRESSION_DEFLATE: {
-        size_t out = 0;
-        if (libdeflate_zlib_decompress(inflater, s.raw.data(), s.raw.size(), s.decoded.data(),
-                                       s.decoded.size(), &out) != LIBDEFLATE_SUCCESS) {
-          fail("libdeflate cannot decode strip/tile " + std::to_string(s.index));
-        }
-        break;
+void decode_one(const Image& im, Strile& s, libdeflate_decompressor* inflater, ZSTD_DCtx* zstd,
+                TIFF* lzw) {
+  switch (im.compression) {
+    case COMPRESSION_NONE:
+      std::memcpy(s.decoded.data(), s.raw.data(), std::min(s.raw.size(), s.decoded.size()));
+      break;
+    case COMPRESSION_ADOBE_DEFLATE:
+    case COMPRESSION_DEFLATE: {
+      size_t out = 0;
+      if (libdeflate_zlib_decompress(inflater, s.raw.data(), s.raw.size(), s.decoded.data(),
+                                     s.decoded.size(), &out) != LIBDEFLATE_SUCCESS) {
+        fail("libdeflate cannot decode strip/tile " + std::to_string(s.index));
       }
-      case COMPRESSION_ZSTD:
-        if (ZSTD_isError(ZSTD_decompressDCtx(zstd, s.decoded.data(), s.decoded.size(), s.raw.data(),
-                                             s.raw.size()))) {
-          fail("zstd cannot decode strip/tile " + std::to_string(s.index));
-        }
-        break;
-      case COMPRESSION_LZW: {
-        const tmsize_t n = im.tiled ? TIFFReadEncodedTile(lzw, s.index, s.decoded.data(),
-                                                          static_cast<tmsize_t>(s.decoded.size()))
-                                    : TIFFReadEncodedStrip(lzw, s.index, s.decoded.data(),
-                                                           static_cast<tmsize_t>(s.decoded.size()));
-        if (n < 0) fail("libtiff cannot decode strip/tile " + std::to_string(s.index));
-        break;
-      }
-      default:
-        fail("compression " + std::to_string(im.compression) + " is not measured");
+      break;
     }
-  };
-  const double decode_s = best_of_3([&] {
+    case COMPRESSION_ZSTD:
+      if (ZSTD_isError(ZSTD_decompressDCtx(zstd, s.decoded.data(), s.decoded.size(), s.raw.data(),
+                                           s.raw.size()))) {
+        fail("zstd cannot decode strip/tile " + std::to_string(s.index));
+      }
+      break;
+    case COMPRESSION_LZW: {
+      const auto n = static_cast<tmsize_t>(s.decoded.size());
+      const tmsize_t got = im.tiled ? TIFFReadEncodedTile(lzw, s.index, s.decoded.data(), n)
+                                    : TIFFReadEncodedStrip(lzw, s.index, s.decoded.data(), n);
+      if (got < 0) fail("libtiff cannot decode strip/tile " + std::to_string(s.index));
+      break;
+    }
+    default:
+      fail("compression " + std::to_string(im.compression) + " is not measured");
+  }
+}
+
+double decode_floor(const Args& a, const Image& im, std::vector<Strile>& striles) {
+  return best_of_3([&] {
     std::vector<std::thread> pool;
     std::atomic<size_t> next{0};
-    for (int k = 0; k < threads; ++k) {
+    for (int k = 0; k < a.threads; ++k) {
       pool.emplace_back([&] {
         libdeflate_decompressor* inflater = libdeflate_alloc_decompressor();
         ZSTD_DCtx* zstd = ZSTD_createDCtx();
@@ -210,11 +217,11 @@ int main(int argc, char** argv) {
         // codec alone) on the thread's own handle.
         TIFF* lzw = nullptr;
         if (im.compression == COMPRESSION_LZW) {
-          lzw = TIFFOpen(path.c_str(), "r");
+          lzw = TIFFOpen(a.path.c_str(), "r");
           TIFFSetField(lzw, TIFFTAG_PREDICTOR, PREDICTOR_NONE);
         }
         for (size_t i = next++; i < striles.size(); i = next++) {
-          decode_one(striles[i], inflater, zstd, lzw);
+          decode_one(im, striles[i], inflater, zstd, lzw);
         }
         if (lzw) TIFFClose(lzw);
         ZSTD_freeDCtx(zstd);
@@ -223,80 +230,105 @@ int main(int argc, char** argv) {
     }
     for (auto& th : pool) th.join();
   });
+}
 
-  // One pass over the decoded pixels.
+// One pass over the decoded pixels.
+double memory_floor(const Args& a, const std::vector<Strile>& striles) {
   std::vector<std::vector<uint8_t>> copies(striles.size());
   for (size_t i = 0; i < striles.size(); ++i) copies[i].resize(striles[i].decoded.size());
-  const double memory_s = best_of_3([&] {
-    share(threads, striles.size(), [&](size_t i) {
+  return best_of_3([&] {
+    share(a.threads, striles.size(), [&](size_t i) {
       std::memcpy(copies[i].data(), striles[i].decoded.data(), striles[i].decoded.size());
     });
   });
-  copies.clear();
+}
 
-  double encode_s = 0;
-  if (!encode.empty()) {
-    // The window's pixels as 256x256 tiles, cut out of the decoded blocks
-    // (not timed), each compressed on its own.
-    const size_t px = static_cast<size_t>(im.spp) * im.bps / 8;
-    const uint32_t tile = 256;
-    std::vector<std::vector<uint8_t>> tiles;
-    for (int64_t ty = wy; ty < wy + wh; ty += tile) {
-      for (int64_t tx = wx; tx < wx + ww; tx += tile) {
-        std::vector<uint8_t> out(size_t{tile} * tile * px, 0);
-        for (const Strile& s : striles) {
-          for (uint32_t r = 0; r < im.block_h; ++r) {
-            const int64_t y = int64_t{s.y0} + r;
-            if (y < ty || y >= ty + tile || y >= wy + wh) continue;
-            const int64_t x0 = std::max<int64_t>(tx, s.x0);
-            const int64_t x1 = std::min<int64_t>({tx + tile, int64_t{s.x0} + im.block_w, wx + ww});
-            if (x1 <= x0) continue;
-            std::memcpy(
-                out.data() +
-                    (static_cast<size_t>(y - ty) * tile + static_cast<size_t>(x0 - tx)) * px,
-                s.decoded.data() + (size_t{r} * im.block_w + static_cast<size_t>(x0 - s.x0)) * px,
-                static_cast<size_t>(x1 - x0) * px);
-          }
+// The window's pixels as 256x256 tiles, cut out of the decoded blocks (not
+// timed), differenced when the output uses the horizontal predictor.
+std::vector<std::vector<uint8_t>> cut_tiles(const Args& a, const Image& im,
+                                            const std::vector<Strile>& striles) {
+  const size_t px = static_cast<size_t>(im.spp) * im.bps / 8;
+  const uint32_t tile = 256;
+  std::vector<std::vector<uint8_t>> tiles;
+  for (int64_t ty = a.wy; ty < a.wy + a.wh; ty += tile) {
+    for (int64_t tx = a.wx; tx < a.wx + a.ww; tx += tile) {
+      std::vector<uint8_t> out(size_t{tile} * tile * px, 0);
+      for (const Strile& s : striles) {
+        for (uint32_t r = 0; r < im.block_h; ++r) {
+          const int64_t y = int64_t{s.y0} + r;
+          if (y < ty || y >= ty + tile || y >= a.wy + a.wh) continue;
+          const int64_t x0 = std::max<int64_t>(tx, s.x0);
+          const int64_t x1 =
+              std::min<int64_t>({tx + tile, int64_t{s.x0} + im.block_w, a.wx + a.ww});
+          if (x1 <= x0) continue;
+          std::memcpy(
+              out.data() + (static_cast<size_t>(y - ty) * tile + static_cast<size_t>(x0 - tx)) * px,
+              s.decoded.data() + (size_t{r} * im.block_w + static_cast<size_t>(x0 - s.x0)) * px,
+              static_cast<size_t>(x1 - x0) * px);
         }
-        if (encode_predictor) {
-          if (im.bps == 8) difference<uint8_t>(out.data(), tile, tile, im.spp);
-          if (im.bps == 16) difference<uint16_t>(out.data(), tile, tile, im.spp);
-          if (im.bps == 32) difference<uint32_t>(out.data(), tile, tile, im.spp);
-        }
-        tiles.push_back(std::move(out));
       }
-    }
-    std::vector<std::vector<uint8_t>> compressed(tiles.size());
-    for (size_t i = 0; i < tiles.size(); ++i) {
-      compressed[i].resize(std::max(ZSTD_compressBound(tiles[i].size()),
-                                    tiles[i].size() + tiles[i].size() / 8 + 1024));
-    }
-    encode_s = best_of_3([&] {
-      std::vector<std::thread> pool;
-      std::atomic<size_t> next{0};
-      for (int k = 0; k < threads; ++k) {
-        pool.emplace_back([&] {
-          libdeflate_compressor* deflater = libdeflate_alloc_compressor(6);
-          ZSTD_CCtx* zstd = ZSTD_createCCtx();
-          for (size_t i = next++; i < tiles.size(); i = next++) {
-            size_t n = 0;
-            if (encode == "DEFLATE") {
-              n = libdeflate_zlib_compress(deflater, tiles[i].data(), tiles[i].size(),
-                                           compressed[i].data(), compressed[i].size());
-            } else if (encode == "ZSTD") {
-              n = ZSTD_compressCCtx(zstd, compressed[i].data(), compressed[i].size(),
-                                    tiles[i].data(), tiles[i].size(), 9);
-              if (ZSTD_isError(n)) n = 0;
-            }
-            if (n == 0) fail("cannot encode tile " + std::to_string(i) + " as " + encode);
-          }
-          ZSTD_freeCCtx(zstd);
-          libdeflate_free_compressor(deflater);
-        });
+      if (a.encode_predictor) {
+        if (im.bps == 8) difference<uint8_t>(out.data(), tile, tile, im.spp);
+        if (im.bps == 16) difference<uint16_t>(out.data(), tile, tile, im.spp);
+        if (im.bps == 32) difference<uint32_t>(out.data(), tile, tile, im.spp);
       }
-      for (auto& th : pool) th.join();
-    });
+      tiles.push_back(std::move(out));
+    }
   }
+  return tiles;
+}
+
+// Each tile compressed on its own: libdeflate level 6 or zstd level 9.
+double encode_floor(const Args& a, const std::vector<std::vector<uint8_t>>& tiles) {
+  std::vector<std::vector<uint8_t>> compressed(tiles.size());
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    compressed[i].resize(std::max(ZSTD_compressBound(tiles[i].size()),
+                                  tiles[i].size() + tiles[i].size() / 8 + 1024));
+  }
+  return best_of_3([&] {
+    std::vector<std::thread> pool;
+    std::atomic<size_t> next{0};
+    for (int k = 0; k < a.threads; ++k) {
+      pool.emplace_back([&] {
+        libdeflate_compressor* deflater = libdeflate_alloc_compressor(6);
+        ZSTD_CCtx* zstd = ZSTD_createCCtx();
+        for (size_t i = next++; i < tiles.size(); i = next++) {
+          size_t n = 0;
+          if (a.encode == "DEFLATE") {
+            n = libdeflate_zlib_compress(deflater, tiles[i].data(), tiles[i].size(),
+                                         compressed[i].data(), compressed[i].size());
+          } else if (a.encode == "ZSTD") {
+            n = ZSTD_compressCCtx(zstd, compressed[i].data(), compressed[i].size(), tiles[i].data(),
+                                  tiles[i].size(), 9);
+            if (ZSTD_isError(n)) n = 0;
+          }
+          if (n == 0) fail("cannot encode tile " + std::to_string(i) + " as " + a.encode);
+        }
+        ZSTD_freeCCtx(zstd);
+        libdeflate_free_compressor(deflater);
+      });
+    }
+    for (auto& th : pool) th.join();
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a = parse_args(argc, argv);
+  TIFFSetWarningHandler(nullptr);
+  std::unique_ptr<TIFF, void (*)(TIFF*)> tif(TIFFOpen(a.path.c_str(), "r"), TIFFClose);
+  if (!tif) fail("cannot open " + a.path);
+  const Image im = describe(tif.get());
+  if (a.ww < 0) {
+    a.ww = im.width;
+    a.wh = im.height;
+  }
+  std::vector<Strile> striles = read_striles(tif.get(), im, a);
+  tif.reset();
+  const double decode_s = decode_floor(a, im, striles);
+  const double memory_s = memory_floor(a, striles);
+  const double encode_s = a.encode.empty() ? 0 : encode_floor(a, cut_tiles(a, im, striles));
   std::printf("%.4f %.4f %.4f\n", decode_s, memory_s, encode_s);
   return 0;
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "gdalcore/convert.h"
+#include <rasterkit/gdalcore/convert.h>
 
 namespace {
 

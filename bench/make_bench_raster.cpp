@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "drivers/register_builtin.h"
+#include <rasterkit/drivers/register_builtin.h>
 
 int main(int argc, char** argv) {
   if (argc != 3) return 2;

@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <vector>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/driver_manager.h"
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/driver_manager.h>
+#include <rasterkit/gdalcore/worker_pool.h>
 
 namespace {
 

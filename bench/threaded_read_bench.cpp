@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "blockcache/block_cache.h"
-#include "drivers/register_builtin.h"
-#include "threadsafe/thread_safe_dataset.h"
+#include <rasterkit/blockcache/block_cache.h>
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/threadsafe/thread_safe_dataset.h>
 
 int main(int argc, char** argv) {
   if (argc < 3) {

@@ -1,12 +1,12 @@
-#include "blockcache/block_cache.h"
+#include <rasterkit/blockcache/block_cache.h>
 
 #include <unistd.h>
 
 #include <atomic>
 #include <new>
 
-#include "blockcache/block_memory.h"
-#include "blockcache/lru_shard.h"
+#include <rasterkit/blockcache/block_memory.h>
+#include <rasterkit/blockcache/lru_shard.h>
 
 namespace rk {
 

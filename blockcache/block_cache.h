@@ -31,7 +31,7 @@
 // between threads (the thread-safe dataset proxy) only read them.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <atomic>
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "blockcache/block_memory.h"
+#include <rasterkit/blockcache/block_memory.h>
 
 #include <sys/mman.h>
 

@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "blockcache/block_cache.h"
-#include "blockcache/mutex.h"
+#include <rasterkit/blockcache/block_cache.h>
+#include <rasterkit/blockcache/mutex.h>
 
 namespace rk {
 

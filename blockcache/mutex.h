@@ -19,7 +19,7 @@
 #define RK_CPU_RELAX() ((void)0)
 #endif
 
-#include "blockcache/thread_annotations.h"
+#include <rasterkit/blockcache/thread_annotations.h>
 
 namespace rk {
 

@@ -4,9 +4,11 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(RK_LIBRARY_TARGETS rk_blockcache rk_core rk_threadsafe rk_geometry rk_drivers)
+set(RK_LIBRARY_TARGETS rk_blockcache rk_core rk_threadsafe rk_geometry rk_drivers rk_utilities)
 foreach(t IN LISTS RK_LIBRARY_TARGETS)
-  target_include_directories(${t} PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/rasterkit>)
+  # Consumers include <rasterkit/...>: the include directory is the
+  # prefix's include/, never include/rasterkit/.
+  target_include_directories(${t} PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   set_target_properties(${t} PROPERTIES VERSION ${PROJECT_VERSION}
                                         SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
 endforeach()
@@ -14,7 +16,7 @@ endforeach()
 # The one target users link: every library (drivers registered by
 # rk::register_all()).
 add_library(rk_all INTERFACE)
-target_link_libraries(rk_all INTERFACE rk_drivers rk_threadsafe rk_geometry)
+target_link_libraries(rk_all INTERFACE rk_utilities rk_drivers rk_threadsafe rk_geometry)
 set_target_properties(rk_all PROPERTIES EXPORT_NAME rasterkit)
 add_library(rasterkit::rasterkit ALIAS rk_all)
 
@@ -33,7 +35,9 @@ set(RK_PUBLIC_HEADERS
   gdalcore/raster_band.h gdalcore/raster_types.h gdalcore/result.h gdalcore/spatial_ref.h
   gdalcore/statistics.h gdalcore/status.h gdalcore/warning.h gdalcore/worker_pool.h
   threadsafe/thread_safe_dataset.h drivers/register_builtin.h drivers/mem/mem_driver.h
-  geometry/geometry.h geometry/footprint.h geometry/cutline.h)
+  geometry/geometry.h geometry/footprint.h geometry/cutline.h
+  utilities/command_line.h utilities/info.h utilities/translate.h utilities/footprint_tool.h
+  rasterkit.h)
 foreach(h IN LISTS RK_PUBLIC_HEADERS)
   get_filename_component(dir ${h} DIRECTORY)
   install(FILES ${h} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rasterkit/${dir})

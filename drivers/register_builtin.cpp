@@ -1,11 +1,11 @@
-#include "drivers/register_builtin.h"
+#include <rasterkit/drivers/register_builtin.h>
 
 #include <mutex>
 
-#include "drivers/gtiff/gtiff_driver.h"
-#include "drivers/mem/mem_driver.h"
-#include "gdalcore/config.h"
-#include "threadsafe/thread_safe_dataset.h"
+#include <rasterkit/drivers/gtiff/gtiff_driver.h>
+#include <rasterkit/drivers/mem/mem_driver.h>
+#include <rasterkit/gdalcore/config.h>
+#include <rasterkit/threadsafe/thread_safe_dataset.h>
 
 namespace rk {
 

@@ -1,9 +1,9 @@
 // The one explicit list of built-in drivers, and library start-up.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
-#include "gdalcore/driver_manager.h"
+#include <rasterkit/gdalcore/driver_manager.h>
 
 namespace rk {
 

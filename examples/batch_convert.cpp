@@ -15,10 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/driver.h"
-#include "gdalcore/driver_manager.h"
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/rasterkit.h>
 
 int main(int argc, char** argv) {
   if (argc < 3) {
@@ -28,7 +25,14 @@ int main(int argc, char** argv) {
   rk::register_all();
   const std::string out_dir = argv[1];
   std::vector<std::string> inputs(argv + 2, argv + argc);
-  const rk::Driver* gtiff = rk::DriverManager::global().find("GTiff");
+  // gdal_translate's flags, parsed once and shared by every worker. The
+  // workers already use every core, so each translate uses one thread.
+  rk::Result<rk::TranslateOptions> options = rk::parse_translate_options(
+      {"-of", "GTiff", "-co", "COMPRESS=DEFLATE", "-co", "TILED=YES", "--threads", "1"});
+  if (!options.ok()) {
+    std::fprintf(stderr, "%s\n", options.status().to_string().c_str());
+    return 2;
+  }
   std::atomic<size_t> next{0};
   std::atomic<int> failures{0};
   // Worker threads: RK_NUM_THREADS (read by register_all()), else every core.
@@ -43,12 +47,8 @@ int main(int argc, char** argv) {
         auto src = rk::open(in);  // this thread's own dataset
         rk::Status st = src.status();
         if (st.ok()) {
-          auto copy = gtiff->create_copy(out, **src,
-                                         rk::Options{{"COMPRESS", "DEFLATE"},
-                                                     {"TILED", "YES"},
-                                                     // The workers already use every core.
-                                                     {"NUM_THREADS", "1"}});
-          st = copy.ok() ? (*copy)->close() : copy.status();
+          auto written = rk::translate(**src, out, *options);
+          st = written.ok() ? (*written)->close() : written.status();
         }
         if (!st.ok()) {
           std::fprintf(stderr, "%s\n", st.to_string().c_str());  // names the file

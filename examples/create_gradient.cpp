@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <vector>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/driver.h"
-#include "gdalcore/driver_manager.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/driver.h>
+#include <rasterkit/gdalcore/driver_manager.h>
 
 int main(int argc, char** argv) {
   if (argc != 2) {

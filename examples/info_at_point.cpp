@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/coordinate_transform.h"
-#include "gdalcore/driver_manager.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/coordinate_transform.h>
+#include <rasterkit/gdalcore/driver_manager.h>
 
 int main(int argc, char** argv) {
   if (argc != 4) {

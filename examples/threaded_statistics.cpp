@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/driver_manager.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/driver_manager.h>
 
 namespace {
 

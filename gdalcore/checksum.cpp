@@ -1,4 +1,4 @@
-#include "gdalcore/checksum.h"
+#include <rasterkit/gdalcore/checksum.h>
 
 #include <algorithm>
 #include <climits>
@@ -7,9 +7,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "gdalcore/dataset.h"
-#include "gdalcore/scratch_buffers.h"
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/gdalcore/scratch_buffers.h>
+#include <rasterkit/gdalcore/worker_pool.h>
 
 namespace rk {
 

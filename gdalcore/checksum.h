@@ -5,11 +5,11 @@
 // and doc/raster-io.md.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstdint>
 
-#include "gdalcore/raster_band.h"
+#include <rasterkit/gdalcore/raster_band.h>
 
 namespace rk {
 

@@ -1,6 +1,6 @@
-#include "gdalcore/config.h"
+#include <rasterkit/gdalcore/config.h>
 
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/gdalcore/worker_pool.h>
 
 #include <unistd.h>
 
@@ -9,9 +9,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "blockcache/block_cache.h"
-#include "gdalcore/options.h"
-#include "gdalcore/warning.h"
+#include <rasterkit/blockcache/block_cache.h>
+#include <rasterkit/gdalcore/options.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
 

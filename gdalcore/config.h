@@ -4,12 +4,12 @@
 // environment.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstddef>
 #include <string_view>
 
-#include "gdalcore/result.h"
+#include <rasterkit/gdalcore/result.h>
 
 namespace rk {
 

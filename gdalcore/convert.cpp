@@ -1,4 +1,4 @@
-#include "gdalcore/convert.h"
+#include <rasterkit/gdalcore/convert.h>
 
 #include <cmath>
 #include <cstdint>

@@ -11,11 +11,11 @@
 // integer type.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstddef>
 
-#include "gdalcore/data_type.h"
+#include <rasterkit/gdalcore/data_type.h>
 
 namespace rk {
 

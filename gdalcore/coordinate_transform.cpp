@@ -1,4 +1,4 @@
-#include "gdalcore/coordinate_transform.h"
+#include <rasterkit/gdalcore/coordinate_transform.h>
 
 #include <proj.h>
 

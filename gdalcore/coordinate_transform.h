@@ -6,12 +6,12 @@
 // thread (they are cheap to make from the same two SpatialRefs).
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <memory>
 
-#include "gdalcore/result.h"
-#include "gdalcore/spatial_ref.h"
+#include <rasterkit/gdalcore/result.h>
+#include <rasterkit/gdalcore/spatial_ref.h>
 
 namespace rk {
 

@@ -1,4 +1,4 @@
-#include "gdalcore/data_type.h"
+#include <rasterkit/gdalcore/data_type.h>
 
 #include <strings.h>
 

@@ -1,7 +1,7 @@
 // Pixel data types, with GDAL's names and sizes.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstddef>
 #include <optional>

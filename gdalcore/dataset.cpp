@@ -1,10 +1,10 @@
-#include "gdalcore/dataset.h"
+#include <rasterkit/gdalcore/dataset.h>
 
 #include <pthread.h>
 
 #include <algorithm>
 
-#include "gdalcore/warning.h"
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
 

@@ -17,7 +17,7 @@
 // ever writes them.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <atomic>
 #include <cstdint>
@@ -28,14 +28,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "blockcache/block_cache.h"
-#include "gdalcore/geo_transform.h"
-#include "gdalcore/metadata.h"
-#include "gdalcore/options.h"
-#include "gdalcore/raster_band.h"
-#include "gdalcore/raster_types.h"
-#include "gdalcore/result.h"
-#include "gdalcore/spatial_ref.h"
+#include <rasterkit/blockcache/block_cache.h>
+#include <rasterkit/gdalcore/geo_transform.h>
+#include <rasterkit/gdalcore/metadata.h>
+#include <rasterkit/gdalcore/options.h>
+#include <rasterkit/gdalcore/raster_band.h>
+#include <rasterkit/gdalcore/raster_types.h>
+#include <rasterkit/gdalcore/result.h>
+#include <rasterkit/gdalcore/spatial_ref.h>
 
 namespace rk {
 

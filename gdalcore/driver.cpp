@@ -1,4 +1,4 @@
-#include "gdalcore/driver.h"
+#include <rasterkit/gdalcore/driver.h>
 
 #include <algorithm>
 #include <future>

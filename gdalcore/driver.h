@@ -3,7 +3,7 @@
 // driver at once.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstdint>
 #include <memory>
@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "blockcache/block_cache.h"
-#include "gdalcore/dataset.h"
-#include "gdalcore/options.h"
-#include "gdalcore/result.h"
+#include <rasterkit/blockcache/block_cache.h>
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/gdalcore/options.h>
+#include <rasterkit/gdalcore/result.h>
 
 namespace rk {
 
@@ -65,7 +65,10 @@ class RK_API Driver {
                                           const CreateParams& params) const;
   // Creates a copy of `src` (pixels, georeferencing, metadata, band
   // properties). Progress runs from 0 to 1; cancelling stops with a
-  // kCancelled error.
+  // kCancelled error. `cache` (null: the global one) holds the blocks while
+  // they are written; a driver that writes a file returns it reopened on
+  // the global cache, one that returns the written dataset itself (MEM)
+  // leaves it on `cache`.
   Result<std::unique_ptr<Dataset>> create_copy(const std::string& path, Dataset& src,
                                                const Options& options,
                                                const ProgressFn& progress = nullptr,

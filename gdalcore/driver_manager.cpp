@@ -1,4 +1,4 @@
-#include "gdalcore/driver_manager.h"
+#include <rasterkit/gdalcore/driver_manager.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -5,7 +5,7 @@
 // from any number of threads at once.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <atomic>
 #include <memory>
@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "blockcache/mutex.h"
-#include "gdalcore/driver.h"
+#include <rasterkit/blockcache/mutex.h>
+#include <rasterkit/gdalcore/driver.h>
 
 namespace rk {
 

@@ -1,10 +1,12 @@
-#include "gdalcore/file.h"
+#include <rasterkit/gdalcore/file.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace rk {
@@ -76,6 +78,29 @@ Result<uint64_t> File::size() const {
 
 Status File::sync() {
   if (::fsync(fd_) != 0) return errno_status(path_, "fsync failed");
+  return Status();
+}
+
+std::string temporary_sibling(const std::string& path) {
+  static std::atomic<uint64_t> counter{0};
+  return path + ".rk-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".part";
+}
+
+Status write_file_atomically(const std::string& path, std::string_view text) {
+  const std::string temp = temporary_sibling(path);
+  Status st;
+  {
+    Result<std::unique_ptr<File>> f = File::create(temp);
+    if (!f.ok()) return Status(f.status().code(), path, f.status().message());
+    st = (*f)->write_at(0, text.data(), text.size());
+  }
+  if (st.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
+    st = errno_status(path, "cannot move the finished file into place");
+  }
+  if (!st.ok()) {
+    std::remove(temp.c_str());
+    return Status(st.code(), path, st.message());
+  }
   return Status();
 }
 

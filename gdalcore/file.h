@@ -3,15 +3,16 @@
 // once; drivers keep their own cursors where a library needs one (libtiff).
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
-#include "gdalcore/raster_types.h"
-#include "gdalcore/result.h"
+#include <rasterkit/gdalcore/raster_types.h>
+#include <rasterkit/gdalcore/result.h>
 
 namespace rk {
 
@@ -40,5 +41,14 @@ class RK_API File {
   std::string path_;
   int fd_;
 };
+
+// A new name beside `path` for writing a file that is renamed to `path`
+// when complete: "PATH.rk-PID-N.part", unique within the process.
+RK_API std::string temporary_sibling(const std::string& path);
+
+// Writes `text` to `path` through temporary_sibling(path), renamed into
+// place when complete: a failure leaves no partial file and an existing
+// file untouched. Errors name `path` and the operating system's reason.
+RK_API Status write_file_atomically(const std::string& path, std::string_view text);
 
 }  // namespace rk

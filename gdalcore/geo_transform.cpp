@@ -1,4 +1,4 @@
-#include "gdalcore/geo_transform.h"
+#include <rasterkit/gdalcore/geo_transform.h>
 
 #include <algorithm>
 #include <cmath>

@@ -5,7 +5,7 @@
 // (pixel, line) = (0, 0) is the top-left corner of the top-left pixel.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <array>
 #include <optional>

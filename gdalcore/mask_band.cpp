@@ -1,10 +1,10 @@
-#include "gdalcore/mask_band.h"
+#include <rasterkit/gdalcore/mask_band.h>
 
 #include <cmath>
 #include <cstring>
 #include <vector>
 
-#include "gdalcore/convert.h"
+#include <rasterkit/gdalcore/convert.h>
 
 namespace rk {
 

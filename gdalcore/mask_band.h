@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "gdalcore/raster_band.h"
+#include <rasterkit/gdalcore/raster_band.h>
 
 namespace rk {
 

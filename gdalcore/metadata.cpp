@@ -1,6 +1,6 @@
-#include "gdalcore/metadata.h"
+#include <rasterkit/gdalcore/metadata.h>
 
-#include "gdalcore/options.h"
+#include <rasterkit/gdalcore/options.h>
 
 namespace rk {
 
@@ -75,6 +75,20 @@ bool Metadata::empty() const {
     if (!items.empty()) return false;
   }
   return true;
+}
+
+bool Metadata::is_xml_domain(std::string_view domain) { return domain.substr(0, 4) == "xml:"; }
+
+std::optional<std::string> Metadata::xml_document(std::string_view domain) const {
+  const Items& docs = items(domain);
+  if (docs.empty()) return std::nullopt;
+  return docs.front().second;
+}
+
+void Metadata::set_xml_document(std::string_view domain, std::string document) {
+  Items docs;
+  docs.emplace_back(std::string(), std::move(document));
+  set_items(std::move(docs), domain);
 }
 
 }  // namespace rk

@@ -3,7 +3,7 @@
 // their insertion order.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <optional>
 #include <string>
@@ -27,6 +27,13 @@ class RK_API Metadata {
   // Replaces all items of `domain`.
   void set_items(Items items, std::string_view domain = "");
   bool empty() const;
+
+  // Domains whose name starts with "xml:" (xml:XMP, ...) hold one XML
+  // document instead of KEY=VALUE items, as in GDAL. It is kept as a
+  // single item with an empty key.
+  static bool is_xml_domain(std::string_view domain);
+  std::optional<std::string> xml_document(std::string_view domain) const;
+  void set_xml_document(std::string_view domain, std::string document);
 
   friend bool operator==(const Metadata& a, const Metadata& b) { return a.domains_ == b.domains_; }
 

@@ -1,4 +1,4 @@
-#include "gdalcore/options.h"
+#include <rasterkit/gdalcore/options.h>
 
 #include <strings.h>
 
@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "gdalcore/warning.h"
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
 

@@ -2,7 +2,7 @@
 // creation options), and the per-driver tables that validate them.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <optional>
 #include <string>
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "gdalcore/result.h"
+#include <rasterkit/gdalcore/result.h>
 
 namespace rk {
 

@@ -1,16 +1,16 @@
-#include "gdalcore/raster_band.h"
+#include <rasterkit/gdalcore/raster_band.h>
 
-#include "gdalcore/thread_block_memo.h"
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/gdalcore/thread_block_memo.h>
+#include <rasterkit/gdalcore/worker_pool.h>
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
-#include "gdalcore/convert.h"
-#include "gdalcore/dataset.h"
-#include "gdalcore/mask_band.h"
-#include "gdalcore/resample.h"
+#include <rasterkit/gdalcore/convert.h>
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/gdalcore/mask_band.h>
+#include <rasterkit/gdalcore/resample.h>
 
 namespace rk {
 

@@ -11,7 +11,7 @@
 // write them when the dataset is flushed.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstdint>
 #include <functional>
@@ -19,11 +19,11 @@
 #include <optional>
 #include <string>
 
-#include "blockcache/block_cache.h"
-#include "gdalcore/data_type.h"
-#include "gdalcore/metadata.h"
-#include "gdalcore/raster_types.h"
-#include "gdalcore/result.h"
+#include <rasterkit/blockcache/block_cache.h>
+#include <rasterkit/gdalcore/data_type.h>
+#include <rasterkit/gdalcore/metadata.h>
+#include <rasterkit/gdalcore/raster_types.h>
+#include <rasterkit/gdalcore/result.h>
 
 namespace rk {
 

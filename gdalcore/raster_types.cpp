@@ -1,6 +1,6 @@
-#include "gdalcore/raster_types.h"
+#include <rasterkit/gdalcore/raster_types.h>
 
-#include "gdalcore/options.h"
+#include <rasterkit/gdalcore/options.h>
 
 namespace rk {
 

@@ -2,7 +2,7 @@
 // resampling methods, access modes, colors.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gdalcore/data_type.h"
+#include <rasterkit/gdalcore/data_type.h>
 
 namespace rk {
 

@@ -1,4 +1,4 @@
-#include "gdalcore/resample.h"
+#include <rasterkit/gdalcore/resample.h>
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 #include <numeric>
 #include <vector>
 
-#include "gdalcore/convert.h"
-#include "gdalcore/dataset.h"
-#include "gdalcore/mask_band.h"
+#include <rasterkit/gdalcore/convert.h>
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/gdalcore/mask_band.h>
 
 namespace rk {
 

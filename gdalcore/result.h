@@ -12,7 +12,7 @@
 #include <optional>
 #include <utility>
 
-#include "gdalcore/status.h"
+#include <rasterkit/gdalcore/status.h>
 
 namespace rk {
 

@@ -1,4 +1,4 @@
-#include "gdalcore/spatial_ref.h"
+#include <rasterkit/gdalcore/spatial_ref.h>
 
 #include <proj.h>
 #include <proj_experimental.h>

@@ -7,7 +7,7 @@
 // threads.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <memory>
 #include <optional>
@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gdalcore/result.h"
+#include <rasterkit/gdalcore/result.h>
 
 // PROJ's handle types (proj.h: PJ_CONTEXT and PJ), declared here so that this
 // header does not pull in proj.h.

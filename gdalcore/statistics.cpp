@@ -1,16 +1,17 @@
-#include "gdalcore/statistics.h"
+#include <rasterkit/gdalcore/statistics.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <memory>
 #include <mutex>
 
-#include "gdalcore/dataset.h"
-#include "gdalcore/mask_band.h"
-#include "gdalcore/scratch_buffers.h"
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/gdalcore/mask_band.h>
+#include <rasterkit/gdalcore/scratch_buffers.h>
+#include <rasterkit/gdalcore/worker_pool.h>
 
 namespace rk {
 
@@ -352,6 +353,40 @@ std::string subject_of(RasterBand& band) {
 }
 
 }  // namespace
+
+Metadata::Items statistics_metadata_items(const BandStatistics& s, bool approximate) {
+  auto g14 = [](double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.14g", v);
+    return std::string(buf);
+  };
+  std::string valid = "0";
+  if (s.valid_count == s.sample_count) {
+    valid = "100";
+  } else if (s.valid_count > 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.4g",
+                  100.0 * static_cast<double>(s.valid_count) / static_cast<double>(s.sample_count));
+    // Rounded to 100 although some pixel was invalid: say so.
+    valid = std::string(buf) == "100" ? "99.999" : buf;
+  }
+  Metadata::Items items;
+  if (approximate) items.emplace_back("STATISTICS_APPROXIMATE", "YES");
+  items.emplace_back("STATISTICS_MAXIMUM", g14(s.max));
+  items.emplace_back("STATISTICS_MEAN", g14(s.mean));
+  items.emplace_back("STATISTICS_MINIMUM", g14(s.min));
+  items.emplace_back("STATISTICS_STDDEV", g14(s.stddev));
+  items.emplace_back("STATISTICS_VALID_PERCENT", valid);
+  return items;
+}
+
+Metadata::Items without_statistics(const Metadata::Items& items) {
+  Metadata::Items out;
+  for (const auto& kv : items) {
+    if (kv.first.rfind("STATISTICS_", 0) != 0) out.push_back(kv);
+  }
+  return out;
+}
 
 Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOptions& options) {
   const Plan plan = make_plan(band, options.approx);

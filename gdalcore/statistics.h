@@ -4,13 +4,14 @@
 // of blocks (GDAL's rules) instead of every pixel.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstdint>
 #include <optional>
 #include <vector>
 
-#include "gdalcore/raster_band.h"
+#include <rasterkit/gdalcore/metadata.h>
+#include <rasterkit/gdalcore/raster_band.h>
 
 namespace rk {
 
@@ -24,6 +25,17 @@ struct RK_API BandStatistics {
   uint64_t valid_count = 0;   // pixels counted
   uint64_t sample_count = 0;  // pixels looked at (valid or not)
 };
+
+// The STATISTICS_* metadata items GDAL keeps for `s`, with GDAL 3.6's
+// names, order and number formats: STATISTICS_APPROXIMATE=YES (when
+// `approximate`), _MAXIMUM, _MEAN, _MINIMUM, _STDDEV (%.14g) and
+// _VALID_PERCENT (%.4g of valid / sampled pixels; 99.999 rather than a
+// rounded 100 when some pixel was invalid).
+RK_API Metadata::Items statistics_metadata_items(const BandStatistics& s, bool approximate);
+
+// `items` without the STATISTICS_* ones (which statistics_metadata_items
+// replaces).
+RK_API Metadata::Items without_statistics(const Metadata::Items& items);
 
 struct RK_API StatisticsOptions {
   // Read a reduced overview (the smallest with at least 2500 pixels) or,

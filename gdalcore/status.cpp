@@ -1,4 +1,4 @@
-#include "gdalcore/status.h"
+#include <rasterkit/gdalcore/status.h>
 
 namespace rk {
 

@@ -6,7 +6,7 @@
 // errors. No exception crosses the public API. The rules are in doc/errors.md.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <string>
 #include <string_view>

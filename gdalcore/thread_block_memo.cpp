@@ -1,4 +1,4 @@
-#include "gdalcore/thread_block_memo.h"
+#include <rasterkit/gdalcore/thread_block_memo.h>
 
 namespace rk::detail {
 

@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "blockcache/block_cache.h"
+#include <rasterkit/blockcache/block_cache.h>
 
 namespace rk::detail {
 

@@ -1,4 +1,4 @@
-#include "gdalcore/warning.h"
+#include <rasterkit/gdalcore/warning.h>
 
 #include <cstdio>
 

@@ -7,7 +7,7 @@
 // may call back into the library.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <functional>
 #include <string>

@@ -1,4 +1,4 @@
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/gdalcore/worker_pool.h>
 
 #include <algorithm>
 #include <atomic>

@@ -8,7 +8,7 @@
 // different indices. No lock is held while a body runs.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <condition_variable>
 #include <cstdint>

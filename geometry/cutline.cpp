@@ -1,13 +1,13 @@
-#include "geometry/cutline.h"
+#include <rasterkit/geometry/cutline.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "gdalcore/coordinate_transform.h"
-#include "gdalcore/warning.h"
-#include "geometry/geos_context.h"
-#include "geometry/polygon_parts.h"
+#include <rasterkit/gdalcore/coordinate_transform.h>
+#include <rasterkit/gdalcore/warning.h>
+#include <rasterkit/geometry/geos_context.h>
+#include <rasterkit/geometry/polygon_parts.h>
 
 namespace rk {
 

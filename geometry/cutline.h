@@ -9,17 +9,17 @@
 // per pixel).
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "gdalcore/dataset.h"
-#include "gdalcore/raster_types.h"
-#include "gdalcore/result.h"
-#include "geometry/geometry.h"
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/gdalcore/raster_types.h>
+#include <rasterkit/gdalcore/result.h>
+#include <rasterkit/geometry/geometry.h>
 
 namespace rk {
 

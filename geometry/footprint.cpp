@@ -1,4 +1,4 @@
-#include "geometry/footprint.h"
+#include <rasterkit/geometry/footprint.h>
 
 #include <algorithm>
 #include <atomic>
@@ -7,11 +7,11 @@
 #include <mutex>
 #include <string>
 
-#include "gdalcore/coordinate_transform.h"
-#include "gdalcore/warning.h"
-#include "gdalcore/worker_pool.h"
-#include "geometry/geos_context.h"
-#include "geometry/polygon_parts.h"
+#include <rasterkit/gdalcore/coordinate_transform.h>
+#include <rasterkit/gdalcore/warning.h>
+#include <rasterkit/gdalcore/worker_pool.h>
+#include <rasterkit/geometry/geos_context.h>
+#include <rasterkit/geometry/polygon_parts.h>
 
 namespace rk {
 

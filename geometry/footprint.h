@@ -14,16 +14,16 @@
 // used by one thread at a time unless it is thread-safe.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstddef>
 #include <optional>
 #include <vector>
 
-#include "gdalcore/dataset.h"
-#include "gdalcore/result.h"
-#include "gdalcore/spatial_ref.h"
-#include "geometry/geometry.h"
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/gdalcore/result.h>
+#include <rasterkit/gdalcore/spatial_ref.h>
+#include <rasterkit/geometry/geometry.h>
 
 namespace rk {
 

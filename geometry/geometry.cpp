@@ -1,4 +1,4 @@
-#include "geometry/geometry.h"
+#include <rasterkit/geometry/geometry.h>
 
 #include <fstream>
 #include <sstream>
@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gdalcore/coordinate_transform.h"
-#include "geometry/geos_context.h"
+#include <rasterkit/gdalcore/coordinate_transform.h>
+#include <rasterkit/geometry/geos_context.h>
 
 namespace rk {
 

@@ -11,7 +11,7 @@
 // CRS (functions that need one take it beside the geometry).
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstddef>
 #include <functional>
@@ -20,9 +20,9 @@
 #include <string_view>
 #include <vector>
 
-#include "gdalcore/geo_transform.h"
-#include "gdalcore/result.h"
-#include "gdalcore/spatial_ref.h"
+#include <rasterkit/gdalcore/geo_transform.h>
+#include <rasterkit/gdalcore/result.h>
+#include <rasterkit/gdalcore/spatial_ref.h>
 
 // GEOS's own type, for code that calls GEOS directly (geos()).
 struct GEOSGeom_t;

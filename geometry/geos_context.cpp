@@ -1,4 +1,4 @@
-#include "geometry/geos_context.h"
+#include <rasterkit/geometry/geos_context.h>
 
 namespace rk::geos {
 

@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "gdalcore/status.h"
+#include <rasterkit/gdalcore/status.h>
 
 namespace rk::geos {
 

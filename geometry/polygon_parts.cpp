@@ -1,4 +1,4 @@
-#include "geometry/polygon_parts.h"
+#include <rasterkit/geometry/polygon_parts.h>
 
 namespace rk::polygons {
 

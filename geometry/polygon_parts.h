@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "gdalcore/result.h"
-#include "geometry/geos_context.h"
+#include <rasterkit/gdalcore/result.h>
+#include <rasterkit/geometry/geos_context.h>
 
 namespace rk::polygons {
 

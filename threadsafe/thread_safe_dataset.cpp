@@ -15,7 +15,7 @@
 // held only for map operations: datasets are opened, closed and read without
 // it (an evicted dataset still in use by its thread stays alive through that
 // thread's shared_ptr until the read ends).
-#include "threadsafe/thread_safe_dataset.h"
+#include <rasterkit/threadsafe/thread_safe_dataset.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,7 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "blockcache/mutex.h"
+#include <rasterkit/blockcache/mutex.h>
 
 namespace rk {
 

@@ -26,13 +26,13 @@
 // a thread is inside one of its methods is a bug, as for any object).
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <cstddef>
 #include <memory>
 
-#include "gdalcore/dataset.h"
-#include "gdalcore/driver_manager.h"
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/gdalcore/driver_manager.h>
 
 namespace rk {
 

@@ -156,11 +156,19 @@ def translate_tests():
         check([b["colorInterpretation"] for b in j["bands"]] == ["Red", "Green", "Blue", "Alpha"],
               "-expand rgba")
 
-    # Progress: GDAL's dotted form on stderr, silenced by -q.
+    # Progress: as gdal_translate, "Input file size" then GDAL's dotted form
+    # on standard output; nothing on standard error; -q silences both.
     p = run("translate", src, f"{w}/progress.tif")
-    check("0...10...20...30...40...50...60...70...80...90...100 - done." in p.stderr, "progress")
+    check(p.stdout == "Input file size is 512, 384\n"
+          "0...10...20...30...40...50...60...70...80...90...100 - done.\n", "progress on stdout")
+    check(p.stderr == "", "nothing on stderr")
     p = run("translate", "-q", src, f"{w}/quiet.tif")
-    check(p.stderr == "", "-q is quiet")
+    check(p.stderr == "" and p.stdout == "", "-q is quiet")
+    # A destination that cannot be created fails before anything is printed
+    # or read (-stats would read every pixel first).
+    p = run("translate", "-stats", src, f"{w}/no/such/dir/out.tif", expect=1)
+    check(p.stdout == "" and p.stderr.count("\n") == 1 and "no/such/dir/out.tif" in p.stderr
+          and "No such file or directory" in p.stderr, f"missing folder: {p.stdout!r} {p.stderr!r}")
 
 
 def error_tests():

@@ -5,8 +5,8 @@
 #include <thread>
 #include <vector>
 
-#include "blockcache/block_cache.h"
-#include "blockcache/block_memory.h"
+#include <rasterkit/blockcache/block_cache.h>
+#include <rasterkit/blockcache/block_memory.h>
 
 namespace rk {
 namespace {

@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "blockcache/block_cache.h"
-#include "drivers/register_builtin.h"
+#include <rasterkit/blockcache/block_cache.h>
+#include <rasterkit/drivers/register_builtin.h>
 
 namespace rk {
 namespace {

@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
-#include "gdalcore/worker_pool.h"
-#include "geometry/cutline.h"
-#include "geometry/footprint.h"
+#include <rasterkit/gdalcore/worker_pool.h>
+#include <rasterkit/geometry/cutline.h>
+#include <rasterkit/geometry/footprint.h>
 #include "support/test_dataset.h"
 
 namespace rk {

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "drivers/register_builtin.h"
+#include <rasterkit/drivers/register_builtin.h>
 
 namespace rk {
 namespace {

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/checksum.h"
-#include "gdalcore/driver_manager.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/checksum.h>
+#include <rasterkit/gdalcore/driver_manager.h>
 
 namespace rk {
 namespace {

@@ -19,9 +19,9 @@
 #include <set>
 #include <sstream>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/checksum.h"
-#include "gdalcore/warning.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/checksum.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
 namespace {

@@ -15,13 +15,8 @@ import sys
 import tempfile
 
 doc, include, libdir, cxx = sys.argv[1:5]
-HEADERS = ["drivers/register_builtin.h", "drivers/mem/mem_driver.h", "gdalcore/checksum.h",
-           "gdalcore/coordinate_transform.h", "gdalcore/driver.h", "gdalcore/driver_manager.h",
-           "gdalcore/statistics.h", "gdalcore/warning.h", "gdalcore/worker_pool.h",
-           "threadsafe/thread_safe_dataset.h"]
-PRELUDE = "".join(f'#include "{h}"\n' for h in HEADERS) + \
-    "#include <cstdio>\n#include <string>\n#include <vector>\n"
-LIBS = [f for d in libdir.split(":") for f in ("-L" + d, "-Wl,-rpath," + d)] + ["-lrk_drivers", "-lrk_threadsafe", "-lrk_geometry", "-lrk_core",
+PRELUDE = "#include <rasterkit/rasterkit.h>\n#include <cstdio>\n#include <string>\n#include <vector>\n"
+LIBS = [f for d in libdir.split(":") for f in ("-L" + d, "-Wl,-rpath," + d)] + ["-lrk_utilities", "-lrk_drivers", "-lrk_threadsafe", "-lrk_geometry", "-lrk_core",
         "-lrk_blockcache", "-lpthread"]
 
 failures = 0
@@ -37,8 +32,8 @@ for dirpath, _, files in os.walk(doc):
             where = f"{os.path.relpath(path, doc)} block {i + 1}"
             if block.startswith("// declarations"):
                 for fn in re.findall(r"(\w+)::(\w+)\(", block):
-                    header_text = open(os.path.join(include, "gdalcore", "raster_band.h")).read() + \
-                        open(os.path.join(include, "gdalcore", "dataset.h")).read()
+                    header_text = open(os.path.join(include, "rasterkit", "gdalcore", "raster_band.h")).read() + \
+                        open(os.path.join(include, "rasterkit", "gdalcore", "dataset.h")).read()
                     if fn[1] + "(" not in header_text:
                         print(f"FAIL {where}: {fn[0]}::{fn[1]} is not declared")
                         failures += 1

@@ -4,9 +4,9 @@
 #include <iterator>
 #include <vector>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/checksum.h"
-#include "gdalcore/warning.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/checksum.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
 namespace {

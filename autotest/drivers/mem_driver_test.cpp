@@ -4,9 +4,9 @@
 #include <fstream>
 #include <vector>
 
-#include "drivers/mem/mem_driver.h"
-#include "drivers/register_builtin.h"
-#include "gdalcore/warning.h"
+#include <rasterkit/drivers/mem/mem_driver.h>
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
 namespace {

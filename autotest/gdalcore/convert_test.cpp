@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "gdalcore/convert.h"
+#include <rasterkit/gdalcore/convert.h>
 
 namespace rk {
 namespace {

@@ -2,14 +2,14 @@
 #include <memory>
 #include <thread>
 
-#include "gdalcore/config.h"
-#include "gdalcore/data_type.h"
-#include "gdalcore/geo_transform.h"
-#include "gdalcore/metadata.h"
-#include "gdalcore/options.h"
-#include "gdalcore/raster_types.h"
-#include "gdalcore/result.h"
-#include "gdalcore/warning.h"
+#include <rasterkit/gdalcore/config.h>
+#include <rasterkit/gdalcore/data_type.h>
+#include <rasterkit/gdalcore/geo_transform.h>
+#include <rasterkit/gdalcore/metadata.h>
+#include <rasterkit/gdalcore/options.h>
+#include <rasterkit/gdalcore/raster_types.h>
+#include <rasterkit/gdalcore/result.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
 namespace {

@@ -4,7 +4,7 @@
 #include <numeric>
 #include <vector>
 
-#include "gdalcore/warning.h"
+#include <rasterkit/gdalcore/warning.h>
 #include "support/test_dataset.h"
 
 namespace rk {

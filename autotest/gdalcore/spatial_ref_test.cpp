@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "gdalcore/spatial_ref.h"
+#include <rasterkit/gdalcore/spatial_ref.h>
 
 namespace rk {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "gdalcore/coordinate_transform.h"
-#include "gdalcore/worker_pool.h"
-#include "geometry/cutline.h"
+#include <rasterkit/gdalcore/coordinate_transform.h>
+#include <rasterkit/gdalcore/worker_pool.h>
+#include <rasterkit/geometry/cutline.h>
 #include "support/test_dataset.h"
 
 namespace rk {

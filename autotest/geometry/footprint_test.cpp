@@ -7,9 +7,9 @@
 #include <cmath>
 #include <functional>
 
-#include "gdalcore/coordinate_transform.h"
-#include "gdalcore/worker_pool.h"
-#include "geometry/footprint.h"
+#include <rasterkit/gdalcore/coordinate_transform.h>
+#include <rasterkit/gdalcore/worker_pool.h>
+#include <rasterkit/geometry/footprint.h>
 #include "support/test_dataset.h"
 
 namespace rk {

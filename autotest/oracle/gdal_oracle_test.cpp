@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/checksum.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/checksum.h>
 
 namespace rk {
 namespace {

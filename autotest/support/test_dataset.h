@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "gdalcore/dataset.h"
+#include <rasterkit/gdalcore/dataset.h>
 
 namespace rk::test {
 

@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
-#include "drivers/register_builtin.h"
-#include "threadsafe/thread_safe_dataset.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/threadsafe/thread_safe_dataset.h>
 
 namespace rk {
 namespace {

@@ -1,6 +1,6 @@
 // GTiff datasets: opening a file, its overviews and masks, and the
 // properties GDAL reads from it.
-#include "drivers/gtiff/gtiff_dataset.h"
+#include <rasterkit/drivers/gtiff/gtiff_dataset.h>
 
 #include <unistd.h>
 
@@ -8,11 +8,11 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "drivers/gtiff/gtiff_georef.h"
-#include "drivers/gtiff/gtiff_metadata.h"
-#include "drivers/gtiff/gtiff_tags.h"
-#include "gdalcore/convert.h"
-#include "gdalcore/warning.h"
+#include <rasterkit/drivers/gtiff/gtiff_georef.h>
+#include <rasterkit/drivers/gtiff/gtiff_metadata.h>
+#include <rasterkit/drivers/gtiff/gtiff_tags.h>
+#include <rasterkit/gdalcore/convert.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk::gtiff {
 
@@ -481,6 +481,11 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
     md.set("COMPRESSION", l.ycbcr_as_rgb ? "YCbCr JPEG" : name, "IMAGE_STRUCTURE");
   }
   md.set("INTERLEAVE", l.separate() || bands == 1 ? "BAND" : "PIXEL", "IMAGE_STRUCTURE");
+  uint16_t predictor = PREDICTOR_NONE;
+  if (l.compression != COMPRESSION_NONE && TIFFGetField(t, TIFFTAG_PREDICTOR, &predictor) &&
+      predictor != PREDICTOR_NONE) {
+    md.set("PREDICTOR", std::to_string(predictor), "IMAGE_STRUCTURE");
+  }
   const bool standard_width =
       l.bits_per_sample == 8 * data_type_size(component_type(l.type)) ||
       (is_complex(l.type) && l.bits_per_sample == 8 * data_type_size(l.type));

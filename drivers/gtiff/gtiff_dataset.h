@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
-#include "drivers/gtiff/gtiff_encode.h"
-#include "drivers/gtiff/gtiff_image.h"
-#include "drivers/gtiff/gtiff_options.h"
-#include "gdalcore/dataset.h"
-#include "gdalcore/driver.h"
+#include <rasterkit/drivers/gtiff/gtiff_encode.h>
+#include <rasterkit/drivers/gtiff/gtiff_image.h>
+#include <rasterkit/drivers/gtiff/gtiff_options.h>
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/gdalcore/driver.h>
 
 namespace rk::gtiff {
 

@@ -1,14 +1,13 @@
-#include "drivers/gtiff/gtiff_driver.h"
+#include <rasterkit/drivers/gtiff/gtiff_driver.h>
 
-#include "drivers/gtiff/gtiff_dataset.h"
-#include "drivers/gtiff/gtiff_options.h"
-#include "drivers/gtiff/gtiff_tags.h"
-
-#include <unistd.h>
+#include <rasterkit/drivers/gtiff/gtiff_dataset.h>
+#include <rasterkit/drivers/gtiff/gtiff_options.h>
+#include <rasterkit/drivers/gtiff/gtiff_tags.h>
 
 #include <cstdio>
 
-#include "gdalcore/driver_manager.h"
+#include <rasterkit/gdalcore/driver_manager.h>
+#include <rasterkit/gdalcore/file.h>
 
 namespace rk::gtiff {
 
@@ -51,7 +50,7 @@ class GTiffDriver final : public Driver {
                                                     const Options& options,
                                                     const ProgressFn& progress,
                                                     BlockCache* cache) const override {
-    const std::string temp = path + ".rk-" + std::to_string(::getpid()) + ".part";
+    const std::string temp = temporary_sibling(path);
     CreateParams params = copy_params(src, options, cache);
     // libtiff fixes the photometric interpretation when writing starts, so
     // a palette must be known now.
@@ -83,8 +82,9 @@ class GTiffDriver final : public Driver {
       std::remove(temp.c_str());
       return st.code() == StatusCode::kCancelled ? Status::cancelled(path) : st;
     }
+    // The finished file is reopened on the global cache: `cache` was for
+    // writing, and the caller's dataset may outlive it.
     OpenParams reopen;
-    reopen.cache = cache;
     reopen.allowed_drivers = {"GTiff"};
     return DriverManager::global().open(path, reopen);
   }

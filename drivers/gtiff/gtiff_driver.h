@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "gdalcore/driver.h"
+#include <rasterkit/gdalcore/driver.h>
 
 namespace rk::gtiff {
 

@@ -1,8 +1,8 @@
-#include "drivers/gtiff/gtiff_encode.h"
+#include <rasterkit/drivers/gtiff/gtiff_encode.h>
 
 #include <algorithm>
 
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/gdalcore/worker_pool.h>
 
 namespace rk::gtiff {
 

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "drivers/gtiff/gtiff_options.h"
-#include "drivers/gtiff/tiff_handle.h"
-#include "gdalcore/data_type.h"
-#include "gdalcore/result.h"
+#include <rasterkit/drivers/gtiff/gtiff_options.h>
+#include <rasterkit/drivers/gtiff/tiff_handle.h>
+#include <rasterkit/gdalcore/data_type.h>
+#include <rasterkit/gdalcore/result.h>
 
 namespace rk {
 class WorkerPool;

@@ -22,8 +22,8 @@
 #include <memory>
 #include <string>
 
-#include "drivers/gtiff/gtiff_georef.h"
-#include "gdalcore/warning.h"
+#include <rasterkit/drivers/gtiff/gtiff_georef.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk::gtiff {
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "gdalcore/spatial_ref.h"
+#include <rasterkit/gdalcore/spatial_ref.h>
 
 namespace rk::gtiff {
 

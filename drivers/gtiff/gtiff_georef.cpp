@@ -1,4 +1,4 @@
-#include "drivers/gtiff/gtiff_georef.h"
+#include <rasterkit/drivers/gtiff/gtiff_georef.h>
 
 #include <geo_normalize.h>
 #include <geotiff.h>
@@ -10,9 +10,9 @@
 #include <cstdio>
 #include <memory>
 
-#include "drivers/gtiff/gtiff_geokeys_crs.h"
-#include "drivers/gtiff/gtiff_tags.h"
-#include "gdalcore/warning.h"
+#include <rasterkit/drivers/gtiff/gtiff_geokeys_crs.h>
+#include <rasterkit/drivers/gtiff/gtiff_tags.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk::gtiff {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "drivers/gtiff/tiff_handle.h"
-#include "gdalcore/dataset.h"
+#include <rasterkit/drivers/gtiff/tiff_handle.h>
+#include <rasterkit/gdalcore/dataset.h>
 
 namespace rk::gtiff {
 

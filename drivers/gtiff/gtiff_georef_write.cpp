@@ -1,4 +1,4 @@
-#include "drivers/gtiff/gtiff_georef_write.h"
+#include <rasterkit/drivers/gtiff/gtiff_georef_write.h>
 
 #include <geo_normalize.h>
 #include <geotiff.h>
@@ -6,8 +6,8 @@
 
 #include <memory>
 
-#include "drivers/gtiff/gtiff_tags.h"
-#include "gdalcore/warning.h"
+#include <rasterkit/drivers/gtiff/gtiff_tags.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk::gtiff {
 

@@ -5,8 +5,8 @@
 #include <optional>
 #include <vector>
 
-#include "drivers/gtiff/tiff_handle.h"
-#include "gdalcore/dataset.h"
+#include <rasterkit/drivers/gtiff/tiff_handle.h>
+#include <rasterkit/gdalcore/dataset.h>
 
 namespace rk::gtiff {
 

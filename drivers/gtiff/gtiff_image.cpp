@@ -3,10 +3,10 @@
 #include <cmath>
 #include <cstring>
 
-#include "drivers/gtiff/gtiff_image.h"
+#include <rasterkit/drivers/gtiff/gtiff_image.h>
 
+#include <rasterkit/gdalcore/convert.h>
 #include <atomic>
-#include "gdalcore/convert.h"
 
 namespace rk::gtiff {
 

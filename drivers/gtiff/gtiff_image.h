@@ -12,9 +12,9 @@
 #include <optional>
 #include <vector>
 
-#include "drivers/gtiff/gtiff_predictor.h"
-#include "drivers/gtiff/tiff_handle.h"
-#include "gdalcore/data_type.h"
+#include <rasterkit/drivers/gtiff/gtiff_predictor.h>
+#include <rasterkit/drivers/gtiff/tiff_handle.h>
+#include <rasterkit/gdalcore/data_type.h>
 
 namespace rk::gtiff {
 

@@ -1,4 +1,4 @@
-#include "drivers/gtiff/gtiff_metadata.h"
+#include <rasterkit/drivers/gtiff/gtiff_metadata.h>
 
 #include <cstdio>
 #include <cstdlib>

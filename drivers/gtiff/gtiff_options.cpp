@@ -1,6 +1,6 @@
-#include "drivers/gtiff/gtiff_options.h"
+#include <rasterkit/drivers/gtiff/gtiff_options.h>
 
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/gdalcore/worker_pool.h>
 
 #include <tiffio.h>
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "gdalcore/driver.h"
+#include <rasterkit/gdalcore/driver.h>
 
 namespace rk::gtiff {
 

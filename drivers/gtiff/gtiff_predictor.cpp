@@ -1,4 +1,4 @@
-#include "drivers/gtiff/gtiff_predictor.h"
+#include <rasterkit/drivers/gtiff/gtiff_predictor.h>
 
 #include <fcntl.h>
 

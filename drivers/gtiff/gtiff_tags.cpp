@@ -1,4 +1,4 @@
-#include "drivers/gtiff/gtiff_tags.h"
+#include <rasterkit/drivers/gtiff/gtiff_tags.h>
 
 #include <xtiffio.h>
 

@@ -4,14 +4,14 @@
 #include <cstdio>
 #include <cstring>
 
-#include "drivers/gtiff/gtiff_dataset.h"
-#include "drivers/gtiff/gtiff_encode.h"
-#include "drivers/gtiff/gtiff_georef_write.h"
-#include "drivers/gtiff/gtiff_metadata.h"
-#include "drivers/gtiff/gtiff_tags.h"
-#include "gdalcore/convert.h"
-#include "gdalcore/warning.h"
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/drivers/gtiff/gtiff_dataset.h>
+#include <rasterkit/drivers/gtiff/gtiff_encode.h>
+#include <rasterkit/drivers/gtiff/gtiff_georef_write.h>
+#include <rasterkit/drivers/gtiff/gtiff_metadata.h>
+#include <rasterkit/drivers/gtiff/gtiff_tags.h>
+#include <rasterkit/gdalcore/convert.h>
+#include <rasterkit/gdalcore/warning.h>
+#include <rasterkit/gdalcore/worker_pool.h>
 
 namespace rk::gtiff {
 

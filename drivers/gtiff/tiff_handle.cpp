@@ -1,10 +1,10 @@
-#include "drivers/gtiff/tiff_handle.h"
+#include <rasterkit/drivers/gtiff/tiff_handle.h>
 
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 
-#include "gdalcore/warning.h"
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk::gtiff {
 

@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "gdalcore/file.h"
-#include "gdalcore/result.h"
+#include <rasterkit/gdalcore/file.h>
+#include <rasterkit/gdalcore/result.h>
 
 namespace rk::gtiff {
 

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <vector>
 
-#include "drivers/mem/mem_driver.h"
-#include "gdalcore/convert.h"
+#include <rasterkit/drivers/mem/mem_driver.h>
+#include <rasterkit/gdalcore/convert.h>
 
 namespace rk::mem {
 

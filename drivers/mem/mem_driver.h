@@ -11,12 +11,12 @@
 // GDAL's MEM open syntax does.
 #pragma once
 
-#include "blockcache/export.h"
+#include <rasterkit/blockcache/export.h>
 
 #include <memory>
 #include <string>
 
-#include "gdalcore/driver.h"
+#include <rasterkit/gdalcore/driver.h>
 
 namespace rk::mem {
 

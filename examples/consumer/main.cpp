@@ -1,9 +1,9 @@
-// Opens a raster and prints its size, first band type and checksum.
+// Opens a raster and prints its size, first band type and checksum, then
+// the first line of its rk::info report. Built against an installed
+// rasterkit with the umbrella header only.
 #include <cstdio>
 
-#include "drivers/register_builtin.h"
-#include "gdalcore/checksum.h"
-#include "gdalcore/driver_manager.h"
+#include <rasterkit/rasterkit.h>
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -22,5 +22,9 @@ int main(int argc, char** argv) {
               static_cast<long long>(ds.y_size()),
               std::string(rk::data_type_name(ds.band(1)->data_type())).c_str(),
               sum.ok() ? *sum : -1);
+  rk::Result<rk::InfoReport> report = rk::info(ds);
+  if (!report.ok()) return 1;
+  const std::string text = report->to_text();
+  std::printf("%s\n", text.substr(0, text.find('\n')).c_str());
   return 0;
 }

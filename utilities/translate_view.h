@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "gdalcore/dataset.h"
-#include "geometry/cutline.h"
+#include <rasterkit/gdalcore/dataset.h>
+#include <rasterkit/geometry/cutline.h>
 
 namespace rk {
 
@@ -68,18 +68,19 @@ class TranslateView : public Dataset {
   // `cache` (null: the global one) holds the view's own computed blocks;
   // each is read once by the copy, so a small private cache keeps them
   // from crowding the global one.
-  TranslateView(Dataset& source, ViewSpec spec, WorkerPool* pool, BlockCache* cache = nullptr);
+  TranslateView(const Dataset& source, ViewSpec spec, WorkerPool* pool,
+                BlockCache* cache = nullptr);
   ~TranslateView() override;
 
   const ViewSpec& spec() const { return spec_; }
-  Dataset& source() const { return source_; }
+  const Dataset& source() const { return source_; }
   WorkerPool* pool() const { return pool_; }
 
   // Sets band metadata before the view is copied (statistics of the output).
   void set_band_metadata(int band, Metadata md);
 
  private:
-  Dataset& source_;
+  const Dataset& source_;
   ViewSpec spec_;
   WorkerPool* pool_;
 };

@@ -1,12 +1,12 @@
-#include "apps/translate_view.h"
+#include <rasterkit/utilities/translate_view.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <mutex>
 
-#include "gdalcore/convert.h"
-#include "gdalcore/worker_pool.h"
+#include <rasterkit/gdalcore/convert.h>
+#include <rasterkit/gdalcore/worker_pool.h>
 
 namespace rk {
 
@@ -231,7 +231,8 @@ class ViewBand : public RasterBand {
 
 }  // namespace
 
-TranslateView::TranslateView(Dataset& source, ViewSpec spec, WorkerPool* pool, BlockCache* cache)
+TranslateView::TranslateView(const Dataset& source, ViewSpec spec, WorkerPool* pool,
+                             BlockCache* cache)
     : Dataset(source.description(), Access::kReadOnly, nullptr, cache),
       source_(source),
       spec_(std::move(spec)),

@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "apps/info.h"
-#include "drivers/register_builtin.h"
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/driver_manager.h>
+#include <rasterkit/utilities/info.h>
 
 namespace rk {
 namespace {
@@ -20,7 +21,7 @@ TEST_CASE("info report of a georeferenced MEM dataset", "[info]") {
   REQUIRE(d.set_spatial_ref(*SpatialRef::from_epsg(26711)).ok());
   REQUIRE(d.band(2)->set_nodata(0).ok());
   REQUIRE(d.set_metadata_item("AREA_OR_POINT", "Area").ok());
-  const std::string report = build_info_report(d, InfoOptions{}).value();
+  const std::string report = info(d, InfoOptions{}).value().to_text();
   CHECK(report.find("Driver: MEM/In Memory raster\n") == 0);
   CHECK(report.find("Size is 20, 10\n") != std::string::npos);
   CHECK(report.find("PROJCRS[\"NAD27 / UTM zone 11N\"") != std::string::npos);
@@ -35,7 +36,7 @@ TEST_CASE("info report of a georeferenced MEM dataset", "[info]") {
   CHECK(report.find("Mask Flags") == std::string::npos);  // gdalinfo omits nodata masks
   InfoOptions nomd;
   nomd.show_metadata = false;
-  CHECK(build_info_report(d, nomd).value().find("AREA_OR_POINT") == std::string::npos);
+  CHECK(info(d, nomd).value().to_text().find("AREA_OR_POINT") == std::string::npos);
 }
 
 }  // namespace

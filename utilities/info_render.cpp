@@ -1,0 +1,58 @@
+#include <rasterkit/utilities/info_render.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace rk::info_render {
+
+std::string printf_string(const char* format, double v) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string g15(double v) { return printf_string("%.15g", v); }
+
+bool is_xml_domain(const std::string& domain) { return Metadata::is_xml_domain(domain); }
+
+std::vector<std::string> shown_domains(const Metadata& md, const InfoOptions& o, bool band) {
+  std::vector<std::string> out{""};
+  const auto& extra = o.extra_domains;
+  if (extra.size() == 1 && extra[0] == "all") {
+    for (const std::string& d : md.domains()) {
+      static const char* const kNamed[] = {
+          "", "IMAGE_STRUCTURE", "TILING_SCHEME", "SUBDATASETS", "GEOLOCATION", "RPC"};
+      if (std::find(std::begin(kNamed), std::end(kNamed), d) == std::end(kNamed)) {
+        out.push_back(d);
+      }
+    }
+  } else {
+    out.insert(out.end(), extra.begin(), extra.end());
+  }
+  out.push_back("IMAGE_STRUCTURE");
+  if (!band) out.push_back("RPC");
+  return out;
+}
+
+std::optional<std::string> nodata_text(const InfoBand& b) {
+  if (b.nodata_int64) return std::to_string(*b.nodata_int64);
+  if (b.nodata_uint64) return std::to_string(*b.nodata_uint64);
+  if (!b.nodata) return std::nullopt;
+  if (std::isnan(*b.nodata)) return "nan";
+  return printf_string("%.18g", *b.nodata);
+}
+
+std::vector<std::string> mask_flag_names(int flags) {
+  std::vector<std::string> out;
+  const std::pair<int, const char*> names[] = {{kMaskAllValid, "ALL_VALID"},
+                                               {kMaskPerDataset, "PER_DATASET"},
+                                               {kMaskAlpha, "ALPHA"},
+                                               {kMaskNoData, "NODATA"}};
+  for (const auto& [bit, name] : names) {
+    if (flags & bit) out.push_back(name);
+  }
+  return out;
+}
+
+}  // namespace rk::info_render

@@ -1,0 +1,224 @@
+// rk::translate's output bands: which source band (or mask, or palette
+// component) each comes from, and its type, scaling and properties.
+#include <cmath>
+#include <cstdlib>
+
+#include <rasterkit/gdalcore/convert.h>
+#include <rasterkit/gdalcore/statistics.h>
+#include <rasterkit/gdalcore/warning.h>
+#include <rasterkit/utilities/arg_parsing.h>
+#include <rasterkit/utilities/translate_steps.h>
+
+namespace rk::translate_steps {
+
+namespace {
+
+using Source = ViewBandSpec::Source;
+
+struct Pick {
+  Source kind;
+  int band;
+  int component;
+};
+
+Result<std::vector<Pick>> listed_bands(const Dataset& src, const TranslateOptions& o) {
+  std::vector<Pick> picks;
+  if (o.bands.empty()) {
+    for (int b = 1; b <= src.band_count(); ++b) picks.push_back({Source::kBand, b, 0});
+    return picks;
+  }
+  for (const std::string& s : o.bands) {
+    if (s == "mask") {
+      picks.push_back({Source::kMask, 1, 0});
+    } else if (s.rfind("mask,", 0) == 0) {
+      RK_ASSIGN_OR_RETURN(long long n, cli::parse_int("-b", s.substr(5)));
+      picks.push_back({Source::kMask, static_cast<int>(n), 0});
+    } else {
+      RK_ASSIGN_OR_RETURN(long long n, cli::parse_int("-b", s));
+      picks.push_back({Source::kBand, static_cast<int>(n), 0});
+    }
+  }
+  return picks;
+}
+
+bool gray_palette(const ColorTable& ct) {
+  for (const ColorEntry& e : ct.entries) {
+    if (e.c1 != e.c2 || e.c1 != e.c3) return false;
+  }
+  return true;
+}
+
+// -expand gray|rgb|rgba: the palette's components of the first listed
+// band; with rgba and a second listed band, that band is the alpha (as
+// gdal_translate keeps an alpha band beside a paletted one).
+Result<std::vector<Pick>> expanded_bands(const Dataset& src, const TranslateOptions& o,
+                                         const std::vector<Pick>& listed) {
+  const int n = o.expand == "gray" ? 1 : o.expand == "rgb" ? 3 : 4;
+  if (listed.size() > 2 || (listed.size() == 2 && n == 1)) {
+    return Status::invalid_argument("-expand", "invalid use of -expand " + o.expand + " with " +
+                                                   std::to_string(listed.size()) + " bands");
+  }
+  const int bandno = listed[0].band;
+  const RasterBand* b = src.band(bandno);
+  if (!b || !b->color_table()) {
+    return Status::invalid_argument(src.description(),
+                                    "-expand needs a band with a color table "
+                                    "(band " +
+                                        std::to_string(bandno) + " has none)");
+  }
+  if (n == 1 && !gray_palette(*b->color_table())) {
+    emit_warning(src.description(), "-expand gray: the color table has non-gray colors");
+  }
+  std::vector<Pick> picks;
+  for (int k = 0; k < n; ++k) picks.push_back({Source::kPaletteEntry, bandno, k});
+  if (listed.size() == 2 && n == 4) picks.back() = listed[1];
+  return picks;
+}
+
+Result<std::vector<Pick>> picks_for(const Dataset& src, const TranslateOptions& o) {
+  RK_ASSIGN_OR_RETURN(std::vector<Pick> picks, listed_bands(src, o));
+  for (const Pick& p : picks) {
+    if (p.band < 1 || p.band > src.band_count()) {
+      return Status::invalid_argument(
+          src.description(), "band " + std::to_string(p.band) + " does not exist (the file has " +
+                                 std::to_string(src.band_count()) + ")");
+    }
+  }
+  if (picks.empty()) return Status::invalid_argument(src.description(), "no band to write");
+  if (!o.expand.empty()) return expanded_bands(src, o, picks);
+  return picks;
+}
+
+ScaleParams scale_for(const TranslateOptions& o, int out_band) {
+  for (const auto& [n, p] : o.band_scales) {
+    if (n == out_band) return p;
+  }
+  return o.scale;
+}
+
+std::optional<double> exponent_for(const TranslateOptions& o, int out_band) {
+  for (const auto& [n, e] : o.band_exponents) {
+    if (n == out_band) return e;
+  }
+  return o.exponent;
+}
+
+Status set_scaling(RasterBand& sb, const TranslateOptions& o, int out_band, ViewBandSpec* b) {
+  const ScaleParams sp = scale_for(o, out_band);
+  if (!sp.given) {
+    if (exponent_for(o, out_band)) {
+      return Status::invalid_argument("-exponent", "-exponent needs -scale");
+    }
+    return Status();
+  }
+  b->scale = true;
+  if (sp.src) {
+    b->src_min = sp.src->first;
+    b->src_max = sp.src->second;
+  } else {
+    RK_ASSIGN_OR_RETURN(BandStatistics st, compute_statistics(sb, StatisticsOptions{}));
+    b->src_min = st.min;
+    b->src_max = st.max;
+  }
+  b->dst_min = sp.dst_min;
+  b->dst_max = sp.dst_max;
+  // With the source range computed, gdal_translate maps it onto
+  // [dst_min, dst_max + 1) so that every output value gets an equal share
+  // of it (measured against GDAL 3.6: 0..199 -> 0..256).
+  if (!sp.src) b->dst_max += 1;
+  b->exponent = exponent_for(o, out_band);
+  return Status();
+}
+
+// The source band's metadata, minus what no longer holds for the output:
+// image structure always, statistics when the pixels change.
+Metadata carried_metadata(const RasterBand& sb, const ViewBandSpec& b, bool same_pixels) {
+  Metadata out;
+  const bool pixels_change = !same_pixels || b.scale || b.unscale || b.type != sb.data_type();
+  for (const std::string& d : sb.metadata().domains()) {
+    if (d == "IMAGE_STRUCTURE") continue;
+    Metadata::Items items;
+    for (const auto& kv : sb.metadata().items(d)) {
+      if (pixels_change && kv.first.rfind("STATISTICS_", 0) == 0) continue;
+      items.push_back(kv);
+    }
+    if (!items.empty()) out.set_items(std::move(items), d);
+  }
+  return out;
+}
+
+// An output band copied (and maybe rescaled) from a source band.
+Status describe_copied_band(RasterBand& sb, const TranslateOptions& o, int out_band,
+                            bool same_pixels, ViewBandSpec* b) {
+  RK_RETURN_IF_ERROR(set_scaling(sb, o, out_band, b));
+  if (o.unscale && (sb.scale() || sb.offset())) {
+    b->unscale = std::make_pair(sb.scale().value_or(1.0), sb.offset().value_or(0.0));
+  }
+  if (sb.nodata()) b->nodata = sb.nodata();
+  b->color_interp = sb.color_interp();
+  if (sb.color_table() && !b->scale &&
+      (b->type == DataType::kByte || b->type == DataType::kUInt16)) {
+    b->color_table = sb.color_table();
+  }
+  if (!o.unscale) {
+    b->value_scale = sb.scale();
+    b->value_offset = sb.offset();
+  }
+  b->unit = sb.unit();
+  b->description = sb.description();
+  b->metadata = carried_metadata(sb, *b, same_pixels);
+  return Status();
+}
+
+// -a_nodata, then GDAL's clamping of a nodata value the output type cannot
+// hold; -a_scale and -a_offset.
+void assign_properties(const TranslateOptions& o, ViewBandSpec* b) {
+  if (!o.assign_nodata.empty()) {
+    if (o.assign_nodata == "none" || o.assign_nodata == "None") {
+      b->nodata.reset();
+    } else {
+      b->nodata = std::strtod(o.assign_nodata.c_str(), nullptr);
+    }
+  }
+  if (b->nodata && !is_floating(b->type) && !std::isnan(*b->nodata)) {
+    const double v = *b->nodata;
+    std::vector<std::byte> one(data_type_size(b->type));
+    convert_values(&v, DataType::kFloat64, 8, one.data(), b->type, 0, 1);
+    b->nodata = value_as_double(one.data(), b->type);
+  }
+  if (o.assign_scale) b->value_scale = o.assign_scale;
+  if (o.assign_offset) b->value_offset = o.assign_offset;
+}
+
+}  // namespace
+
+Result<std::vector<ViewBandSpec>> band_specs(const Dataset& src, const TranslateOptions& o,
+                                             const Grid& grid) {
+  RK_ASSIGN_OR_RETURN(std::vector<Pick> picks, picks_for(src, o));
+  const bool same_pixels =
+      !grid.windowed && grid.width == src.x_size() && grid.height == src.y_size();
+  std::vector<ViewBandSpec> specs;
+  for (size_t k = 0; k < picks.size(); ++k) {
+    const Pick& p = picks[k];
+    RasterBand* sb = src.band(p.band);
+    ViewBandSpec b;
+    b.source = p.kind;
+    b.src_band = p.band;
+    b.component = p.component;
+    b.type = p.kind == Source::kBand ? sb->data_type() : DataType::kByte;
+    if (!o.output_type.empty()) b.type = *parse_data_type(o.output_type);
+    if (p.kind == Source::kBand) {
+      RK_RETURN_IF_ERROR(describe_copied_band(*sb, o, static_cast<int>(k + 1), same_pixels, &b));
+      if (!o.expand.empty()) b.color_interp = ColorInterp::kAlpha;  // -expand rgba's alpha
+    } else if (p.kind == Source::kPaletteEntry) {
+      static const ColorInterp kInterp[4] = {ColorInterp::kRed, ColorInterp::kGreen,
+                                             ColorInterp::kBlue, ColorInterp::kAlpha};
+      b.color_interp = o.expand == "gray" ? ColorInterp::kGray : kInterp[p.component];
+    }
+    assign_properties(o, &b);
+    specs.push_back(std::move(b));
+  }
+  return specs;
+}
+
+}  // namespace rk::translate_steps
