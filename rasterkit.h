@@ -36,6 +36,7 @@
 #include <rasterkit/gdalcore/geo_transform.h>
 #include <rasterkit/gdalcore/metadata.h>
 #include <rasterkit/gdalcore/options.h>
+#include <rasterkit/gdalcore/pam.h>
 #include <rasterkit/gdalcore/raster_band.h>
 #include <rasterkit/gdalcore/raster_types.h>
 #include <rasterkit/gdalcore/result.h>

@@ -31,7 +31,8 @@ set(RK_PUBLIC_HEADERS
   blockcache/block_cache.h blockcache/export.h blockcache/mutex.h blockcache/thread_annotations.h
   gdalcore/checksum.h gdalcore/config.h gdalcore/convert.h gdalcore/coordinate_transform.h
   gdalcore/data_type.h gdalcore/dataset.h gdalcore/driver.h gdalcore/driver_manager.h
-  gdalcore/file.h gdalcore/geo_transform.h gdalcore/metadata.h gdalcore/options.h
+  gdalcore/file.h gdalcore/geo_transform.h gdalcore/metadata.h gdalcore/options.h gdalcore/pam.h
+  gdalcore/xml.h
   gdalcore/raster_band.h gdalcore/raster_types.h gdalcore/result.h gdalcore/spatial_ref.h
   gdalcore/statistics.h gdalcore/status.h gdalcore/warning.h gdalcore/worker_pool.h
   threadsafe/thread_safe_dataset.h drivers/register_builtin.h drivers/mem/mem_driver.h

@@ -11,6 +11,7 @@
 
 #include <rasterkit/blockcache/block_cache.h>
 #include <rasterkit/gdalcore/options.h>
+#include <rasterkit/gdalcore/pam.h>
 #include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
@@ -78,6 +79,26 @@ void configure_from_environment() {
       emit_warning("RK_NUM_THREADS", std::string("'") + value +
                                          "' is not a thread count (a number or ALL_CPUS); "
                                          "using every core");
+    }
+  }
+  configure_side_cars();
+}
+
+namespace {
+
+// A yes/no setting as GDAL reads one: NO, FALSE, OFF and 0 are no.
+bool is_no(std::string_view v) {
+  return iequals(v, "NO") || iequals(v, "FALSE") || iequals(v, "OFF") || v == "0";
+}
+
+}  // namespace
+
+void configure_side_cars() {
+  // rasterkit's name first, then GDAL's, so existing scripts keep working.
+  for (const char* name : {"RK_PAM_ENABLED", "GDAL_PAM_ENABLED"}) {
+    if (const char* value = std::getenv(name)) {
+      set_pam_enabled(!is_no(value));
+      return;
     }
   }
 }

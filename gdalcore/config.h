@@ -21,9 +21,15 @@ RK_API Result<size_t> parse_cache_size(std::string_view text, size_t physical_me
 // Physical memory in bytes (0 if unknown).
 RK_API size_t physical_memory_bytes();
 
-// Reads RK_CACHEMAX and RK_NUM_THREADS (if set) and applies them to
-// BlockCache::global() and WorkerPool::set_default_thread_count(). An
-// invalid value leaves the default in place and is reported as a warning.
+// Reads RK_CACHEMAX, RK_NUM_THREADS and RK_PAM_ENABLED (if set) and applies
+// them to BlockCache::global(), WorkerPool::set_default_thread_count() and
+// set_pam_enabled(). An invalid value leaves the default in place and is
+// reported as a warning.
 RK_API void configure_from_environment();
+
+// Reads RK_PAM_ENABLED (or GDAL_PAM_ENABLED): NO, FALSE, OFF or 0 turns
+// .aux.xml side-cars off (set_pam_enabled, pam.h). Part of
+// configure_from_environment().
+RK_API void configure_side_cars();
 
 }  // namespace rk

@@ -40,6 +40,7 @@
 namespace rk {
 
 class Driver;
+struct PamDataset;
 
 // A ground control point: a pixel/line position and its georeferenced
 // coordinates (in the CRS of Dataset::gcp_spatial_ref()).
@@ -81,6 +82,9 @@ class RK_API Dataset {
   Status set_gcps(std::vector<Gcp> gcps, std::optional<SpatialRef> srs);
 
   const Metadata& metadata() const { return metadata_; }
+  // The files this dataset was read from: its own, then the side-cars the
+  // driver used (mask, .aux.xml, RPC files), as gdalinfo's "Files:".
+  virtual std::vector<std::string> file_list() const { return {description_}; }
   Status set_metadata_item(std::string_view key, std::string_view value,
                            std::string_view domain = "");
 
@@ -148,6 +152,13 @@ class RK_API Dataset {
     gcp_spatial_ref_ = std::move(srs);
   }
   Metadata& mutable_metadata() { return metadata_; }
+
+  // Lays GDAL's side-car (FILE.aux.xml) over what the driver read, with
+  // GDAL's precedence: metadata merged key by key with the side-car
+  // winning; its nodata, colour interpretation, colour table, CRS and
+  // geotransform win; its offset/scale, unit and description fill in only
+  // what the file lacks. Drivers call it at the end of open().
+  void apply_pam(const PamDataset& pam);
   // True when a property has changed since open (drivers rewrite headers).
   bool properties_changed() const { return properties_changed_; }
   void clear_properties_changed() { properties_changed_ = false; }

@@ -56,6 +56,9 @@ class RK_API Driver {
   virtual Result<std::unique_ptr<Dataset>> open(const OpenInfo& info) const = 0;
 
   virtual bool can_create() const { return false; }
+  // True if the driver's files may have GDAL's FILE.aux.xml side-car (PAM):
+  // it reads one when opening, and rk::info saves statistics there.
+  virtual bool keeps_side_cars() const { return false; }
   virtual const std::vector<OptionSpec>& creation_option_specs() const;
   virtual const std::vector<OptionSpec>& open_option_specs() const;
 

@@ -81,6 +81,9 @@ class RK_API RasterBand {
   Status set_description(std::string description);
 
   const Metadata& metadata() const { return metadata_; }
+  // The default histogram kept with the file (GDAL's, in FILE.aux.xml), if
+  // any: what gdalinfo -hist reports without reading a pixel.
+  const std::optional<Histogram>& default_histogram() const { return default_histogram_; }
   Status set_metadata_item(std::string_view key, std::string_view value,
                            std::string_view domain = "");
 
@@ -179,6 +182,7 @@ class RK_API RasterBand {
   }
   void init_unit(std::string unit) { unit_ = std::move(unit); }
   void init_description(std::string d) { description_ = std::move(d); }
+  void init_default_histogram(std::optional<Histogram> h) { default_histogram_ = std::move(h); }
   Metadata& mutable_metadata() { return metadata_; }
 
  private:
@@ -229,6 +233,7 @@ class RK_API RasterBand {
   std::string unit_;
   std::string description_;
   Metadata metadata_;
+  std::optional<Histogram> default_histogram_;
   std::unique_ptr<RasterBand> default_mask_;  // created on first mask_band()
 
   // The band's recently used blocks, direct-mapped by block position (32

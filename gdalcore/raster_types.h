@@ -120,6 +120,13 @@ struct RK_API ColorTable {
   }
 };
 
+// Counts of values in equal buckets over [min, max].
+struct RK_API Histogram {
+  double min = 0;  // lower edge of the first bucket
+  double max = 0;  // upper edge of the last bucket
+  std::vector<uint64_t> counts;
+};
+
 // GDAL's mask flags (GMF_*), combined with bitwise or.
 enum MaskFlags : int {
   kMaskAllValid = 0x01,

@@ -348,7 +348,7 @@ Result<Moments> floating_point_moments(const Plan& plan, const StatisticsOptions
   return all;
 }
 
-std::string subject_of(RasterBand& band) {
+std::string subject_of(const RasterBand& band) {
   return band.dataset() ? band.dataset()->description() : "band";
 }
 
@@ -448,23 +448,28 @@ Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOpti
 }
 
 Result<Histogram> compute_histogram(RasterBand& band, double min, double max, int buckets,
-                                    const StatisticsOptions& options) {
-  if (buckets <= 0 || !(max > min)) {
+                                    const StatisticsOptions& options, bool include_out_of_range) {
+  if (buckets <= 0 || buckets > (1 << 24) || !(max > min)) {
     return Status::invalid_argument(subject_of(band),
-                                    "a histogram needs at least one bucket and min < max");
+                                    "a histogram needs 1 to 2^24 buckets and min < max");
   }
   const Plan plan = make_plan(band, options.approx);
   std::vector<std::vector<uint64_t>> parts(plan.pieces.size());
   const double scale = buckets / (max - min);
+  const int64_t last = buckets - 1;
   RK_RETURN_IF_ERROR(
       for_each_piece(plan, options, nullptr, [&](int64_t i, const double* values, size_t n) {
         std::vector<uint64_t> counts(static_cast<size_t>(buckets), 0);
         for (size_t j = 0; j < n; ++j) {
           const double v = values[j];
-          if (v < min || v > max) continue;
-          auto k = static_cast<int64_t>(std::floor((v - min) * scale));
-          if (k == buckets) k = buckets - 1;  // v == max goes in the last bucket
-          if (k < 0 || k >= buckets) continue;
+          if (std::isnan(v)) continue;
+          int64_t k;
+          if (v < min || v > max) {
+            if (!include_out_of_range) continue;
+            k = v < min ? 0 : last;
+          } else {
+            k = std::min(last, static_cast<int64_t>(std::floor((v - min) * scale)));
+          }
           ++counts[static_cast<size_t>(k)];
         }
         parts[static_cast<size_t>(i)] = std::move(counts);
@@ -479,32 +484,36 @@ Result<Histogram> compute_histogram(RasterBand& band, double min, double max, in
   return h;
 }
 
+Result<std::pair<double, double>> default_histogram_range(const RasterBand& band,
+                                                          const BandStatistics* stats) {
+  constexpr int kBuckets = 256;
+  if (band.data_type() == DataType::kByte) return std::make_pair(-0.5, 255.5);
+  if (band.data_type() == DataType::kInt8) return std::make_pair(-128.5, 127.5);
+  if (!stats) return Status::invalid_argument(subject_of(band), "no statistics for the range");
+  if (!(stats->max > stats->min)) {
+    return Status::invalid_argument(subject_of(band),
+                                    "no histogram: the maximum must be strictly greater than "
+                                    "the minimum");
+  }
+  const double half = (stats->max - stats->min) / (2 * (kBuckets - 1));
+  return std::make_pair(stats->min - half, stats->max + half);
+}
+
 Result<Histogram> compute_default_histogram(RasterBand& band, const StatisticsOptions& options,
                                             const BandStatistics* known) {
-  constexpr int kBuckets = 256;
-  if (band.data_type() == DataType::kByte) {
-    return compute_histogram(band, -0.5, 255.5, kBuckets, options);
+  std::optional<BandStatistics> computed;
+  const bool fixed = band.data_type() == DataType::kByte || band.data_type() == DataType::kInt8;
+  if (!known && !fixed) {
+    StatisticsOptions approx = options;
+    approx.approx = true;
+    approx.progress = nullptr;
+    RK_ASSIGN_OR_RETURN(computed, compute_statistics(band, approx));
+    known = &*computed;
   }
-  if (band.data_type() == DataType::kInt8) {
-    return compute_histogram(band, -128.5, 127.5, kBuckets, options);
-  }
-  BandStatistics s;
-  if (known) {
-    s = *known;
-  } else {
-    StatisticsOptions stats_options = options;
-    stats_options.progress = nullptr;
-    RK_ASSIGN_OR_RETURN(s, compute_statistics(band, stats_options));
-  }
-  double lo = s.min, hi = s.max;
-  const double half = (hi - lo) / (2 * (kBuckets - 1));
-  lo -= half;
-  hi += half;
-  if (!(hi > lo)) {
-    lo -= 0.5;
-    hi += 0.5;
-  }
-  return compute_histogram(band, lo, hi, kBuckets, options);
+  RK_ASSIGN_OR_RETURN(auto range, default_histogram_range(band, known));
+  StatisticsOptions exact = options;
+  exact.approx = false;
+  return compute_histogram(band, range.first, range.second, 256, exact, true);
 }
 
 }  // namespace rk

@@ -53,21 +53,24 @@ struct RK_API StatisticsOptions {
 RK_API Result<BandStatistics> compute_statistics(RasterBand& band,
                                                  const StatisticsOptions& options = {});
 
-struct RK_API Histogram {
-  double min = 0;  // lower edge of the first bucket
-  double max = 0;  // upper edge of the last bucket
-  std::vector<uint64_t> counts;
-};
-
-// Counts of values in `buckets` equal buckets over [min, max); values outside
-// are not counted. Same pixel choice as compute_statistics().
+// Counts of values in `buckets` equal buckets over [min, max]. Values
+// outside are not counted, or, with `include_out_of_range`, counted in the
+// first or last bucket (as gdalinfo -hist does). Same pixel choice as
+// compute_statistics().
 RK_API Result<Histogram> compute_histogram(RasterBand& band, double min, double max, int buckets,
-                                           const StatisticsOptions& options = {});
+                                           const StatisticsOptions& options = {},
+                                           bool include_out_of_range = false);
 
-// gdalinfo -hist's buckets: 256 over [-0.5, 255.5] for Byte; otherwise 256
-// spanning the statistics' [min, max] widened by half a bucket at each end.
-// `known`: statistics the caller already computed with the same options
-// (saves a pass); null to compute them.
+// gdalinfo -hist's range for a band: [-0.5, 255.5] for Byte,
+// [-128.5, 127.5] for Int8, otherwise the statistics' [min, max] widened by
+// half of one of 256 buckets at each end. An error when min == max (no
+// bucket has a width).
+RK_API Result<std::pair<double, double>> default_histogram_range(const RasterBand& band,
+                                                                 const BandStatistics* stats);
+
+// gdalinfo -hist's histogram: 256 buckets over default_histogram_range(),
+// values outside counted in the end buckets. `known`: statistics for the
+// range (null: computed, approximately as gdalinfo does).
 RK_API Result<Histogram> compute_default_histogram(RasterBand& band,
                                                    const StatisticsOptions& options = {},
                                                    const BandStatistics* known = nullptr);

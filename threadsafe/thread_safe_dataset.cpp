@@ -185,6 +185,7 @@ class ThreadSafeBand final : public RasterBand {
     init_scale_offset(proto.scale(), proto.offset());
     init_unit(proto.unit());
     init_description(proto.description());
+    init_default_histogram(proto.default_histogram());
     mutable_metadata() = proto.metadata();
     if (!path.mask) {
       for (int i = 0; i < proto.overview_count() && path.overview < 0; ++i) {
@@ -262,6 +263,7 @@ class ThreadSafeDataset final : public Dataset {
     init_spatial_ref(proto->spatial_ref());
     init_gcps(proto->gcps(), proto->gcp_spatial_ref());
     mutable_metadata() = proto->metadata();
+    files_ = proto->file_list();
     for (int b = 1; b <= proto->band_count(); ++b) {
       add_band(std::make_unique<ThreadSafeBand>(this, state_, *proto->band(b), BandPath{b}));
     }
@@ -276,10 +278,12 @@ class ThreadSafeDataset final : public Dataset {
   ~ThreadSafeDataset() override { close_in_destructor(); }
 
   bool is_thread_safe() const override { return true; }
+  std::vector<std::string> file_list() const override { return files_; }
   const SharedState& state() const { return *state_; }
 
  private:
   std::shared_ptr<SharedState> state_;
+  std::vector<std::string> files_;  // the prototype's, as opened
 };
 
 }  // namespace

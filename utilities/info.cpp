@@ -1,8 +1,7 @@
 // rk::info: gathers the report; info_text.cpp and info_json.cpp render it.
 #include <rasterkit/utilities/info.h>
 
-#include <sys/stat.h>
-
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -11,26 +10,14 @@
 #include <rasterkit/gdalcore/checksum.h>
 #include <rasterkit/gdalcore/coordinate_transform.h>
 #include <rasterkit/gdalcore/driver.h>
+#include <rasterkit/gdalcore/options.h>
+#include <rasterkit/gdalcore/pam.h>
 #include <rasterkit/gdalcore/warning.h>
 #include <rasterkit/gdalcore/worker_pool.h>
 
 namespace rk {
 
 namespace {
-
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-std::vector<std::string> file_list(const Dataset& ds, bool all) {
-  std::vector<std::string> files{ds.description()};
-  if (!all) return files;
-  for (const char* ext : {".ovr", ".msk", ".aux.xml"}) {
-    if (file_exists(ds.description() + ext)) files.push_back(ds.description() + ext);
-  }
-  return files;
-}
 
 // A transform from the dataset's CRS to its geographic CRS (for the corner
 // longitudes/latitudes) or to WGS 84 (for wgs84Extent); none if either is
@@ -85,6 +72,36 @@ void gather_corners(const Dataset& ds, InfoReport* r) {
   r->wgs84_extent = std::move(ring);
 }
 
+// GDAL lists, in the DERIVED_SUBDATASETS domain of every file dataset,
+// the views its "derived" driver offers; shown with -mdd all (or by name).
+void add_derived_subdatasets(const Dataset& ds, const InfoOptions& o, Metadata* md) {
+  const auto& d = o.extra_domains;
+  const bool asked = std::find(d.begin(), d.end(), "all") != d.end() ||
+                     std::find(d.begin(), d.end(), "DERIVED_SUBDATASETS") != d.end();
+  if (!asked || ds.band_count() == 0 || !ds.driver() || !ds.driver()->keeps_side_cars()) return;
+  bool complex = false;
+  for (int b = 1; b <= ds.band_count(); ++b)
+    complex = complex || is_complex(ds.band(b)->data_type());
+  static const std::pair<const char*, const char*> kComplex[] = {
+      {"AMPLITUDE", "Amplitude"},
+      {"PHASE", "Phase"},
+      {"REAL", "Real part"},
+      {"IMAG", "Imaginary part"},
+      {"CONJ", "Conjugate"},
+      {"INTENSITY", "Intensity (squared amplitude)"},
+      {"LOGAMPLITUDE", "log10 of amplitude"}};
+  Metadata::Items items;
+  int n = 0;
+  for (const auto& [name, desc] : kComplex) {
+    if (!complex && std::string(name) != "LOGAMPLITUDE") continue;
+    const std::string k = "DERIVED_SUBDATASET_" + std::to_string(++n);
+    items.emplace_back(k + "_NAME",
+                       "DERIVED_SUBDATASET:" + std::string(name) + ":" + ds.description());
+    items.emplace_back(k + "_DESC", std::string(desc) + " of input bands from " + ds.description());
+  }
+  md->set_items(std::move(items), "DERIVED_SUBDATASETS");
+}
+
 Status gather_dataset(const Dataset& ds, const InfoOptions& o, InfoReport* r) {
   r->options = o;
   r->description = ds.description();
@@ -92,7 +109,8 @@ Status gather_dataset(const Dataset& ds, const InfoOptions& o, InfoReport* r) {
     r->driver_short_name = d->short_name();
     r->driver_long_name = d->long_name();
   }
-  r->files = file_list(ds, o.all_files);
+  r->files = ds.file_list();
+  if (!o.all_files) r->files.resize(1);
   r->x_size = ds.x_size();
   r->y_size = ds.y_size();
   r->spatial_ref = ds.spatial_ref();
@@ -110,6 +128,7 @@ Status gather_dataset(const Dataset& ds, const InfoOptions& o, InfoReport* r) {
     }
   }
   r->metadata = ds.metadata();
+  add_derived_subdatasets(ds, o, &r->metadata);
   gather_corners(ds, r);
   return Status();
 }
@@ -123,58 +142,115 @@ std::optional<double> metadata_number(const Metadata& md, const char* key) {
   return d;
 }
 
-// Statistics kept in the band's metadata (STATISTICS_*), as GDAL reports
-// them without -stats.
-void stored_statistics(const RasterBand& band, InfoBand* b) {
-  const auto mn = metadata_number(band.metadata(), "STATISTICS_MINIMUM");
-  const auto mx = metadata_number(band.metadata(), "STATISTICS_MAXIMUM");
-  const auto mean = metadata_number(band.metadata(), "STATISTICS_MEAN");
-  const auto sd = metadata_number(band.metadata(), "STATISTICS_STDDEV");
+// Statistics kept with the file (STATISTICS_* metadata, from its tags or
+// its side-car). gdalinfo reports them as they are — without -stats, and
+// with -stats too unless they are approximate and -stats wants exact ones.
+struct StoredStatistics {
+  std::optional<BandStatistics> values;  // all four of min, max, mean, stddev
+  bool approximate = false;
+};
+
+StoredStatistics stored_statistics(const RasterBand& band, InfoBand* b) {
+  const Metadata& md = band.metadata();
+  const auto mn = metadata_number(md, "STATISTICS_MINIMUM");
+  const auto mx = metadata_number(md, "STATISTICS_MAXIMUM");
+  const auto mean = metadata_number(md, "STATISTICS_MEAN");
+  const auto sd = metadata_number(md, "STATISTICS_STDDEV");
   if (mn && mx) b->stored_min_max = std::make_pair(*mn, *mx);
-  if (mn && mx && mean && sd) b->statistics = BandStatistics{*mn, *mx, *mean, *sd, 0, 0};
+  StoredStatistics s;
+  if (mn && mx && mean && sd) s.values = BandStatistics{*mn, *mx, *mean, *sd, 0, 0};
+  s.approximate = iequals(md.get("STATISTICS_APPROXIMATE").value_or(""), "YES");
+  return s;
 }
 
-// A missing result (every pixel nodata) is no error: the report just has
-// no statistics, as with gdalinfo.
-template <typename T>
-Status keep_if_found(Result<T> r, std::optional<T>* out) {
-  if (r.ok()) {
-    *out = std::move(r).value();
+// Computes statistics as gdalinfo does and records them in the band's
+// metadata and in `save` (for the side-car). Approximate is said only when
+// pixels were really skipped. A band without a valid pixel gets
+// STATISTICS_VALID_PERCENT=0 and a warning, as with GDAL.
+Result<std::optional<BandStatistics>> compute_and_record(RasterBand& band, StatisticsOptions so,
+                                                         InfoBand* b, PamBandUpdate* save) {
+  Result<BandStatistics> s = compute_statistics(band, so);
+  Metadata::Items items;
+  std::optional<BandStatistics> out;
+  if (s.ok()) {
+    const uint64_t pixels = static_cast<uint64_t>(band.x_size()) * band.y_size();
+    items = statistics_metadata_items(*s, so.approx && s->sample_count < pixels);
+    out = *s;
+  } else if (s.status().code() == StatusCode::kNotFound) {
+    emit_warning(s.status().subject(), "failed to compute statistics: no valid pixel");
+    items.emplace_back("STATISTICS_VALID_PERCENT", "0");
+  } else {
+    return s.status();
+  }
+  Metadata::Items all = without_statistics(b->metadata.items(""));
+  all.insert(all.end(), items.begin(), items.end());
+  b->metadata.set_items(std::move(all), "");
+  save->statistics = std::move(items);
+  return out;
+}
+
+// -hist: the histogram kept with the file, else 256 buckets computed over
+// gdalinfo's range, from statistics it computes (approximately) and
+// records when none are at hand.
+Status band_histogram(RasterBand& band, const StatisticsOptions& so,
+                      std::optional<BandStatistics> stats, InfoBand* b, PamBandUpdate* save) {
+  if (band.default_histogram()) {
+    b->histogram = band.default_histogram();
     return Status();
   }
-  return r.status().code() == StatusCode::kNotFound ? Status() : r.status();
+  const bool fixed = band.data_type() == DataType::kByte || band.data_type() == DataType::kInt8;
+  if (!fixed && !stats) {
+    StatisticsOptions approx = so;
+    approx.approx = true;
+    RK_ASSIGN_OR_RETURN(stats, compute_and_record(band, approx, b, save));
+    if (!stats) return Status();  // no valid pixel: no histogram, as GDAL
+  }
+  Result<std::pair<double, double>> range =
+      default_histogram_range(band, stats ? &*stats : nullptr);
+  if (!range.ok()) {
+    emit_warning(range.status().subject(), range.status().message());
+    return Status();
+  }
+  StatisticsOptions exact = so;
+  exact.approx = false;
+  RK_ASSIGN_OR_RETURN(Histogram h,
+                      compute_histogram(band, range->first, range->second, 256, exact, true));
+  b->histogram = h;
+  b->histogram_computed = true;
+  save->histogram = PamHistogram{std::move(h), true, false};
+  return Status();
 }
 
 Status compute_band_statistics(RasterBand& band, const InfoOptions& o, WorkerPool* pool,
-                               InfoBand* b) {
+                               InfoBand* b, PamBandUpdate* save) {
   StatisticsOptions so;
   so.approx = o.approx_stats;
   so.pool = pool;
-  if (o.compute_stats) {
-    b->statistics.reset();
-    RK_RETURN_IF_ERROR(keep_if_found(compute_statistics(band, so), &b->statistics));
-    if (b->statistics) {
-      Metadata::Items items = without_statistics(b->metadata.items(""));
-      for (auto& kv : statistics_metadata_items(*b->statistics, o.approx_stats)) {
-        items.push_back(std::move(kv));
-      }
-      b->metadata.set_items(std::move(items), "");
-    }
+  const StoredStatistics stored = stored_statistics(band, b);
+  // What the "Minimum=..." line shows without -stats.
+  if (stored.values && (!stored.approximate || o.approx_stats)) b->statistics = stored.values;
+  std::optional<BandStatistics> computed_exactly;
+  if (o.compute_stats && !b->statistics) {
+    RK_ASSIGN_OR_RETURN(b->statistics, compute_and_record(band, so, b, save));
+    if (!o.approx_stats) computed_exactly = b->statistics;
   }
-  // One pass serves -stats and -mm when -mm's exact pixels were read.
-  const bool exact = o.compute_stats && !o.approx_stats && b->statistics;
   if (o.compute_min_max) {
-    std::optional<BandStatistics> mm = exact ? b->statistics : std::nullopt;
+    std::optional<BandStatistics> mm = computed_exactly;
     if (!mm) {
       StatisticsOptions all = so;
       all.approx = false;
-      RK_RETURN_IF_ERROR(keep_if_found(compute_statistics(band, all), &mm));
+      Result<BandStatistics> s = compute_statistics(band, all);
+      if (s.ok())
+        mm = *s;
+      else if (s.status().code() != StatusCode::kNotFound)
+        return s.status();
     }
     if (mm) b->computed_min_max = std::make_pair(mm->min, mm->max);
   }
   if (o.histogram) {
-    const BandStatistics* known = o.compute_stats && b->statistics ? &*b->statistics : nullptr;
-    RK_RETURN_IF_ERROR(keep_if_found(compute_default_histogram(band, so, known), &b->histogram));
+    // The range comes from any statistics at hand, approximate ones too.
+    std::optional<BandStatistics> for_range = b->statistics ? b->statistics : stored.values;
+    RK_RETURN_IF_ERROR(band_histogram(band, so, for_range, b, save));
   }
   return Status();
 }
@@ -199,7 +275,8 @@ std::vector<InfoOverview> overviews_of(RasterBand& band, bool checksum, WorkerPo
   return out;
 }
 
-Result<InfoBand> gather_band(RasterBand& band, const InfoOptions& o, WorkerPool* pool) {
+Result<InfoBand> gather_band(RasterBand& band, const InfoOptions& o, WorkerPool* pool,
+                             PamBandUpdate* save) {
   InfoBand b;
   b.number = band.number();
   b.block_x = band.block_x_size();
@@ -208,8 +285,7 @@ Result<InfoBand> gather_band(RasterBand& band, const InfoOptions& o, WorkerPool*
   b.color_interp = band.color_interp();
   b.description = band.description();
   b.metadata = band.metadata();
-  stored_statistics(band, &b);
-  RK_RETURN_IF_ERROR(compute_band_statistics(band, o, pool, &b));
+  RK_RETURN_IF_ERROR(compute_band_statistics(band, o, pool, &b, save));
   if (o.checksum) b.checksum = checksum_or_minus_one(band, pool);
   b.nodata = band.nodata();
   if (band.data_type() == DataType::kInt64) b.nodata_int64 = band.nodata_int64();
@@ -226,18 +302,41 @@ Result<InfoBand> gather_band(RasterBand& band, const InfoOptions& o, WorkerPool*
   return b;
 }
 
+// Saves what was computed in the dataset's side-car, as gdalinfo does; a
+// failure is a warning.
+void save_side_car(const Dataset& ds, const InfoOptions& o, std::vector<PamBandUpdate> updates) {
+  updates.erase(
+      std::remove_if(updates.begin(), updates.end(),
+                     [](const PamBandUpdate& u) { return !u.statistics && !u.histogram; }),
+      updates.end());
+  if (updates.empty() || !o.save_statistics || !ds.driver() || !ds.driver()->keeps_side_cars()) {
+    return;
+  }
+  Status st = save_pam_statistics(ds.description(), updates);
+  if (!st.ok()) {
+    emit_warning(pam_path(ds.description()),
+                 "unable to save auxiliary information: " + st.message());
+  }
+}
+
 Result<InfoReport> gather(const Dataset& ds, const InfoOptions& o) {
   InfoReport r;
   RK_RETURN_IF_ERROR(gather_dataset(ds, o, &r));
   const bool reads = o.compute_stats || o.compute_min_max || o.histogram || o.checksum;
   std::unique_ptr<WorkerPool> pool;
-  if (reads)
+  if (reads) {
     pool = std::make_unique<WorkerPool>(o.threads > 0 ? o.threads
                                                       : WorkerPool::default_thread_count());
-  for (int n = 1; n <= ds.band_count(); ++n) {
-    RK_ASSIGN_OR_RETURN(InfoBand b, gather_band(*ds.band(n), o, pool.get()));
-    r.bands.push_back(std::move(b));
   }
+  std::vector<PamBandUpdate> updates;
+  for (int n = 1; n <= ds.band_count(); ++n) {
+    PamBandUpdate save;
+    save.number = n;
+    RK_ASSIGN_OR_RETURN(InfoBand b, gather_band(*ds.band(n), o, pool.get(), &save));
+    r.bands.push_back(std::move(b));
+    updates.push_back(std::move(save));
+  }
+  save_side_car(ds, o, std::move(updates));
   return r;
 }
 

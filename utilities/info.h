@@ -75,7 +75,8 @@ struct RK_API InfoBand {
   std::optional<std::pair<double, double>> computed_min_max;  // -mm
   std::optional<BandStatistics> statistics;                   // computed, or stored
   std::optional<Histogram> histogram;                         // -hist
-  std::optional<int> checksum;                                // -checksum
+  bool histogram_computed = false;  // computed now, not kept with the file (text shows progress)
+  std::optional<int> checksum;      // -checksum
   std::optional<double> nodata;
   std::optional<int64_t> nodata_int64;    // Int64 bands
   std::optional<uint64_t> nodata_uint64;  // UInt64 bands

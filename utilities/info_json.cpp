@@ -1,6 +1,7 @@
 // InfoReport::to_json(): gdalinfo -json's document, key for key.
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
@@ -22,7 +23,7 @@ double rounded(double v, int digits) {
 
 Json metadata_json(const Metadata& md, const InfoOptions& o, bool band) {
   Json out = Json::object();
-  for (const std::string& domain : info_render::shown_domains(md, o, band)) {
+  for (const auto& [domain, asked] : info_render::shown_domains(md, o, band)) {
     if (md.items(domain).empty() || out.contains(domain)) continue;
     if (Metadata::is_xml_domain(domain)) {
       out[domain] = *md.xml_document(domain);
@@ -41,10 +42,17 @@ Json double_or_special(double v) {
   return v;
 }
 
+// The value gdalinfo prints (its shortest round-trip text, which for a
+// Float32 band may differ from the double kept in the file).
 Json nodata_json(const InfoBand& b) {
   if (b.nodata_int64) return *b.nodata_int64;
   if (b.nodata_uint64) return *b.nodata_uint64;
-  return double_or_special(*b.nodata);
+  if (!std::isfinite(*b.nodata)) return double_or_special(*b.nodata);
+  return std::strtod(info_render::nodata_text(b)->c_str(), nullptr);
+}
+
+Json histogram_json(const Histogram& h) {
+  return Json{{"count", h.counts.size()}, {"min", h.min}, {"max", h.max}, {"buckets", h.counts}};
 }
 
 bool has_nodata(const InfoBand& b) { return b.nodata || b.nodata_int64 || b.nodata_uint64; }
@@ -75,12 +83,7 @@ void add_values(const InfoBand& b, Json& jb) {
     jb["mean"] = rounded(b.statistics->mean, 3);
     jb["stdDev"] = rounded(b.statistics->stddev, 3);
   }
-  if (b.histogram) {
-    jb["histogram"] = Json{{"count", b.histogram->counts.size()},
-                           {"min", b.histogram->min},
-                           {"max", b.histogram->max},
-                           {"buckets", b.histogram->counts}};
-  }
+  if (b.histogram) jb["histogram"] = histogram_json(*b.histogram);
   if (b.checksum) jb["checksum"] = *b.checksum;
   if (has_nodata(b)) jb["noDataValue"] = nodata_json(b);
 }
@@ -192,6 +195,7 @@ Json stac(const InfoReport& r) {
                          {"stddev", rounded(b.statistics->stddev, 3)}};
     }
     if (has_nodata(b)) rb["nodata"] = nodata_json(b);
+    if (b.histogram) rb["histogram"] = histogram_json(*b.histogram);
     if (!b.unit.empty()) rb["unit"] = b.unit;
     if (b.scale || b.offset) {
       rb["scale"] = b.scale.value_or(1.0);

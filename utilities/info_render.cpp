@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace rk::info_render {
 
@@ -16,22 +17,22 @@ std::string g15(double v) { return printf_string("%.15g", v); }
 
 bool is_xml_domain(const std::string& domain) { return Metadata::is_xml_domain(domain); }
 
-std::vector<std::string> shown_domains(const Metadata& md, const InfoOptions& o, bool band) {
-  std::vector<std::string> out{""};
+std::vector<ShownDomain> shown_domains(const Metadata& md, const InfoOptions& o, bool band) {
+  std::vector<ShownDomain> out{{"", false}};
   const auto& extra = o.extra_domains;
   if (extra.size() == 1 && extra[0] == "all") {
     for (const std::string& d : md.domains()) {
       static const char* const kNamed[] = {
           "", "IMAGE_STRUCTURE", "TILING_SCHEME", "SUBDATASETS", "GEOLOCATION", "RPC"};
       if (std::find(std::begin(kNamed), std::end(kNamed), d) == std::end(kNamed)) {
-        out.push_back(d);
+        out.push_back({d, true});
       }
     }
   } else {
-    out.insert(out.end(), extra.begin(), extra.end());
+    for (const std::string& d : extra) out.push_back({d, true});
   }
-  out.push_back("IMAGE_STRUCTURE");
-  if (!band) out.push_back("RPC");
+  out.push_back({"IMAGE_STRUCTURE", false});
+  if (!band) out.push_back({"RPC", false});
   return out;
 }
 
@@ -40,7 +41,17 @@ std::optional<std::string> nodata_text(const InfoBand& b) {
   if (b.nodata_uint64) return std::to_string(*b.nodata_uint64);
   if (!b.nodata) return std::nullopt;
   if (std::isnan(*b.nodata)) return "nan";
-  return printf_string("%.18g", *b.nodata);
+  // gdalinfo 3.6 prints the shortest %.Ng that reads back as the same value
+  // (as a float for Float32 bands): 50 is "5e+01", 0.1 is "0.1".
+  const double v = *b.nodata;
+  const bool single = b.type == DataType::kFloat32 || b.type == DataType::kCFloat32;
+  for (int digits = 1; digits <= 17; ++digits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    const double back = std::strtod(buf, nullptr);
+    if (single ? static_cast<float>(back) == static_cast<float>(v) : back == v) return buf;
+  }
+  return printf_string("%.18g", v);
 }
 
 std::vector<std::string> mask_flag_names(int flags) {

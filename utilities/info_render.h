@@ -20,7 +20,11 @@ bool is_xml_domain(const std::string& domain);
 // asked for with -mdd ("all": every other domain but image structure and
 // RPC), image structure, and for the dataset RPC. A domain may come twice
 // (-mdd RPC): the text prints it twice, the JSON once.
-std::vector<std::string> shown_domains(const Metadata& md, const InfoOptions& o, bool band);
+struct ShownDomain {
+  std::string domain;
+  bool asked = false;  // from -mdd: titled "Metadata (DOMAIN)"
+};
+std::vector<ShownDomain> shown_domains(const Metadata& md, const InfoOptions& o, bool band);
 
 // "NoData Value=" text: %.18g, "nan", exact 64-bit integers.
 std::optional<std::string> nodata_text(const InfoBand& b);

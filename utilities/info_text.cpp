@@ -14,18 +14,19 @@ namespace {
 using info_render::g15;
 using info_render::printf_string;
 
-void print_domain(std::ostringstream& out, const Metadata& md, const std::string& domain,
-                  const char* indent) {
+void print_domain(std::ostringstream& out, const Metadata& md,
+                  const info_render::ShownDomain& shown, const char* indent) {
+  const std::string& domain = shown.domain;
   const Metadata::Items& items = md.items(domain);
   if (items.empty()) return;
   if (domain.empty()) {
     out << indent << "Metadata:\n";
+  } else if (shown.asked) {
+    out << indent << "Metadata (" << domain << "):\n";
   } else if (domain == "IMAGE_STRUCTURE") {
     out << indent << "Image Structure Metadata:\n";
-  } else if (domain == "RPC") {
-    out << indent << "RPC Metadata:\n";
   } else {
-    out << indent << "Metadata (" << domain << "):\n";
+    out << indent << "RPC Metadata:\n";
   }
   if (info_render::is_xml_domain(domain)) {
     // One XML document, printed as stored.
@@ -39,16 +40,11 @@ void print_metadata(std::ostringstream& out, const Metadata& md, const InfoOptio
                     const char* indent) {
   if (!o.show_metadata) return;
   const bool band = indent[0] != '\0';
-  for (const std::string& d : info_render::shown_domains(md, o, band)) {
-    print_domain(out, md, d, indent);
-  }
+  for (const auto& d : info_render::shown_domains(md, o, band)) print_domain(out, md, d, indent);
 }
 
 void print_srs(std::ostringstream& out, const InfoReport& r) {
-  if (!r.srs_wkt) {
-    out << "Coordinate System is `'\n";
-    return;
-  }
+  if (!r.srs_wkt) return;  // gdalinfo 3.6 prints nothing then
   out << "Coordinate System is:\n" << *r.srs_wkt << "\n";
   if (r.options.proj4 && !r.srs_proj4.empty())
     out << "PROJ.4 string is:\n'" << r.srs_proj4 << "'\n";
@@ -139,6 +135,9 @@ void print_values(std::ostringstream& out, const InfoBand& b) {
     out << buf;
   }
   if (b.histogram) {
+    // gdalinfo's progress while it computed the histogram, on stdout.
+    if (b.histogram_computed)
+      out << "0...10...20...30...40...50...60...70...80...90...100 - done.\n";
     out << "  " << b.histogram->counts.size() << " buckets from "
         << printf_string("%g", b.histogram->min) << " to " << printf_string("%g", b.histogram->max)
         << ":\n  ";
@@ -183,7 +182,9 @@ void print_band(std::ostringstream& out, const InfoBand& b, const InfoOptions& o
     if (o.show_color_table) {
       for (size_t i = 0; i < ct->entries.size(); ++i) {
         const ColorEntry& e = ct->entries[i];
-        out << "    " << i << ": " << e.c1 << "," << e.c2 << "," << e.c3 << "," << e.c4 << "\n";
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "  %3zu: %d,%d,%d,%d\n", i, e.c1, e.c2, e.c3, e.c4);
+        out << buf;
       }
     }
   }

@@ -4,8 +4,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 
@@ -21,6 +24,42 @@
 namespace rk {
 
 namespace translate_steps {
+
+namespace {
+
+// The source's RPCs for the output: when the window or size changes (any
+// -outsize or -tr counts, as with GDAL), the sample and line offsets and
+// scales follow the pixels, rewritten with %.15g.
+Metadata::Items adjusted_rpc(const Dataset& src, const TranslateOptions& o, const Grid& grid) {
+  Metadata::Items items = src.metadata().items("RPC");
+  const WindowF& w = grid.window;
+  const bool full = w.x == 0 && w.y == 0 && w.width == static_cast<double>(src.x_size()) &&
+                    w.height == static_cast<double>(src.y_size());
+  if (items.empty() || (full && !o.outsize && !o.target_resolution)) return items;
+  const double rx = static_cast<double>(grid.width) / w.width;
+  const double ry = static_cast<double>(grid.height) / w.height;
+  for (auto& [key, value] : items) {
+    const double v = std::strtod(value.c_str(), nullptr);
+    double out;
+    if (key == "SAMP_OFF") {
+      out = (v - w.x) * rx;
+    } else if (key == "LINE_OFF") {
+      out = (v - w.y) * ry;
+    } else if (key == "SAMP_SCALE") {
+      out = v * rx;
+    } else if (key == "LINE_SCALE") {
+      out = v * ry;
+    } else {
+      continue;
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.15g", out);
+    value = buf;
+  }
+  return items;
+}
+
+}  // namespace
 
 Status describe_dataset(const Dataset& src, const TranslateOptions& o, const Grid& grid,
                         ViewSpec* spec) {
@@ -62,11 +101,16 @@ Status describe_dataset(const Dataset& src, const TranslateOptions& o, const Gri
     }
     spec->gcp_spatial_ref = o.assign_srs.empty() ? src.gcp_spatial_ref() : spec->spatial_ref;
   }
-  for (const std::string& d : src.metadata().domains()) {
-    if (d == "IMAGE_STRUCTURE" || d == "DERIVED_SUBDATASETS") continue;
-    if (o.no_xmp && d == "xml:XMP") continue;
-    spec->metadata.set_items(src.metadata().items(d), d);
-  }
+  // gdal_translate carries the default domain, the RPCs (adjusted to the
+  // window and size) and the XMP packet (unless -noxmp); no other domain.
+  // METADATATYPE only says which RPC side-car was read: not carried.
+  Metadata::Items items = src.metadata().items("");
+  items.erase(std::remove_if(items.begin(), items.end(),
+                             [](const auto& kv) { return kv.first == "METADATATYPE"; }),
+              items.end());
+  spec->metadata.set_items(std::move(items), "");
+  if (!o.no_xmp) spec->metadata.set_items(src.metadata().items("xml:XMP"), "xml:XMP");
+  spec->metadata.set_items(adjusted_rpc(src, o, grid), "RPC");
   for (const std::string& kv : o.metadata_items) {
     RK_ASSIGN_OR_RETURN(auto item, cli::parse_key_value("-mo", kv));
     spec->metadata.set(item.first, item.second);

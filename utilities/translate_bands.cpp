@@ -130,26 +130,47 @@ Status set_scaling(RasterBand& sb, const TranslateOptions& o, int out_band, View
   return Status();
 }
 
-// The source band's metadata, minus what no longer holds for the output:
-// image structure always, statistics when the pixels change.
-Metadata carried_metadata(const RasterBand& sb, const ViewBandSpec& b, bool same_pixels) {
-  Metadata out;
-  const bool pixels_change = !same_pixels || b.scale || b.unscale || b.type != sb.data_type();
-  for (const std::string& d : sb.metadata().domains()) {
-    if (d == "IMAGE_STRUCTURE") continue;
-    Metadata::Items items;
-    for (const auto& kv : sb.metadata().items(d)) {
-      if (pixels_change && kv.first.rfind("STATISTICS_", 0) == 0) continue;
-      items.push_back(kv);
-    }
-    if (!items.empty()) out.set_items(std::move(items), d);
+// Whether a value survives conversion to `type` unchanged.
+bool fits(double v, DataType type) {
+  std::vector<std::byte> one(data_type_size(type));
+  convert_values(&v, DataType::kFloat64, 8, one.data(), type, 0, 1);
+  return value_as_double(one.data(), type) == v;
+}
+
+// gdal_translate keeps a band's stored statistics across -ot only where
+// they still hold: integer to integer when the stored range fits the new
+// type, and integer or Float32 to Float64.
+bool statistics_survive(const RasterBand& sb, DataType to) {
+  const DataType from = sb.data_type();
+  if (from == to) return true;
+  const bool int_from = is_integer(from) && !is_complex(from);
+  if (to == DataType::kFloat64) return int_from || from == DataType::kFloat32;
+  if (!int_from || !is_integer(to) || is_complex(to)) return false;
+  for (const char* key : {"STATISTICS_MINIMUM", "STATISTICS_MAXIMUM"}) {
+    const auto v = sb.metadata().get(key);
+    if (v && !fits(std::strtod(v->c_str(), nullptr), to)) return false;
   }
+  return true;
+}
+
+// The source band's default-domain metadata (gdal_translate copies no
+// other band domain), without statistics that no longer hold: after any
+// rescaling, expansion or cutline, a change of window, size or
+// resolution, or a type they do not survive.
+Metadata carried_metadata(const RasterBand& sb, const ViewBandSpec& b, const TranslateOptions& o,
+                          bool layout_preserved) {
+  const bool keep_stats = layout_preserved && !b.scale && !b.unscale && o.expand.empty() &&
+                          o.cutline.empty() && statistics_survive(sb, b.type);
+  Metadata::Items items = sb.metadata().items("");
+  if (!keep_stats) items = without_statistics(items);
+  Metadata out;
+  if (!items.empty()) out.set_items(std::move(items), "");
   return out;
 }
 
 // An output band copied (and maybe rescaled) from a source band.
 Status describe_copied_band(RasterBand& sb, const TranslateOptions& o, int out_band,
-                            bool same_pixels, ViewBandSpec* b) {
+                            bool layout_preserved, ViewBandSpec* b) {
   RK_RETURN_IF_ERROR(set_scaling(sb, o, out_band, b));
   if (o.unscale && (sb.scale() || sb.offset())) {
     b->unscale = std::make_pair(sb.scale().value_or(1.0), sb.offset().value_or(0.0));
@@ -166,7 +187,7 @@ Status describe_copied_band(RasterBand& sb, const TranslateOptions& o, int out_b
   }
   b->unit = sb.unit();
   b->description = sb.description();
-  b->metadata = carried_metadata(sb, *b, same_pixels);
+  b->metadata = carried_metadata(sb, *b, o, layout_preserved);
   return Status();
 }
 
@@ -195,8 +216,11 @@ void assign_properties(const TranslateOptions& o, ViewBandSpec* b) {
 Result<std::vector<ViewBandSpec>> band_specs(const Dataset& src, const TranslateOptions& o,
                                              const Grid& grid) {
   RK_ASSIGN_OR_RETURN(std::vector<Pick> picks, picks_for(src, o));
-  const bool same_pixels =
-      !grid.windowed && grid.width == src.x_size() && grid.height == src.y_size();
+  // Any -outsize or -tr counts as a change, even to the same size (as GDAL).
+  const WindowF& w = grid.window;
+  const bool layout_preserved = !o.outsize && !o.target_resolution && w.x == 0 && w.y == 0 &&
+                                w.width == static_cast<double>(src.x_size()) &&
+                                w.height == static_cast<double>(src.y_size());
   std::vector<ViewBandSpec> specs;
   for (size_t k = 0; k < picks.size(); ++k) {
     const Pick& p = picks[k];
@@ -208,7 +232,8 @@ Result<std::vector<ViewBandSpec>> band_specs(const Dataset& src, const Translate
     b.type = p.kind == Source::kBand ? sb->data_type() : DataType::kByte;
     if (!o.output_type.empty()) b.type = *parse_data_type(o.output_type);
     if (p.kind == Source::kBand) {
-      RK_RETURN_IF_ERROR(describe_copied_band(*sb, o, static_cast<int>(k + 1), same_pixels, &b));
+      RK_RETURN_IF_ERROR(
+          describe_copied_band(*sb, o, static_cast<int>(k + 1), layout_preserved, &b));
       if (!o.expand.empty()) b.color_interp = ColorInterp::kAlpha;  // -expand rgba's alpha
     } else if (p.kind == Source::kPaletteEntry) {
       static const ColorInterp kInterp[4] = {ColorInterp::kRed, ColorInterp::kGreen,

@@ -10,8 +10,10 @@
 
 #include <rasterkit/drivers/gtiff/gtiff_georef.h>
 #include <rasterkit/drivers/gtiff/gtiff_metadata.h>
+#include <rasterkit/drivers/gtiff/gtiff_rpc.h>
 #include <rasterkit/drivers/gtiff/gtiff_tags.h>
 #include <rasterkit/gdalcore/convert.h>
+#include <rasterkit/gdalcore/pam.h>
 #include <rasterkit/gdalcore/warning.h>
 
 namespace rk::gtiff {
@@ -193,7 +195,41 @@ Result<std::unique_ptr<Dataset>> GTiffDataset::open(const OpenInfo& info, const 
   RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> handle, TiffHandle::open(ds->file_, "rO"));
   RK_RETURN_IF_ERROR(ds->init(std::move(handle)));
   if (ds->mask_bands_.empty()) ds->attach_sidecar_mask(info, driver);
+  ds->load_side_cars(info);
   return std::unique_ptr<Dataset>(std::move(ds));
+}
+
+void GTiffDataset::load_side_cars(const OpenInfo& info) {
+  // GDAL's order: an RPC side-car wins over the tag, and the tag hides the
+  // .aux.xml's RPCs, which otherwise fill in what a side-car lacks.
+  const bool rpc_in_tag = !metadata().items("RPC").empty();
+  std::optional<RpcSideCar> rpc = info.is_file ? find_rpc_side_car(info.path) : std::nullopt;
+  if (rpc) {
+    rpc_side_car_ = rpc->path;
+    mutable_metadata().set("METADATATYPE", rpc->metadata_type);
+    if (rpc->rpc) mutable_metadata().set_items(*rpc->rpc, "RPC");
+  }
+  std::optional<PamDataset> pam = load_pam(info.path);
+  if (!pam) return;
+  Metadata::Items pam_rpc;
+  const bool from_side_car = rpc && rpc->rpc;
+  if (from_side_car || !rpc_in_tag) {
+    for (const auto& kv : pam->metadata.items("RPC")) {
+      if (!from_side_car || !metadata().get(kv.first, "RPC")) pam_rpc.push_back(kv);
+    }
+  }
+  pam->metadata.set_items(std::move(pam_rpc), "RPC");
+  apply_pam(*pam);
+}
+
+std::vector<std::string> GTiffDataset::file_list() const {
+  std::vector<std::string> files{description()};
+  auto exists = [](const std::string& p) { return ::access(p.c_str(), F_OK) == 0; };
+  if (exists(description() + ".ovr")) files.push_back(description() + ".ovr");
+  if (sidecar_mask_) files.push_back(sidecar_mask_->description());
+  if (pam_enabled() && exists(pam_path(description()))) files.push_back(pam_path(description()));
+  if (!rpc_side_car_.empty()) files.push_back(rpc_side_car_);
+  return files;
 }
 
 void GTiffDataset::attach_sidecar_mask(const OpenInfo& info, const Driver* driver) {
@@ -475,6 +511,14 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
   }
 
   for (const auto& [key, value] : read_baseline_tags(t)) mutable_metadata().set(key, value);
+  if (std::optional<Metadata::Items> rpc = read_rpc_tag(t)) {
+    mutable_metadata().set_items(std::move(*rpc), "RPC");
+  }
+  uint32_t xmp_size = 0;
+  const char* xmp = nullptr;
+  if (TIFFGetField(t, TIFFTAG_XMLPACKET, &xmp_size, &xmp) && xmp && xmp_size > 0) {
+    mutable_metadata().set_xml_document("xml:XMP", std::string(xmp, xmp_size));
+  }
 
   Metadata& md = mutable_metadata();
   if (const char* name = compression_name(l.compression)) {

@@ -60,6 +60,8 @@ class GTiffDataset final : public Dataset {
                                                  const CreateParams& params, const Driver* driver);
   ~GTiffDataset() override;
 
+  std::vector<std::string> file_list() const override;
+
  protected:
   Status flush_impl() override;
   Status close_impl() override;
@@ -73,6 +75,8 @@ class GTiffDataset final : public Dataset {
   void read_overviews_and_masks(TiffHandle& handle);
   // GDAL's external mask, PATH.msk, for a file without an internal one.
   void attach_sidecar_mask(const OpenInfo& info, const Driver* driver);
+  // The RPC side-cars and the .aux.xml (PAM), with GDAL's precedence.
+  void load_side_cars(const OpenInfo& info);
 
   // ---- Writing (gtiff_write.cpp), created datasets only ----
   Status write_band_block(int band, int64_t bx, int64_t by, const std::byte* data);
@@ -88,6 +92,10 @@ class GTiffDataset final : public Dataset {
   Status drain_encode_queue();
   Status fill_empty_blocks();
   Status write_tags();
+  // Tags libtiff accepts only before the first strip or tile is written
+  // (the XMP packet); done once, at the first pixel write or at close.
+  void write_tags_before_pixels();
+  bool wrote_tags_before_pixels_ = false;
 
   // Set for datasets made by create(); they are written through handle of
   // images_.front().
@@ -115,6 +123,7 @@ class GTiffDataset final : public Dataset {
   std::vector<std::unique_ptr<GTiffBand>> mask_bands_;
   // The opened PATH.msk whose bands mask this dataset's, if any.
   std::unique_ptr<Dataset> sidecar_mask_;
+  std::string rpc_side_car_;  // the .RPB or _RPC.TXT read, if any
 };
 
 }  // namespace rk::gtiff

@@ -33,6 +33,7 @@ class GTiffDriver final : public Driver {
   }
 
   bool can_create() const override { return true; }
+  bool keeps_side_cars() const override { return true; }
   const std::vector<OptionSpec>& creation_option_specs() const override {
     return gtiff::creation_option_specs();
   }

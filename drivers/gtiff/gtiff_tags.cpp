@@ -10,10 +10,13 @@ namespace {
 
 TIFFExtendProc g_previous_extender = nullptr;
 
-// GDAL's private tags, as GDAL declares them: one ASCII string each.
+// GDAL's private tags, as GDAL declares them: one ASCII string each; and
+// the RPC tag, a counted list of doubles.
 const TIFFFieldInfo kGdalFields[] = {
     {kTagGdalMetadata, -1, -1, TIFF_ASCII, FIELD_CUSTOM, 1, 0, const_cast<char*>("GDALMetadata")},
     {kTagGdalNodata, -1, -1, TIFF_ASCII, FIELD_CUSTOM, 1, 0, const_cast<char*>("GDALNoDataValue")},
+    {kTagRpcCoefficient, -1, -1, TIFF_DOUBLE, FIELD_CUSTOM, 1, 1,
+     const_cast<char*>("RPCCoefficient")},
 };
 
 void extend(TIFF* tif) {

@@ -15,6 +15,8 @@ constexpr ttag_t kTagGeoAsciiParams = 34737;
 // GDAL's private tags: an XML metadata document, and the nodata value.
 constexpr ttag_t kTagGdalMetadata = 42112;
 constexpr ttag_t kTagGdalNodata = 42113;
+// Rational polynomial coefficients (92 doubles).
+constexpr ttag_t kTagRpcCoefficient = 50844;
 
 // Teaches libtiff the tags above. libtiff keeps its tag extender in process
 // state, so this installs it exactly once (std::call_once); it runs when the

@@ -8,6 +8,7 @@
 #include <rasterkit/drivers/gtiff/gtiff_encode.h>
 #include <rasterkit/drivers/gtiff/gtiff_georef_write.h>
 #include <rasterkit/drivers/gtiff/gtiff_metadata.h>
+#include <rasterkit/drivers/gtiff/gtiff_rpc.h>
 #include <rasterkit/drivers/gtiff/gtiff_tags.h>
 #include <rasterkit/gdalcore/convert.h>
 #include <rasterkit/gdalcore/warning.h>
@@ -145,6 +146,7 @@ Status GTiffDataset::write_band_block(int band, int64_t bx, int64_t by, const st
 
 Status GTiffDataset::write_strile(uint64_t strile, int64_t block_row, const std::byte* values,
                                   int samples) {
+  write_tags_before_pixels();
   GTiffImage& img = *images_.front();
   const ImageLayout& l = img.layout();
   RK_ASSIGN_OR_RETURN(TiffHandle * h, img.handle());
@@ -210,8 +212,19 @@ Status GTiffDataset::write_strile(uint64_t strile, int64_t block_row, const std:
   return h->take_error();
 }
 
+void GTiffDataset::write_tags_before_pixels() {
+  if (wrote_tags_before_pixels_) return;
+  wrote_tags_before_pixels_ = true;
+  Result<TiffHandle*> h = images_.front()->handle();
+  if (!h.ok()) return;
+  if (std::optional<std::string> xmp = metadata().xml_document("xml:XMP"); xmp && !xmp->empty()) {
+    TIFFSetField((*h)->tiff(), TIFFTAG_XMLPACKET, static_cast<uint32_t>(xmp->size()), xmp->data());
+  }
+}
+
 Status GTiffDataset::drain_encode_queue() {
   if (encode_queue_.empty()) return Status();
+  write_tags_before_pixels();
   std::vector<EncodeJob> jobs;
   jobs.swap(encode_queue_);
   queued_bytes_ = 0;
@@ -321,7 +334,8 @@ Status GTiffDataset::write_tags() {
   // GDAL_METADATA: dataset and band metadata, band properties by role.
   std::vector<MetadataItem> items;
   for (const std::string& domain : metadata().domains()) {
-    if (domain == "IMAGE_STRUCTURE") continue;
+    // RPCs and XMP have tags of their own (below).
+    if (domain == "IMAGE_STRUCTURE" || domain == "RPC" || domain == "xml:XMP") continue;
     for (const auto& [k, v] : metadata().items(domain)) {
       if (domain.empty() && (k == "AREA_OR_POINT" || k.rfind("TIFFTAG_", 0) == 0)) continue;
       items.push_back(MetadataItem{k, domain, "", -1, v});
@@ -368,6 +382,7 @@ Status GTiffDataset::write_tags() {
     }
   }
   if (!items.empty()) TIFFSetField(t, kTagGdalMetadata, format_gdal_metadata(items).c_str());
+  if (!metadata().items("RPC").empty()) write_rpc_tag(t, metadata().items("RPC"));
 
   // Baseline text tags from TIFFTAG_* metadata.
   const std::pair<const char*, ttag_t> text_tags[] = {
@@ -410,6 +425,7 @@ Status GTiffDataset::close_impl() {
   if (st.ok()) st = drain_encode_queue();
   encode_queue_.clear();
   encoder_.reset();
+  write_tags_before_pixels();
   if (st.ok()) st = write_tags();
   Result<TiffHandle*> h = images_.front()->handle();
   if (h.ok()) {
