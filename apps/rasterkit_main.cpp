@@ -4,6 +4,7 @@
 // 1 runtime failure, 2 usage error. Every error is one line on standard
 // error naming the file and the problem.
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -254,6 +255,9 @@ int run(std::vector<std::string> args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write past the file size limit then fails with EFBIG ("File too
+  // large"), reported and cleaned up, instead of killing the program.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return run(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::bad_alloc&) {

@@ -168,6 +168,7 @@ Status copy_dataset_contents(Dataset& src, Dataset& dst, const ProgressFn& progr
       return std::async(std::launch::deferred, read_swath, y, set);
     }
   };
+  if (progress && !progress(0.0, "")) return Status::cancelled(dst.description());
   std::future<Swath> next = start_reading(0, 0);
   while (next.valid()) {
     Swath cur = next.get();

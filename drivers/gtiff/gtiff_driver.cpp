@@ -81,7 +81,9 @@ class GTiffDriver final : public Driver {
     }
     if (!st.ok()) {
       std::remove(temp.c_str());
-      return st.code() == StatusCode::kCancelled ? Status::cancelled(path) : st;
+      if (st.code() == StatusCode::kCancelled) return Status::cancelled(path);
+      // Errors name the file the caller asked for, not the temporary one.
+      return st.subject() == temp ? Status(st.code(), path, st.message()) : st;
     }
     // The finished file is reopened on the global cache: `cache` was for
     // writing, and the caller's dataset may outlive it.

@@ -1,0 +1,149 @@
+// rk::translate and its option parser as a program uses them: flags in,
+// datasets out, progress and errors.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <rasterkit/drivers/register_builtin.h>
+#include <rasterkit/gdalcore/driver_manager.h>
+#include <rasterkit/utilities/translate.h>
+
+namespace rk {
+namespace {
+
+std::unique_ptr<Dataset> gradient(int64_t w, int64_t h, DataType type = DataType::kUInt16) {
+  register_all();
+  CreateParams p;
+  p.width = w;
+  p.height = h;
+  p.type = type;
+  auto ds = DriverManager::global().find("MEM")->create("gradient", p);
+  REQUIRE(ds.ok());
+  std::vector<uint16_t> v(static_cast<size_t>(w * h));
+  for (int64_t i = 0; i < w * h; ++i) v[static_cast<size_t>(i)] = static_cast<uint16_t>(i % 1000);
+  REQUIRE((*ds)->band(1)->write(Window{0, 0, w, h}, v.data(),
+                                BufferLayout::packed(DataType::kUInt16, w, h))
+              .ok());
+  REQUIRE((*ds)->set_geo_transform(GeoTransform{{100, 2, 0, 200, 0, -2}}).ok());
+  return std::move(ds).value();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+TEST_CASE("translate options from gdal_translate's flags", "[translate][args]") {
+  CommandLineExtras extras;
+  auto o = parse_translate_options({"-of", "GTiff", "-ot", "Byte", "-b", "2", "-b", "1",
+                                    "-srcwin", "-5", "0", "10", "20", "-scale_2", "0", "4095",
+                                    "-a_ullr", "-10", "5", "-1", "-3", "-co", "COMPRESS=DEFLATE",
+                                    "-q", "in.tif", "out.tif"},
+                                   &extras);
+  REQUIRE(o.ok());
+  CHECK(o->format == "GTiff");
+  CHECK(o->output_type == "Byte");
+  CHECK(o->bands == std::vector<std::string>{"2", "1"});
+  CHECK((*o->srcwin)[0] == -5);  // a negative number is a value, not a flag
+  REQUIRE(o->band_scales.size() == 1);
+  CHECK(o->band_scales[0].first == 2);
+  CHECK(o->band_scales[0].second.src->second == 4095);
+  CHECK((*o->assign_ullr)[3] == -3);
+  CHECK(o->creation_options == std::vector<std::string>{"COMPRESS=DEFLATE"});
+  CHECK(extras.quiet);
+  CHECK(extras.files == std::vector<std::string>{"in.tif", "out.tif"});
+}
+
+TEST_CASE("translate option errors are usage errors naming the flag", "[translate][args]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string needle;
+  };
+  const Case cases[] = {
+      {{"-sacle"}, "did you mean '-scale'"},
+      {{"-scale", "1"}, "0, 2 or 4 values"},
+      {{"-ot", "Int3"}, "unknown data type"},
+      {{"-srcwin", "1", "2"}, "needs 4 values"},
+      {{"-outsize", "abc", "10"}, "not a size"},
+      {{"-r", "bogus"}, "unknown resampling"},
+      {{"-srcwin", "0", "0", "1", "1", "-projwin", "0", "1", "1", "0"}, "cannot be used together"},
+      {{"in.tif"}, "unexpected argument"},  // files are not options without extras
+      {{"-q"}, "unknown option"},           // nor is -q
+  };
+  for (const Case& c : cases) {
+    auto o = parse_translate_options(c.args);
+    INFO(c.args[0]);
+    REQUIRE_FALSE(o.ok());
+    CHECK(o.status().to_string().find(c.needle) != std::string::npos);
+  }
+}
+
+TEST_CASE("translate into memory: resampled, converted, georeferenced", "[translate]") {
+  auto src = gradient(40, 30);
+  auto o = parse_translate_options({"-of", "MEM", "-outsize", "50%", "50%", "-ot", "Float32",
+                                    "-r", "average", "-mo", "K=V"});
+  REQUIRE(o.ok());
+  auto out = translate(*src, "", *o);
+  REQUIRE(out.ok());
+  Dataset& d = **out;
+  CHECK(d.x_size() == 20);
+  CHECK(d.y_size() == 15);
+  CHECK(d.band(1)->data_type() == DataType::kFloat32);
+  CHECK(d.geo_transform()->c[1] == 4);
+  CHECK(d.metadata().get("K").value() == "V");
+  float px = 0;
+  REQUIRE(d.band(1)->read(Window{1, 0, 1, 1}, &px, BufferLayout::packed(DataType::kFloat32, 1, 1))
+              .ok());
+  CHECK(px == Approx((2 + 3 + 42 + 43) / 4.0));  // the mean of the 2x2 source pixels
+}
+
+TEST_CASE("translate: nothing starts before the destination can be created", "[translate]") {
+  auto src = gradient(40, 30);
+  int calls = 0;
+  ProgressFn progress = [&](double, std::string_view) {
+    ++calls;
+    return true;
+  };
+  auto out = translate(*src, "no/such/folder/out.tif", TranslateOptions{}, progress);
+  REQUIRE_FALSE(out.ok());
+  CHECK(out.status().subject() == "no/such/folder/out.tif");
+  CHECK(out.status().message().find("No such file or directory") != std::string::npos);
+  CHECK(calls == 0);
+}
+
+TEST_CASE("translate: progress from 0 to 1, cancelling leaves no file", "[translate]") {
+  auto src = gradient(300, 200);
+  const std::string path = "translate_api_progress.tif";
+  std::remove(path.c_str());
+  std::vector<double> seen;
+  auto out = translate(*src, path, TranslateOptions{}, [&](double f, std::string_view) {
+    seen.push_back(f);
+    return true;
+  });
+  REQUIRE(out.ok());
+  REQUIRE_FALSE(seen.empty());
+  CHECK(seen.front() == 0.0);
+  CHECK(seen.back() == 1.0);
+  CHECK((*out)->description() == path);
+  REQUIRE((*out)->close().ok());
+  std::remove(path.c_str());
+  auto cancelled =
+      translate(*src, path, TranslateOptions{}, [](double, std::string_view) { return false; });
+  REQUIRE_FALSE(cancelled.ok());
+  CHECK(cancelled.status().code() == StatusCode::kCancelled);
+  CHECK_FALSE(exists(path));
+}
+
+TEST_CASE("translate: source and destination must differ", "[translate]") {
+  auto src = gradient(10, 10);
+  auto out = translate(*src, src->description(), TranslateOptions{});
+  REQUIRE_FALSE(out.ok());
+  CHECK(out.status().message().find("must differ") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace rk
