@@ -140,6 +140,8 @@ class RK_API BlockFetch {
   // For an in-flight block: blocks until the loader publishes or gives up.
   // Returns the block, or null if the loader gave up (fetch again).
   BlockRef wait();
+  // For a claim: gives it up now, as destruction would (waiters fetch again).
+  void give_up() { abandon(); }
 
  private:
   friend class BlockCache;

@@ -11,6 +11,7 @@
 #include <rasterkit/gdalcore/dataset.h>
 #include <rasterkit/gdalcore/mask_band.h>
 #include <rasterkit/gdalcore/resample.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
 
@@ -241,9 +242,19 @@ Result<BlockRef> RasterBand::load_block(int64_t bx, int64_t by, BlockFetch& clai
         dataset_->description(),
         "cannot allocate a block of " + std::to_string(block_bytes()) + " bytes");
   }
+  // Warnings raised while the claim is held (a driver's, or those of the
+  // thread-safe proxy opening its per-thread dataset) reach the handler only
+  // once the claim is settled: a handler that reads this very block would
+  // otherwise wait for itself.
+  DeferredWarnings deferred;
   Status st = read_block_impl(bx, by, block->data());
-  if (!st.ok()) return st.with_subject(dataset_->description());  // `claim` is given up
+  if (!st.ok()) {
+    claim.give_up();
+    deferred.release();
+    return st.with_subject(dataset_->description());
+  }
   BlockRef cached = claim.publish(std::move(block));
+  deferred.release();
   remember_block(bx, by, cached);
   block_loaded(bx, by);
   return cached;
@@ -252,6 +263,8 @@ Result<BlockRef> RasterBand::load_block(int64_t bx, int64_t by, BlockFetch& clai
 void RasterBand::offer_block(RasterBand& band, int64_t bx, int64_t by,
                              const std::function<Status(void*)>& fill) {
   if (bx < 0 || by < 0 || bx >= band.blocks_per_row() || by >= band.blocks_per_column()) return;
+  // Declared first, released last: after the claim below is settled.
+  DeferredWarnings deferred;
   BlockFetch claim = band.dataset_->block_cache().fetch(band.block_key(bx, by));
   if (!claim.must_load()) return;  // cached, or another thread is loading it
   BlockRef block = BlockCache::allocate(band.block_key(bx, by), band.block_bytes());

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -27,6 +28,18 @@ struct Taps {
   std::vector<double> weights;
   int64_t last() const { return first + static_cast<int64_t>(weights.size()) - 1; }
 };
+
+// For each output row j, the least first source row of rows j, j+1, ...:
+// what a row cache must keep.
+std::vector<int64_t> least_first_from(const std::vector<Taps>& taps) {
+  std::vector<int64_t> out(taps.size());
+  int64_t least = std::numeric_limits<int64_t>::max();
+  for (size_t j = taps.size(); j-- > 0;) {
+    least = std::min(least, taps[j].first);
+    out[j] = least;
+  }
+  return out;
+}
 
 double kernel_radius(Resampling m) {
   switch (m) {
@@ -139,14 +152,23 @@ class RowSource {
   int components() const { return ncomp_; }
   int64_t width() const { return width_; }
 
-  // Makes rows [r0, r1] available; rows before r0 are dropped.
-  Status ensure(int64_t r0, int64_t r1) {
-    while (!rows_.empty() && first_ < r0) {
+  // Makes rows [r0, r1] available. Rows before `keep_from` (<= r0) are
+  // dropped: the caller will not ask for them again. (A kernel's first row
+  // does not always grow with the output row — trimming zero weights can
+  // move it back — so the caller passes the least first row still to come.)
+  Status ensure(int64_t r0, int64_t r1, int64_t keep_from) {
+    keep_from = std::min(keep_from, r0);
+    if (!rows_.empty() && keep_from < first_) {
+      // Rows already dropped are wanted again: start afresh from there.
+      for (Row& row : rows_) spare_.push_back(std::move(row));
+      rows_.clear();
+    }
+    while (!rows_.empty() && first_ < keep_from) {
       spare_.push_back(std::move(rows_.front()));
       rows_.pop_front();
       ++first_;
     }
-    if (rows_.empty()) first_ = r0;
+    if (rows_.empty()) first_ = keep_from;
     int64_t next = first_ + static_cast<int64_t>(rows_.size());
     const size_t row_values = static_cast<size_t>(width_ * ncomp_);
     while (next <= r1) {
@@ -320,9 +342,10 @@ Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte
       }
     }
   };
+  const std::vector<int64_t> keep = least_first_from(vy);
   for (int64_t j = 0; j < l.height; ++j) {
     const Taps& ty = vy[static_cast<size_t>(j)];
-    RK_RETURN_IF_ERROR(rows.ensure(ty.first, ty.last()));
+    RK_RETURN_IF_ERROR(rows.ensure(ty.first, ty.last(), keep[static_cast<size_t>(j)]));
     bool all_valid = nc == 1;
     for (int64_t r = ty.first; all_valid && r <= ty.last(); ++r) all_valid = rows.all_valid(r);
     if (all_valid) {
@@ -374,9 +397,10 @@ Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const Buff
     size_t order;  // position in raster order: ties go to the first seen
   };
   std::vector<Candidate> values;
+  const std::vector<int64_t> keep = least_first_from(vy);
   for (int64_t j = 0; j < l.height; ++j) {
     const Taps& ty = vy[static_cast<size_t>(j)];
-    RK_RETURN_IF_ERROR(rows.ensure(ty.first, ty.last()));
+    RK_RETURN_IF_ERROR(rows.ensure(ty.first, ty.last(), keep[static_cast<size_t>(j)]));
     for (size_t i = 0; i < out_n; ++i) {
       const Taps& tx = hx[i];
       values.clear();

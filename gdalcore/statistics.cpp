@@ -159,7 +159,8 @@ template <typename T, typename Visit>
 Status for_each_typed_piece(const Plan& plan, const StatisticsOptions& options, DataType type,
                             Visit visit) {
   RasterBand& band = *plan.band;
-  ScratchBuffers scratch(largest_piece(plan) * sizeof(T));
+  // Sized for the type read, which for complex types is two T per pixel.
+  ScratchBuffers scratch(largest_piece(plan) * data_type_size(type));
   const RasterIOOptions io = piece_io(band, options);
   return run_pieces(plan, options, [&](int64_t i) {
     const Window& w = plan.pieces[static_cast<size_t>(i)];
@@ -172,11 +173,15 @@ Status for_each_typed_piece(const Plan& plan, const StatisticsOptions& options, 
   });
 }
 
+// What stands for a complex pixel: GDAL's statistics take its real part,
+// its histograms its magnitude.
+enum class ComplexValue { kReal, kMagnitude };
+
 // Runs visit(piece index, values, count) over every piece of `plan`: the
-// valid pixels of that piece as doubles (real part for complex types).
+// valid pixels of that piece as doubles.
 template <typename Visit>
 Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64_t* seen,
-                      Visit visit) {
+                      Visit visit, ComplexValue as = ComplexValue::kReal) {
   RasterBand& band = *plan.band;
   const std::optional<double> nodata = band.nodata();
   const bool complex = is_complex(band.data_type());
@@ -190,7 +195,8 @@ Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64
         for (size_t k = 0; k < n; ++k) {
           const double v = values[complex ? 2 * k : k];
           if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band_type))) continue;
-          values[valid++] = v;
+          values[valid++] =
+              complex && as == ComplexValue::kMagnitude ? std::hypot(v, values[2 * k + 1]) : v;
         }
         seen_count += n;
         visit(i, values, valid);
@@ -457,8 +463,9 @@ Result<Histogram> compute_histogram(RasterBand& band, double min, double max, in
   std::vector<std::vector<uint64_t>> parts(plan.pieces.size());
   const double scale = buckets / (max - min);
   const int64_t last = buckets - 1;
-  RK_RETURN_IF_ERROR(
-      for_each_piece(plan, options, nullptr, [&](int64_t i, const double* values, size_t n) {
+  RK_RETURN_IF_ERROR(for_each_piece(
+      plan, options, nullptr,
+      [&](int64_t i, const double* values, size_t n) {
         std::vector<uint64_t> counts(static_cast<size_t>(buckets), 0);
         for (size_t j = 0; j < n; ++j) {
           const double v = values[j];
@@ -473,7 +480,8 @@ Result<Histogram> compute_histogram(RasterBand& band, double min, double max, in
           ++counts[static_cast<size_t>(k)];
         }
         parts[static_cast<size_t>(i)] = std::move(counts);
-      }));
+      },
+      ComplexValue::kMagnitude));
   Histogram h;
   h.min = min;
   h.max = max;

@@ -27,4 +27,16 @@ void emit_warning(std::string subject, std::string message) {
   std::fprintf(stderr, "rasterkit: warning: %s\n", w.to_string().c_str());
 }
 
+DeferredWarnings::DeferredWarnings()
+    : previous_(set_thread_warning_handler([this](const Warning& w) { held_.push_back(w); })) {}
+
+void DeferredWarnings::release() {
+  if (released_) return;
+  released_ = true;
+  set_thread_warning_handler(std::move(previous_));
+  std::vector<Warning> held;
+  held.swap(held_);
+  for (Warning& w : held) emit_warning(std::move(w.subject), std::move(w.message));
+}
+
 }  // namespace rk

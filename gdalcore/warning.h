@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace rk {
 
@@ -32,6 +33,26 @@ RK_API void emit_warning(std::string subject, std::string message);
 
 // Installs a handler for the lifetime of the object, restoring the previous
 // one afterwards. Handy for collecting warnings in a test or a batch job.
+// Holds back the warnings the calling thread emits while it lives, then
+// hands them, in order, to the handler that was in place, at release() or
+// destruction. For places where a handler must not run yet: while this
+// thread holds a block it claimed in the block cache, a handler reading the
+// same block (or any thread needing it) would wait for it forever.
+class RK_API DeferredWarnings {
+ public:
+  DeferredWarnings();
+  ~DeferredWarnings() { release(); }
+  DeferredWarnings(const DeferredWarnings&) = delete;
+  DeferredWarnings& operator=(const DeferredWarnings&) = delete;
+  // Restores the previous handler and sends it the held warnings (once).
+  void release();
+
+ private:
+  WarningHandler previous_;
+  std::vector<Warning> held_;
+  bool released_ = false;
+};
+
 class RK_API ScopedWarningHandler {
  public:
   explicit ScopedWarningHandler(WarningHandler handler)

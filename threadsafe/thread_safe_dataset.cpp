@@ -156,9 +156,10 @@ class ThreadSafeDataset;
 
 // Which band of a per-thread dataset a proxy band stands for.
 struct BandPath {
-  int number;         // 1-based band
-  int overview = -1;  // >= 0: that overview of the band
-  bool mask = false;  // the mask of the band (or of its overview)
+  int number;              // 1-based band
+  int overview = -1;       // >= 0: that overview of the band
+  bool mask = false;       // the mask of the band (or of its overview)
+  int mask_overview = -1;  // >= 0: that overview of the mask
 };
 
 class ThreadSafeBand final : public RasterBand {
@@ -171,7 +172,11 @@ class ThreadSafeBand final : public RasterBand {
         path_(path),
         mask_flags_(proto.mask_flags()) {
     share_between_threads();
-    set_cache_level(path.mask ? -2 - path.overview : path.overview + 1);
+    // Distinct cache levels: full resolution and overviews from 0 up, masks
+    // of those from -1 down, overviews of a mask below -1000.
+    set_cache_level(path.mask_overview >= 0 ? -1000 - path.mask_overview
+                    : path.mask             ? -2 - path.overview
+                                            : path.overview + 1);
     // The snapshot of the band's properties (immutable from here on).
     if (proto.nodata_int64() && proto.data_type() == DataType::kInt64) {
       init_nodata_int64(*proto.nodata_int64());
@@ -197,6 +202,12 @@ class ThreadSafeBand final : public RasterBand {
         mask_ = std::make_unique<ThreadSafeBand>(owner, state_, *m,
                                                  BandPath{path.number, path.overview, true});
       }
+    } else if (path.mask_overview < 0) {
+      // A mask answers for its overviews as the plain dataset's does.
+      for (int i = 0; i < proto.overview_count(); ++i) {
+        overviews_.push_back(std::make_unique<ThreadSafeBand>(
+            owner, state_, *proto.overview(i), BandPath{path.number, path.overview, true, i}));
+      }
     }
   }
 
@@ -217,6 +228,7 @@ class ThreadSafeBand final : public RasterBand {
     RasterBand* band = ds->band(path_.number);
     if (band && path_.overview >= 0) band = band->overview(path_.overview);
     if (band && path_.mask) band = band->mask_band();
+    if (band && path_.mask_overview >= 0) band = band->overview(path_.mask_overview);
     if (!band || band->x_size() != x_size() || band->y_size() != y_size() ||
         band->data_type() != data_type() || band->block_x_size() != block_x_size()) {
       return Status::corrupt(state_->path, "the file changed since it was opened thread-safe");

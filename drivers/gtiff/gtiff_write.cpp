@@ -247,13 +247,18 @@ Status GTiffDataset::complete_pending() {
   // Tiles where some bands were never written back: the missing bands come
   // from their current contents (cache, or what the file holds).
   while (!pending_.empty()) {
-    auto it = pending_.begin();
-    const auto [bx, by] = it->first;
+    const auto [bx, by] = pending_.begin()->first;
+    // The missing bands, listed first: writing the last one completes the
+    // tile, which erases its entry (so no reference into pending_ is kept).
+    std::vector<int> missing;
+    const auto& present = pending_.begin()->second.bands;
+    for (int b = 1; b <= band_count(); ++b) {
+      if (present[static_cast<size_t>(b - 1)].empty()) missing.push_back(b);
+    }
     const ImageLayout& l = images_.front()->layout();
     std::vector<std::byte> block(static_cast<size_t>(l.block_width) * l.block_height *
                                  data_type_size(l.type));
-    for (int b = 1; b <= band_count(); ++b) {
-      if (!it->second.bands[static_cast<size_t>(b - 1)].empty()) continue;
+    for (int b : missing) {
       RK_RETURN_IF_ERROR(band(b)->read_block(bx, by, block.data()));
       RK_RETURN_IF_ERROR(write_band_block(b, bx, by, block.data()));
     }
