@@ -92,83 +92,137 @@ uint32_t sum_terms_of(const std::byte* values, DataType type, size_t n, int p0) 
 
 }  // namespace
 
+namespace {
+
+// The value type a band is read as for its checksum: small integers as
+// they are (no widening pass), other integers as Int32 (clamped as GDAL
+// does), Float32 as it is and widened value by value (GDAL rounds in double
+// precision), complex types in pairs.
+DataType checksum_read_type(DataType type) {
+  const bool floating = is_floating(type), complex = is_complex(type);
+  if (type == DataType::kByte || type == DataType::kInt8 || type == DataType::kUInt16 ||
+      type == DataType::kInt16) {
+    return type;
+  }
+  if (complex) return floating ? DataType::kCFloat64 : DataType::kCInt32;
+  if (!floating) return DataType::kInt32;
+  return type == DataType::kFloat32 ? DataType::kFloat32 : DataType::kFloat64;
+}
+
+// The window cut into pieces of at most kMaxValues values: block rows (each
+// block read once), fewer rows when a row is long, and pieces of a row when
+// one row alone is too long (a 2,100,000,000-pixel strip).
+struct ChecksumPieces {
+  static constexpr int64_t kMaxValues = int64_t{1} << 22;
+  Window w;
+  int per_pixel;
+  int64_t rows, cols;            // of one piece (pixels)
+  int64_t row_steps, col_steps;  // pieces down and across
+
+  ChecksumPieces(const Window& window, int64_t block_rows, int values_per_pixel)
+      : w(window), per_pixel(values_per_pixel) {
+    const int64_t row_values = w.width * per_pixel;
+    cols = std::min(w.width, std::max<int64_t>(1, kMaxValues / per_pixel));
+    rows =
+        std::max<int64_t>(1, std::min(block_rows, kMaxValues / std::max<int64_t>(1, row_values)));
+    row_steps = (w.height + rows - 1) / rows;
+    col_steps = (w.width + cols - 1) / cols;
+  }
+  int64_t count() const { return row_steps * col_steps; }
+  Window piece(int64_t k) const {
+    const int64_t y = w.y + (k / col_steps) * rows, x = w.x + (k % col_steps) * cols;
+    return Window{x, y, std::min(cols, w.x + w.width - x), std::min(rows, w.y + w.height - y)};
+  }
+  // Index (mod 11) of the first value of row `y`, column `x` in the window.
+  int first_prime(int64_t x, int64_t y) const {
+    const uint64_t index = (static_cast<uint64_t>(y - w.y) * static_cast<uint64_t>(w.width) +
+                            static_cast<uint64_t>(x - w.x)) *
+                           static_cast<uint64_t>(per_pixel);
+    return static_cast<int>(index % kPrimeCount);
+  }
+};
+
+}  // namespace
+
 Result<int> compute_checksum(RasterBand& band, const Window& requested, WorkerPool* pool) {
-  Window w = requested;
-  if (w.width == 0 && w.height == 0) w = Window{0, 0, band.x_size(), band.y_size()};
-  const bool floating = is_floating(band.data_type());
-  const bool complex = is_complex(band.data_type());
-  const int per_pixel = complex ? 2 : 1;
-  const size_t n = static_cast<size_t>(w.width) * static_cast<size_t>(per_pixel);
-  // Rows are read a block row at a time to go through each block once. The
-  // sum is additive, so chunks can be summed separately (in parallel when
-  // the band may be shared by threads) if each starts at the right prime.
-  const int64_t rows_per_chunk = std::max<int64_t>(1, band.block_y_size());
-  const int64_t chunks = (w.height + rows_per_chunk - 1) / rows_per_chunk;
-  std::vector<uint32_t> partial(static_cast<size_t>(chunks), 0);
-  std::vector<Status> errors(static_cast<size_t>(chunks));
-  // Small integers are read as they are (no widening pass), other integers
-  // as Int32, clamped as GDAL does. Float32 values are read as they are and
-  // widened one by one: GDAL rounds in double precision.
-  const DataType type = band.data_type();
-  const bool small_integer = type == DataType::kByte || type == DataType::kInt8 ||
-                             type == DataType::kUInt16 || type == DataType::kInt16;
-  const DataType read_type = small_integer ? type
-                             : complex     ? (floating ? DataType::kCFloat64 : DataType::kCInt32)
-                             : !floating   ? DataType::kInt32
-                             : band.data_type() == DataType::kFloat32 ? DataType::kFloat32
-                                                                      : DataType::kFloat64;
-  const size_t max_values = n * static_cast<size_t>(std::min(rows_per_chunk, w.height));
-  ScratchBuffers read_buffers(max_values * data_type_size(read_type) /
-                              static_cast<size_t>(per_pixel));
-  ScratchBuffers int_buffers(floating ? max_values * sizeof(int32_t) : 0);
-  const bool parallel =
-      pool && pool->thread_count() > 1 && band.dataset() && band.dataset()->is_thread_safe();
-  // Chunks one at a time: the pool decodes each chunk's blocks instead.
-  RasterIOOptions io;
-  if (!parallel) io.pool = pool;
-  auto run = [&](int64_t k) {
-    const int64_t y0 = w.y + k * rows_per_chunk;
-    const int64_t rows = std::min(rows_per_chunk, w.y + w.height - y0);
-    const Window chunk{w.x, y0, w.width, rows};
-    const size_t total = n * static_cast<size_t>(rows);
-    std::unique_ptr<std::byte[]> buf = read_buffers.take();
-    Status st = band.read(chunk, buf.get(), BufferLayout::packed(read_type, w.width, rows), io);
-    const std::byte* values = buf.get();
-    std::unique_ptr<std::byte[]> ints;
-    if (st.ok() && floating) {
-      ints = int_buffers.take();
-      auto* out = reinterpret_cast<int32_t*>(ints.get());
-      if (read_type == DataType::kFloat32) {
-        const auto* f = reinterpret_cast<const float*>(buf.get());
-        for (size_t i = 0; i < total; ++i) out[i] = float_to_checksum_int(f[i]);
-      } else {
-        const auto* d = reinterpret_cast<const double*>(buf.get());
-        for (size_t i = 0; i < total; ++i) out[i] = float_to_checksum_int(d[i]);
-      }
-      values = ints.get();
-    }
-    if (!st.ok()) {
-      read_buffers.give_back(std::move(buf));
-      errors[static_cast<size_t>(k)] = std::move(st);
-      return;
-    }
-    const uint64_t before = static_cast<uint64_t>(k * rows_per_chunk) * n;
-    partial[static_cast<size_t>(k)] = sum_terms_of(values, floating ? DataType::kInt32 : read_type,
-                                                   total, static_cast<int>(before % kPrimeCount));
-    read_buffers.give_back(std::move(buf));
-    if (ints) int_buffers.give_back(std::move(ints));
-  };
-  if (parallel) {
-    pool->parallel_for(chunks, run);
-  } else {
-    for (int64_t k = 0; k < chunks; ++k) run(k);
-  }
-  uint32_t sum = 0;
-  for (int64_t k = 0; k < chunks; ++k) {
-    RK_RETURN_IF_ERROR(errors[static_cast<size_t>(k)]);
-    sum += partial[static_cast<size_t>(k)];
-  }
-  return static_cast<int>(sum & 0xFFFF);
+  return no_exceptions(
+      band.dataset() ? band.dataset()->description() : "band", [&]() -> Result<int> {
+        Window w = requested;
+        if (w.width == 0 && w.height == 0) w = Window{0, 0, band.x_size(), band.y_size()};
+        const bool floating = is_floating(band.data_type());
+        const int per_pixel = is_complex(band.data_type()) ? 2 : 1;
+        const DataType read_type = checksum_read_type(band.data_type());
+        const ChecksumPieces pieces(w, std::max<int64_t>(1, band.block_y_size()), per_pixel);
+        const size_t max_values = static_cast<size_t>(pieces.rows * pieces.cols * per_pixel);
+        ScratchBuffers read_buffers(max_values * data_type_size(read_type) /
+                                    static_cast<size_t>(per_pixel));
+        ScratchBuffers int_buffers(floating ? max_values * sizeof(int32_t) : 0);
+        const bool parallel =
+            pool && pool->thread_count() > 1 && band.dataset() && band.dataset()->is_thread_safe();
+        // Pieces one at a time: the pool decodes each piece's blocks instead.
+        RasterIOOptions io;
+        if (!parallel) io.pool = pool;
+        // A piece's sum (each started at its own prime: the sum is additive).
+        auto sum_of = [&](const Window& p, uint32_t* sum) -> Status {
+          const size_t total = static_cast<size_t>(p.width * p.height * per_pixel);
+          std::unique_ptr<std::byte[]> buf = read_buffers.take();
+          Status st =
+              band.read(p, buf.get(), BufferLayout::packed(read_type, p.width, p.height), io);
+          const std::byte* values = buf.get();
+          std::unique_ptr<std::byte[]> ints;
+          if (st.ok() && floating) {
+            ints = int_buffers.take();
+            auto* out = reinterpret_cast<int32_t*>(ints.get());
+            if (read_type == DataType::kFloat32) {
+              const auto* f = reinterpret_cast<const float*>(buf.get());
+              for (size_t i = 0; i < total; ++i) out[i] = float_to_checksum_int(f[i]);
+            } else {
+              const auto* d = reinterpret_cast<const double*>(buf.get());
+              for (size_t i = 0; i < total; ++i) out[i] = float_to_checksum_int(d[i]);
+            }
+            values = ints.get();
+          }
+          if (st.ok()) {
+            const DataType summed = floating ? DataType::kInt32 : read_type;
+            const size_t value_bytes =
+                floating ? sizeof(int32_t)
+                         : data_type_size(read_type) / static_cast<size_t>(per_pixel);
+            const size_t row_values = static_cast<size_t>(p.width * per_pixel);
+            *sum = 0;
+            // Row by row: a piece's rows need not follow one another in the window.
+            for (int64_t r = 0; r < p.height; ++r) {
+              *sum += sum_terms_of(values + static_cast<size_t>(r) * row_values * value_bytes,
+                                   summed, row_values, pieces.first_prime(p.x, p.y + r));
+            }
+          }
+          read_buffers.give_back(std::move(buf));
+          if (ints) int_buffers.give_back(std::move(ints));
+          return st;
+        };
+        // In batches, so that the bookkeeping stays small whatever the window,
+        // and the first error ends the pass.
+        constexpr int64_t kBatch = 256;
+        uint32_t sum = 0;
+        std::vector<uint32_t> partial(kBatch);
+        std::vector<Status> errors(kBatch);
+        for (int64_t first = 0; first < pieces.count(); first += kBatch) {
+          const int64_t n = std::min(kBatch, pieces.count() - first);
+          auto run = [&](int64_t k) {
+            errors[static_cast<size_t>(k)] =
+                sum_of(pieces.piece(first + k), &partial[static_cast<size_t>(k)]);
+          };
+          if (parallel) {
+            pool->parallel_for(n, run);
+          } else {
+            for (int64_t k = 0; k < n; ++k) run(k);
+          }
+          for (int64_t k = 0; k < n; ++k) {
+            RK_RETURN_IF_ERROR(errors[static_cast<size_t>(k)]);
+            sum += partial[static_cast<size_t>(k)];
+          }
+        }
+        return static_cast<int>(sum & 0xFFFF);
+      });
 }
 
 }  // namespace rk

@@ -153,38 +153,42 @@ ProgressFn band_progress(const ProgressFn& progress, size_t i, size_t n) {
 
 Status Dataset::read(const Window& window, void* data, const BufferLayout& layout,
                      const std::vector<int>& bands, const RasterIOOptions& options) {
-  UseScope use(*this);
-  RK_RETURN_IF_ERROR(use.status());
-  RK_RETURN_IF_ERROR(check_open("read"));
-  RK_ASSIGN_OR_RETURN(std::vector<int> list, resolve_bands(bands));
-  const BufferLayout l = layout.resolved();
-  for (size_t i = 0; i < list.size(); ++i) {
-    RasterIOOptions band_options = options;
-    band_options.progress = band_progress(options.progress, i, list.size());
-    RK_RETURN_IF_ERROR(band(list[i])->read(
-        window, static_cast<std::byte*>(data) + static_cast<ptrdiff_t>(i) * l.band_spacing, l,
-        band_options));
-  }
-  return Status();
+  return no_exceptions(description_, [&]() -> Status {
+    UseScope use(*this);
+    RK_RETURN_IF_ERROR(use.status());
+    RK_RETURN_IF_ERROR(check_open("read"));
+    RK_ASSIGN_OR_RETURN(std::vector<int> list, resolve_bands(bands));
+    const BufferLayout l = layout.resolved();
+    for (size_t i = 0; i < list.size(); ++i) {
+      RasterIOOptions band_options = options;
+      band_options.progress = band_progress(options.progress, i, list.size());
+      RK_RETURN_IF_ERROR(band(list[i])->read(
+          window, static_cast<std::byte*>(data) + static_cast<ptrdiff_t>(i) * l.band_spacing, l,
+          band_options));
+    }
+    return Status();
+  });
 }
 
 Status Dataset::write(const Window& window, const void* data, const BufferLayout& layout,
                       const std::vector<int>& bands, const RasterIOOptions& options) {
-  UseScope use(*this);
-  RK_RETURN_IF_ERROR(use.status());
-  RK_RETURN_IF_ERROR(check_writable("write"));
-  RK_ASSIGN_OR_RETURN(std::vector<int> list, resolve_bands(bands));
-  const BufferLayout l = layout.resolved();
-  for (size_t i = 0; i < list.size(); ++i) {
-    RK_RETURN_IF_ERROR(band(list[i])->write(
-        window, static_cast<const std::byte*>(data) + static_cast<ptrdiff_t>(i) * l.band_spacing, l,
-        options));
-    if (options.progress &&
-        !options.progress(static_cast<double>(i + 1) / static_cast<double>(list.size()), "")) {
-      return Status::cancelled(description_);
+  return no_exceptions(description_, [&]() -> Status {
+    UseScope use(*this);
+    RK_RETURN_IF_ERROR(use.status());
+    RK_RETURN_IF_ERROR(check_writable("write"));
+    RK_ASSIGN_OR_RETURN(std::vector<int> list, resolve_bands(bands));
+    const BufferLayout l = layout.resolved();
+    for (size_t i = 0; i < list.size(); ++i) {
+      RK_RETURN_IF_ERROR(band(list[i])->write(
+          window, static_cast<const std::byte*>(data) + static_cast<ptrdiff_t>(i) * l.band_spacing,
+          l, options));
+      if (options.progress &&
+          !options.progress(static_cast<double>(i + 1) / static_cast<double>(list.size()), "")) {
+        return Status::cancelled(description_);
+      }
     }
-  }
-  return Status();
+    return Status();
+  });
 }
 
 Status Dataset::note_block_written(RasterBand* band, const BlockRef& block) {
@@ -230,26 +234,30 @@ Status Dataset::write_back(bool all) {
 }
 
 Status Dataset::flush() {
-  UseScope use(*this);
-  RK_RETURN_IF_ERROR(use.status());
-  RK_RETURN_IF_ERROR(check_open("flush"));
-  RK_RETURN_IF_ERROR(write_back(/*all=*/true));
-  return flush_impl().with_subject(description_);
+  return no_exceptions(description_, [&]() -> Status {
+    UseScope use(*this);
+    RK_RETURN_IF_ERROR(use.status());
+    RK_RETURN_IF_ERROR(check_open("flush"));
+    RK_RETURN_IF_ERROR(write_back(/*all=*/true));
+    return flush_impl().with_subject(description_);
+  });
 }
 
 Status Dataset::close() {
-  UseScope use(*this);
-  RK_RETURN_IF_ERROR(use.status());
-  if (closed_) return Status();
-  Status st = write_back(/*all=*/true);
-  if (st.ok()) st = flush_impl().with_subject(description_);
-  Status closing = close_impl().with_subject(description_);
-  if (st.ok()) st = closing;
-  closed_ = true;
-  // Whatever could not be written is reported in `st`; the blocks go now.
-  dirty_.clear();
-  cache_->erase_owner(cache_owner_);
-  return st;
+  return no_exceptions(description_, [&]() -> Status {
+    UseScope use(*this);
+    RK_RETURN_IF_ERROR(use.status());
+    if (closed_) return Status();
+    Status st = write_back(/*all=*/true);
+    if (st.ok()) st = flush_impl().with_subject(description_);
+    Status closing = close_impl().with_subject(description_);
+    if (st.ok()) st = closing;
+    closed_ = true;
+    // Whatever could not be written is reported in `st`; the blocks go now.
+    dirty_.clear();
+    cache_->erase_owner(cache_owner_);
+    return st;
+  });
 }
 
 void Dataset::close_in_destructor() {

@@ -21,31 +21,36 @@ const std::vector<OptionSpec>& Driver::open_option_specs() const {
 
 Result<std::unique_ptr<Dataset>> Driver::create(const std::string& path,
                                                 const CreateParams& params) const {
-  if (!can_create()) {
-    return Status::not_supported(
-        path, "the " + std::string(short_name()) + " driver cannot create datasets");
-  }
-  if (params.width <= 0 || params.height <= 0 || params.bands < 0) {
-    return Status::invalid_argument(path, "invalid size " + std::to_string(params.width) + "x" +
-                                              std::to_string(params.height) + "x" +
-                                              std::to_string(params.bands));
-  }
-  if (params.type == DataType::kUnknown) {
-    return Status::invalid_argument(path, "unknown data type");
-  }
-  RK_RETURN_IF_ERROR(validate_options(params.options, creation_option_specs(),
-                                      std::string(short_name()) + " creation option"));
-  return create_impl(path, params);
+  return no_exceptions(path, [&]() -> Result<std::unique_ptr<Dataset>> {
+    if (!can_create()) {
+      return Status::not_supported(
+          path, "the " + std::string(short_name()) + " driver cannot create datasets");
+    }
+    if (params.width <= 0 || params.height <= 0 || params.bands < 0) {
+      return Status::invalid_argument(path, "invalid size " + std::to_string(params.width) + "x" +
+                                                std::to_string(params.height) + "x" +
+                                                std::to_string(params.bands));
+    }
+    if (params.type == DataType::kUnknown) {
+      return Status::invalid_argument(path, "unknown data type");
+    }
+    RK_RETURN_IF_ERROR(validate_options(params.options, creation_option_specs(),
+                                        std::string(short_name()) + " creation option"));
+    return create_impl(path, params);
+  });
 }
 
 Result<std::unique_ptr<Dataset>> Driver::create_copy(const std::string& path, Dataset& src,
                                                      const Options& options,
                                                      const ProgressFn& progress,
                                                      BlockCache* cache) const {
-  if (src.band_count() == 0) return Status::invalid_argument(src.description(), "no bands to copy");
-  RK_RETURN_IF_ERROR(validate_options(options, creation_option_specs(),
-                                      std::string(short_name()) + " creation option"));
-  return create_copy_impl(path, src, options, progress, cache);
+  return no_exceptions(path, [&]() -> Result<std::unique_ptr<Dataset>> {
+    if (src.band_count() == 0)
+      return Status::invalid_argument(src.description(), "no bands to copy");
+    RK_RETURN_IF_ERROR(validate_options(options, creation_option_specs(),
+                                        std::string(short_name()) + " creation option"));
+    return create_copy_impl(path, src, options, progress, cache);
+  });
 }
 
 Result<std::unique_ptr<Dataset>> Driver::create_impl(const std::string& path,

@@ -80,59 +80,61 @@ void DriverManager::set_thread_safe_wrapper(ThreadSafeWrapper wrapper) {
 
 Result<std::unique_ptr<Dataset>> DriverManager::open(const std::string& path,
                                                      const OpenParams& params) const {
-  if (has_flag(params.flags, OpenFlags::kThreadSafe)) {
-    if (has_flag(params.flags, OpenFlags::kUpdate)) {
-      return Status::invalid_argument(
-          path,
-          "thread-safe datasets are read-only: kThreadSafe and kUpdate are mutually exclusive");
+  return no_exceptions(path, [&]() -> Result<std::unique_ptr<Dataset>> {
+    if (has_flag(params.flags, OpenFlags::kThreadSafe)) {
+      if (has_flag(params.flags, OpenFlags::kUpdate)) {
+        return Status::invalid_argument(
+            path,
+            "thread-safe datasets are read-only: kThreadSafe and kUpdate are mutually exclusive");
+      }
+      const ThreadSafeWrapper wrap = thread_safe_wrapper_.load();
+      if (!wrap) {
+        return Status::invalid_argument(path, "thread-safe opening needs rk::register_all() first");
+      }
+      OpenParams plain = params;
+      plain.flags = OpenFlags::kReadOnly;
+      RK_ASSIGN_OR_RETURN(std::unique_ptr<Dataset> ds, open(path, plain));
+      return wrap(std::move(ds), plain);
     }
-    const ThreadSafeWrapper wrap = thread_safe_wrapper_.load();
-    if (!wrap) {
-      return Status::invalid_argument(path, "thread-safe opening needs rk::register_all() first");
-    }
-    OpenParams plain = params;
-    plain.flags = OpenFlags::kReadOnly;
-    RK_ASSIGN_OR_RETURN(std::unique_ptr<Dataset> ds, open(path, plain));
-    return wrap(std::move(ds), plain);
-  }
-  OpenInfo info;
-  info.path = path;
-  info.access = has_flag(params.flags, OpenFlags::kUpdate) ? Access::kUpdate : Access::kReadOnly;
-  info.open_options = params.open_options;
-  info.cache = params.cache;
-  RK_RETURN_IF_ERROR(read_header(&info));
+    OpenInfo info;
+    info.path = path;
+    info.access = has_flag(params.flags, OpenFlags::kUpdate) ? Access::kUpdate : Access::kReadOnly;
+    info.open_options = params.open_options;
+    info.cache = params.cache;
+    RK_RETURN_IF_ERROR(read_header(&info));
 
-  std::vector<const Driver*> candidates;
-  for (const Driver* d : drivers()) {
-    if (params.allowed_drivers.empty()) {
-      candidates.push_back(d);
-      continue;
+    std::vector<const Driver*> candidates;
+    for (const Driver* d : drivers()) {
+      if (params.allowed_drivers.empty()) {
+        candidates.push_back(d);
+        continue;
+      }
+      for (const std::string& name : params.allowed_drivers) {
+        if (iequals(name, d->short_name())) candidates.push_back(d);
+      }
     }
-    for (const std::string& name : params.allowed_drivers) {
-      if (iequals(name, d->short_name())) candidates.push_back(d);
+    if (candidates.empty()) {
+      return Status::invalid_argument(path, drivers().empty()
+                                                ? "no drivers registered (call rk::register_all())"
+                                                : "none of the allowed drivers is registered");
     }
-  }
-  if (candidates.empty()) {
-    return Status::invalid_argument(path, drivers().empty()
-                                              ? "no drivers registered (call rk::register_all())"
-                                              : "none of the allowed drivers is registered");
-  }
-  std::string tried;
-  for (const Driver* d : candidates) {
-    tried += (tried.empty() ? "" : ", ") + std::string(d->short_name());
-    if (!d->identify(info)) continue;
-    RK_RETURN_IF_ERROR(validate_options(info.open_options, d->open_option_specs(),
-                                        std::string(d->short_name()) + " open option"));
-    Result<std::unique_ptr<Dataset>> r = d->open(info);
-    if (!r.ok()) return r.status().with_subject(path);
-    return r;
-  }
-  if (!path_exists(path)) return Status::not_found(path, "no such file or directory");
-  if (info.header.empty() && info.is_file) {
-    return Status::corrupt(path, "the file is empty (drivers tried: " + tried + ")");
-  }
-  return Status::not_supported(
-      path, "not recognised as a supported raster format (drivers tried: " + tried + ")");
+    std::string tried;
+    for (const Driver* d : candidates) {
+      tried += (tried.empty() ? "" : ", ") + std::string(d->short_name());
+      if (!d->identify(info)) continue;
+      RK_RETURN_IF_ERROR(validate_options(info.open_options, d->open_option_specs(),
+                                          std::string(d->short_name()) + " open option"));
+      Result<std::unique_ptr<Dataset>> r = d->open(info);
+      if (!r.ok()) return r.status().with_subject(path);
+      return r;
+    }
+    if (!path_exists(path)) return Status::not_found(path, "no such file or directory");
+    if (info.header.empty() && info.is_file) {
+      return Status::corrupt(path, "the file is empty (drivers tried: " + tried + ")");
+    }
+    return Status::not_supported(
+        path, "not recognised as a supported raster format (drivers tried: " + tried + ")");
+  });
 }
 
 Result<std::unique_ptr<Dataset>> open(const std::string& path, OpenFlags flags) {

@@ -345,32 +345,60 @@ Status RasterBand::check_window(const Window& w, const BufferLayout& layout) con
 
 Status RasterBand::read(const Window& window, void* data, const BufferLayout& layout,
                         const RasterIOOptions& options) {
-  UseScope use(*dataset_);
-  RK_RETURN_IF_ERROR(use.status());
-  RK_RETURN_IF_ERROR(dataset_->check_open("read"));
-  const BufferLayout l = layout.resolved();
-  RK_RETURN_IF_ERROR(check_window(window, l));
-  if (const auto& f = options.source_window) {
-    const bool inside = f->width > 0 && f->height > 0 && f->x >= static_cast<double>(window.x) &&
-                        f->y >= static_cast<double>(window.y) &&
-                        f->x + f->width <= static_cast<double>(window.x + window.width) + 1e-9 &&
-                        f->y + f->height <= static_cast<double>(window.y + window.height) + 1e-9;
-    if (!inside) {
-      return Status::out_of_range(dataset_->description(),
-                                  "the fractional source window is not inside the read window");
+  return no_exceptions(dataset_->description(), [&]() -> Status {
+    UseScope use(*dataset_);
+    RK_RETURN_IF_ERROR(use.status());
+    RK_RETURN_IF_ERROR(dataset_->check_open("read"));
+    const BufferLayout l = layout.resolved();
+    RK_RETURN_IF_ERROR(check_window(window, l));
+    if (const auto& f = options.source_window) {
+      const bool inside = f->width > 0 && f->height > 0 && f->x >= static_cast<double>(window.x) &&
+                          f->y >= static_cast<double>(window.y) &&
+                          f->x + f->width <= static_cast<double>(window.x + window.width) + 1e-9 &&
+                          f->y + f->height <= static_cast<double>(window.y + window.height) + 1e-9;
+      if (!inside) {
+        return Status::out_of_range(dataset_->description(),
+                                    "the fractional source window is not inside the read window");
+      }
+      const bool whole = f->x == static_cast<double>(window.x) &&
+                         f->y == static_cast<double>(window.y) &&
+                         f->width == static_cast<double>(window.width) &&
+                         f->height == static_cast<double>(window.height);
+      if (!whole || l.width != window.width || l.height != window.height) {
+        return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
+      }
     }
-    const bool whole = f->x == static_cast<double>(window.x) &&
-                       f->y == static_cast<double>(window.y) &&
-                       f->width == static_cast<double>(window.width) &&
-                       f->height == static_cast<double>(window.height);
-    if (!whole || l.width != window.width || l.height != window.height) {
-      return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
+    if (l.width == window.width && l.height == window.height) {
+      if (block_bytes() > kMaxCachedBlockBytes) {
+        Status st = read_unblocked(window, static_cast<std::byte*>(data), l);
+        if (st.code() != StatusCode::kNotSupported) return st;
+      }
+      return copy_window(window, static_cast<std::byte*>(data), l, options);
+    }
+    return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
+  });
+}
+
+Status RasterBand::read_window_impl(const Window&, void*) {
+  return Status::not_supported(dataset_->description(), "no direct window reads");
+}
+
+Status RasterBand::read_unblocked(const Window& w, std::byte* data, const BufferLayout& l) {
+  // Pieces of rows of at most 4 Mi values, through one bounded buffer.
+  const size_t tsize = data_type_size(type_);
+  const int64_t cols = std::min<int64_t>(w.width, int64_t{1} << 22);
+  std::vector<std::byte> piece(static_cast<size_t>(cols) * tsize);
+  for (int64_t y = w.y; y < w.y + w.height; ++y) {
+    for (int64_t x = w.x; x < w.x + w.width; x += cols) {
+      const int64_t n = std::min(cols, w.x + w.width - x);
+      Status st = read_window_impl(Window{x, y, n, 1}, piece.data());
+      if (!st.ok()) return st.with_subject(dataset_->description());
+      convert_values(piece.data(), type_, static_cast<ptrdiff_t>(tsize),
+                     data + (y - w.y) * l.line_spacing + (x - w.x) * l.pixel_spacing, l.type,
+                     l.pixel_spacing, static_cast<size_t>(n));
     }
   }
-  if (l.width == window.width && l.height == window.height) {
-    return copy_window(window, static_cast<std::byte*>(data), l, options);
-  }
-  return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
+  return Status();
 }
 
 void RasterBand::copy_block_part(const Block& block, int64_t bx, int64_t by, const Window& w,
@@ -496,36 +524,39 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
 
 Status RasterBand::write(const Window& window, const void* data, const BufferLayout& layout,
                          const RasterIOOptions& options) {
-  UseScope use(*dataset_);
-  RK_RETURN_IF_ERROR(use.status());
-  RK_RETURN_IF_ERROR(check_writable("write"));
-  const BufferLayout l = layout.resolved();
-  RK_RETURN_IF_ERROR(check_window(window, l));
-  if (l.width == window.width && l.height == window.height) {
-    return store_window(window, static_cast<const std::byte*>(data), l);
-  }
-  if (options.resampling != Resampling::kNearest) {
-    return Status::invalid_argument(dataset_->description(),
-                                    "only nearest resampling is possible when writing");
-  }
-  // Expand the buffer to the window size by nearest neighbour, then write.
-  const size_t tsize = data_type_size(l.type);
-  std::vector<std::byte> expanded(static_cast<size_t>(window.width * window.height) * tsize);
-  const double rx = static_cast<double>(l.width) / static_cast<double>(window.width);
-  const double ry = static_cast<double>(l.height) / static_cast<double>(window.height);
-  for (int64_t y = 0; y < window.height; ++y) {
-    const int64_t sy =
-        std::min<int64_t>(l.height - 1, static_cast<int64_t>((static_cast<double>(y) + 0.5) * ry));
-    for (int64_t x = 0; x < window.width; ++x) {
-      const int64_t sx =
-          std::min<int64_t>(l.width - 1, static_cast<int64_t>((static_cast<double>(x) + 0.5) * rx));
-      std::memcpy(expanded.data() + (y * window.width + x) * tsize,
-                  static_cast<const std::byte*>(data) + sy * l.line_spacing + sx * l.pixel_spacing,
-                  tsize);
+  return no_exceptions(dataset_->description(), [&]() -> Status {
+    UseScope use(*dataset_);
+    RK_RETURN_IF_ERROR(use.status());
+    RK_RETURN_IF_ERROR(check_writable("write"));
+    const BufferLayout l = layout.resolved();
+    RK_RETURN_IF_ERROR(check_window(window, l));
+    if (l.width == window.width && l.height == window.height) {
+      return store_window(window, static_cast<const std::byte*>(data), l);
     }
-  }
-  return store_window(window, expanded.data(),
-                      BufferLayout::packed(l.type, window.width, window.height).resolved());
+    if (options.resampling != Resampling::kNearest) {
+      return Status::invalid_argument(dataset_->description(),
+                                      "only nearest resampling is possible when writing");
+    }
+    // Expand the buffer to the window size by nearest neighbour, then write.
+    const size_t tsize = data_type_size(l.type);
+    std::vector<std::byte> expanded(static_cast<size_t>(window.width * window.height) * tsize);
+    const double rx = static_cast<double>(l.width) / static_cast<double>(window.width);
+    const double ry = static_cast<double>(l.height) / static_cast<double>(window.height);
+    for (int64_t y = 0; y < window.height; ++y) {
+      const int64_t sy = std::min<int64_t>(
+          l.height - 1, static_cast<int64_t>((static_cast<double>(y) + 0.5) * ry));
+      for (int64_t x = 0; x < window.width; ++x) {
+        const int64_t sx = std::min<int64_t>(
+            l.width - 1, static_cast<int64_t>((static_cast<double>(x) + 0.5) * rx));
+        std::memcpy(
+            expanded.data() + (y * window.width + x) * tsize,
+            static_cast<const std::byte*>(data) + sy * l.line_spacing + sx * l.pixel_spacing,
+            tsize);
+      }
+    }
+    return store_window(window, expanded.data(),
+                        BufferLayout::packed(l.type, window.width, window.height).resolved());
+  });
 }
 
 Status RasterBand::store_window(const Window& w, const std::byte* data, const BufferLayout& l) {

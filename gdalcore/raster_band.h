@@ -146,6 +146,15 @@ class RK_API RasterBand {
   // The default refuses: the band is read-only.
   virtual Status write_block_impl(int64_t bx, int64_t by, const void* src);
 
+  // Blocks larger than this are not cached whole: reads of such a band go
+  // to read_window_impl() in pieces (a 2,100,000,000-pixel strip).
+  static constexpr size_t kMaxCachedBlockBytes = size_t{256} << 20;
+  // Fills `dst` with `window` of the band, packed in its type, straight
+  // from the source (no block). Drivers that can for their huge blocks
+  // override it (GTiff, uncompressed data); the default is kNotSupported,
+  // and reads then go through whole blocks as usual.
+  virtual Status read_window_impl(const Window& window, void* dst);
+
   // Called after a block of this band was read into the block cache (not
   // after decode_block()). Drivers whose bands decode together (a
   // pixel-interleaved file decodes every band of a tile at once) override
@@ -211,6 +220,8 @@ class RK_API RasterBand {
   Status check_writable(std::string_view what) const;
   Status copy_window(const Window& window, std::byte* data, const BufferLayout& layout,
                      const RasterIOOptions& options);
+  // `window` through read_window_impl(), a row piece at a time.
+  Status read_unblocked(const Window& window, std::byte* data, const BufferLayout& layout);
   Status store_window(const Window& window, const std::byte* data, const BufferLayout& layout);
   Status property_changed(std::string_view what);
 

@@ -9,7 +9,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
+#include <new>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include <rasterkit/gdalcore/status.h>
@@ -70,6 +73,24 @@ class [[nodiscard]] Result {
   Status status_;
   std::optional<T> value_;
 };
+
+// Runs `body` (returning a Status or a Result) and turns an exception it
+// throws into an error naming `subject`: std::bad_alloc becomes
+// kOutOfMemory, anything else kInternal. Public entry points that allocate
+// by sizes a file chose are wrapped in it, so no exception leaves the
+// library (doc/errors.md).
+template <typename Body>
+auto no_exceptions(const std::string& subject, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_memory(subject, "out of memory");
+  } catch (const std::exception& e) {
+    return Status::internal(subject, std::string("unexpected exception: ") + e.what());
+  } catch (...) {
+    return Status::internal(subject, "unexpected exception");
+  }
+}
 
 // Assigns the value of `rexpr` (a Result) to `lhs`, or returns its error.
 #define RK_CONCAT_INNER(a, b) a##b

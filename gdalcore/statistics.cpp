@@ -51,11 +51,54 @@ struct Moments {
 };
 
 // The pixels a pass reads: the band itself or the overview approximate
-// statistics use, cut into windows.
+// statistics use, cut into windows of at most kMaxPiecePixels. Pieces are
+// computed from their index, never listed: a band of two billion rows must
+// not need gigabytes of bookkeeping.
+constexpr int64_t kMaxPiecePixels = int64_t{1} << 22;
+
 struct Plan {
   RasterBand* band = nullptr;
-  std::vector<Window> pieces;
+  // Cells: bands of whole block rows, or (approximate statistics without an
+  // overview) every rate-th block; each cut into sub_rows x sub_cols pieces
+  // of step_rows x step_cols pixels (fewer at the edges).
+  bool sampled = false;
+  int64_t rate = 1;
+  int64_t cells = 0;
+  int64_t cell_rows = 0;
+  int64_t step_rows = 1, step_cols = 1, sub_rows = 1, sub_cols = 1;
+
+  int64_t count() const { return cells * sub_rows * sub_cols; }
+  size_t largest_piece() const { return static_cast<size_t>(step_rows * step_cols); }
+
+  Window cell(int64_t c) const {
+    const RasterBand& b = *band;
+    if (!sampled) {
+      const int64_t y = c * cell_rows;
+      return Window{0, y, b.x_size(), std::min(cell_rows, b.y_size() - y)};
+    }
+    const int64_t i = c * rate, bw = b.block_x_size(), bh = b.block_y_size();
+    const int64_t bx = i % b.blocks_per_row(), by = i / b.blocks_per_row();
+    return Window{bx * bw, by * bh, std::min(bw, b.x_size() - bx * bw),
+                  std::min(bh, b.y_size() - by * bh)};
+  }
+  // Piece k; empty (width or height 0) for the pieces an edge cell lacks.
+  Window piece(int64_t k) const {
+    const int64_t per_cell = sub_rows * sub_cols;
+    const Window c = cell(k / per_cell);
+    const int64_t r = (k % per_cell) / sub_cols, q = (k % per_cell) % sub_cols;
+    const int64_t x = c.x + q * step_cols, y = c.y + r * step_rows;
+    return Window{x, y, std::max<int64_t>(0, std::min(step_cols, c.x + c.width - x)),
+                  std::max<int64_t>(0, std::min(step_rows, c.y + c.height - y))};
+  }
 };
+
+// Cuts cells of (at most) `w` x `h` pixels into pieces within the budget.
+void set_steps(Plan& plan, int64_t w, int64_t h) {
+  plan.step_cols = std::min(w, kMaxPiecePixels);
+  plan.step_rows = std::max<int64_t>(1, std::min(h, kMaxPiecePixels / plan.step_cols));
+  plan.sub_cols = (w + plan.step_cols - 1) / plan.step_cols;
+  plan.sub_rows = (h + plan.step_rows - 1) / plan.step_rows;
+}
 
 Plan make_plan(RasterBand& band, bool approx) {
   Plan plan;
@@ -77,42 +120,43 @@ Plan make_plan(RasterBand& band, bool approx) {
   if (approx && plan.band == &band) {
     // No overview: every k-th block in raster order.
     const int64_t nblocks = b.blocks_per_row() * b.blocks_per_column();
-    const auto rate = static_cast<int64_t>(std::max(1.0, std::sqrt(static_cast<double>(nblocks))));
-    for (int64_t i = 0; i < nblocks; i += rate) {
-      const int64_t bx = i % b.blocks_per_row(), by = i / b.blocks_per_row();
-      plan.pieces.push_back(Window{bx * bw, by * bh, std::min(bw, b.x_size() - bx * bw),
-                                   std::min(bh, b.y_size() - by * bh)});
-    }
+    plan.sampled = true;
+    plan.rate = static_cast<int64_t>(std::max(1.0, std::sqrt(static_cast<double>(nblocks))));
+    plan.cells = (nblocks + plan.rate - 1) / plan.rate;
+    set_steps(plan, std::min(bw, b.x_size()), std::min(bh, b.y_size()));
     return plan;
   }
   // Whole rows of blocks, about a million pixels at a time.
   int64_t rows = bh;
   while (rows * b.x_size() < (int64_t{1} << 20) && rows < b.y_size()) rows += bh;
-  for (int64_t y = 0; y < b.y_size(); y += rows) {
-    plan.pieces.push_back(Window{0, y, b.x_size(), std::min(rows, b.y_size() - y)});
-  }
+  plan.cell_rows = std::min(rows, b.y_size());
+  plan.cells = (b.y_size() + plan.cell_rows - 1) / plan.cell_rows;
+  set_steps(plan, b.x_size(), plan.cell_rows);
   return plan;
 }
 
-// Runs visit(piece index, values) over every piece of `plan`: values are the
-// valid pixels of that piece as doubles (real part for complex types), and
-// their count. In
-// parallel when the band may be shared, with progress reported from the
-// calling thread between batches.
-// Runs piece(i) for every piece of `plan`, in parallel when the band may be
-// shared by threads, reporting progress from the calling thread between
-// batches; the first error wins.
-template <typename Piece>
-Status run_pieces(const Plan& plan, const StatisticsOptions& options, Piece piece) {
+// Pieces run in batches: in parallel when the band may be shared by
+// threads, one at a time otherwise.
+int64_t batch_size(const Plan& plan, const StatisticsOptions& options) {
   RasterBand& band = *plan.band;
   const bool parallel = options.pool && options.pool->thread_count() > 1 && band.dataset() &&
                         band.dataset()->is_thread_safe();
-  const int64_t total = static_cast<int64_t>(plan.pieces.size());
-  const int64_t batch = parallel ? 4 * options.pool->thread_count() : 1;
+  return parallel ? 4 * options.pool->thread_count() : 1;
+}
+
+// Runs piece(i, slot) for every piece i of `plan`, batch by batch (`slot`:
+// the piece's place in its batch, below batch_size()), then merge(count) in
+// the calling thread so results are combined in piece order whatever the
+// threads. Progress is reported between batches; the first error wins.
+template <typename Piece, typename Merge>
+Status run_pieces(const Plan& plan, const StatisticsOptions& options, Piece piece, Merge merge) {
+  RasterBand& band = *plan.band;
+  const int64_t total = plan.count();
+  const int64_t batch = batch_size(plan, options);
   std::mutex error_mu;
   Status error;  // guarded by error_mu
-  auto run = [&](int64_t i) {
-    Status st = piece(i);
+  auto run = [&](int64_t i, int64_t slot) {
+    Status st = piece(i, static_cast<size_t>(slot));
     if (!st.ok()) {
       std::lock_guard<std::mutex> lock(error_mu);
       if (error.ok()) error = std::move(st);
@@ -120,15 +164,16 @@ Status run_pieces(const Plan& plan, const StatisticsOptions& options, Piece piec
   };
   for (int64_t first = 0; first < total; first += batch) {
     const int64_t count = std::min(batch, total - first);
-    if (parallel) {
-      options.pool->parallel_for(count, [&](int64_t k) { run(first + k); });
+    if (batch > 1) {
+      options.pool->parallel_for(count, [&](int64_t k) { run(first + k, k); });
     } else {
-      for (int64_t k = 0; k < count; ++k) run(first + k);
+      for (int64_t k = 0; k < count; ++k) run(first + k, k);
     }
     {
       std::lock_guard<std::mutex> lock(error_mu);
       if (!error.ok()) return error;
     }
+    merge(static_cast<size_t>(count));
     if (options.progress &&
         !options.progress(static_cast<double>(first + count) / static_cast<double>(total), "")) {
       return Status::cancelled(band.dataset() ? band.dataset()->description() : "band");
@@ -145,62 +190,61 @@ RasterIOOptions piece_io(const RasterBand& band, const StatisticsOptions& option
   return io;
 }
 
-size_t largest_piece(const Plan& plan) {
-  size_t n = 0;
-  for (const Window& w : plan.pieces) n = std::max(n, static_cast<size_t>(w.width * w.height));
-  return n;
-}
-
-// Runs visit(piece index, values, count) over every piece of `plan`, the
-// piece read as `T` (the band's own type, so no conversion pass): count
-// values at `values` (a scratch buffer visit may overwrite), nodata and NaN
-// included.
-template <typename T, typename Visit>
+// Runs visit(slot, values, count) over every piece of `plan`, the piece read
+// as `T` (the band's own type, so no conversion pass): count values at
+// `values` (a scratch buffer visit may overwrite), nodata and NaN included;
+// then merge(count) after each batch (see run_pieces).
+template <typename T, typename Visit, typename Merge>
 Status for_each_typed_piece(const Plan& plan, const StatisticsOptions& options, DataType type,
-                            Visit visit) {
+                            Visit visit, Merge merge) {
   RasterBand& band = *plan.band;
   // Sized for the type read, which for complex types is two T per pixel.
-  ScratchBuffers scratch(largest_piece(plan) * data_type_size(type));
+  ScratchBuffers scratch(plan.largest_piece() * data_type_size(type));
   const RasterIOOptions io = piece_io(band, options);
-  return run_pieces(plan, options, [&](int64_t i) {
-    const Window& w = plan.pieces[static_cast<size_t>(i)];
+  auto piece = [&](int64_t i, size_t slot) {
+    const Window w = plan.piece(i);
+    if (w.width <= 0 || w.height <= 0) {
+      visit(slot, static_cast<T*>(nullptr), size_t{0});
+      return Status();
+    }
     const size_t n = static_cast<size_t>(w.width * w.height);
     std::unique_ptr<std::byte[]> buf = scratch.take();
     Status st = band.read(w, buf.get(), BufferLayout::packed(type, w.width, w.height), io);
-    if (st.ok()) visit(i, reinterpret_cast<T*>(buf.get()), n);
+    if (st.ok()) visit(slot, reinterpret_cast<T*>(buf.get()), n);
     scratch.give_back(std::move(buf));
     return st;
-  });
+  };
+  return run_pieces(plan, options, piece, merge);
 }
 
 // What stands for a complex pixel: GDAL's statistics take its real part,
 // its histograms its magnitude.
 enum class ComplexValue { kReal, kMagnitude };
 
-// Runs visit(piece index, values, count) over every piece of `plan`: the
-// valid pixels of that piece as doubles.
-template <typename Visit>
+// Runs visit(slot, values, count) over every piece of `plan`: the valid
+// pixels of that piece as doubles; then merge(count) after each batch.
+template <typename Visit, typename Merge>
 Status for_each_piece(const Plan& plan, const StatisticsOptions& options, uint64_t* seen,
-                      Visit visit, ComplexValue as = ComplexValue::kReal) {
+                      Visit visit, Merge merge, ComplexValue as = ComplexValue::kReal) {
   RasterBand& band = *plan.band;
   const std::optional<double> nodata = band.nodata();
   const bool complex = is_complex(band.data_type());
   const DataType work = complex ? DataType::kCFloat64 : DataType::kFloat64;
   const DataType band_type = band.data_type();
   std::atomic<uint64_t> seen_count{0};
-  const Status st =
-      for_each_typed_piece<double>(plan, options, work, [&](int64_t i, double* values, size_t n) {
-        // The valid values, compacted to the front of the buffer.
-        size_t valid = 0;
-        for (size_t k = 0; k < n; ++k) {
-          const double v = values[complex ? 2 * k : k];
-          if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band_type))) continue;
-          values[valid++] =
-              complex && as == ComplexValue::kMagnitude ? std::hypot(v, values[2 * k + 1]) : v;
-        }
-        seen_count += n;
-        visit(i, values, valid);
-      });
+  auto valid_values = [&](size_t slot, double* values, size_t n) {
+    // The valid values, compacted to the front of the buffer.
+    size_t valid = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const double v = values[complex ? 2 * k : k];
+      if (std::isnan(v) || (nodata && is_nodata_value(v, *nodata, band_type))) continue;
+      values[valid++] =
+          complex && as == ComplexValue::kMagnitude ? std::hypot(v, values[2 * k + 1]) : v;
+    }
+    seen_count += n;
+    visit(slot, values, valid);
+  };
+  const Status st = for_each_typed_piece<double>(plan, options, work, valid_values, merge);
   if (!st.ok()) return st;
   if (seen) *seen = seen_count.load();
   return Status();
@@ -232,22 +276,23 @@ Result<BandStatistics> small_integer_statistics(const Plan& plan,
   // Four 1 KiB tables for 8-bit values; two 256 KiB ones for 16-bit values
   // (more would no longer fit the core's cache).
   constexpr size_t kLanes = sizeof(T) == 1 ? 4 : 2;
-  std::vector<std::vector<uint32_t>> parts(plan.pieces.size());
-  RK_RETURN_IF_ERROR(
-      for_each_typed_piece<T>(plan, options, band.data_type(), [&](int64_t i, T* values, size_t n) {
-        std::vector<uint32_t> counts(kLanes * kBins, 0);
-        count_values<T, kLanes>(values, n, counts.data(), kBins);
-        for (size_t k = 1; k < kLanes; ++k) {
-          for (size_t b = 0; b < kBins; ++b) counts[b] += counts[k * kBins + b];
-        }
-        counts.resize(kBins);
-        parts[static_cast<size_t>(i)] = std::move(counts);
-      }));
+  std::vector<std::vector<uint32_t>> parts(static_cast<size_t>(batch_size(plan, options)));
   std::vector<uint64_t> counts(kBins, 0);
+  auto count_piece = [&](size_t slot, T* values, size_t n) {
+    std::vector<uint32_t>& c = parts[slot];
+    c.assign(kLanes * kBins, 0);
+    count_values<T, kLanes>(values, n, c.data(), kBins);
+    for (size_t k = 1; k < kLanes; ++k) {
+      for (size_t b = 0; b < kBins; ++b) c[b] += c[k * kBins + b];
+    }
+  };
+  auto merge = [&](size_t count) {
+    for (size_t k = 0; k < count; ++k) {
+      for (size_t b = 0; b < kBins; ++b) counts[b] += parts[k][b];
+    }
+  };
+  RK_RETURN_IF_ERROR(for_each_typed_piece<T>(plan, options, band.data_type(), count_piece, merge));
   uint64_t seen = 0;
-  for (const auto& p : parts) {
-    for (size_t b = 0; b < kBins; ++b) counts[b] += p[b];
-  }
   for (uint64_t c : counts) seen += c;
   if (const auto nd = band.nodata()) {
     const double k = *nd - static_cast<double>(kLow);
@@ -344,13 +389,14 @@ template <typename T>
 Result<Moments> floating_point_moments(const Plan& plan, const StatisticsOptions& options) {
   RasterBand& band = *plan.band;
   const std::optional<double> nodata = band.nodata();
-  std::vector<Moments> parts(plan.pieces.size());
-  RK_RETURN_IF_ERROR(
-      for_each_typed_piece<T>(plan, options, band.data_type(), [&](int64_t i, T* values, size_t n) {
-        parts[static_cast<size_t>(i)] = typed_moments<T>(values, n, nodata);
-      }));
+  std::vector<Moments> parts(static_cast<size_t>(batch_size(plan, options)));
   Moments all;
-  for (const Moments& m : parts) all.merge(m);  // in piece order: deterministic
+  RK_RETURN_IF_ERROR(for_each_typed_piece<T>(
+      plan, options, band.data_type(),
+      [&](size_t slot, T* values, size_t n) { parts[slot] = typed_moments<T>(values, n, nodata); },
+      [&](size_t count) {
+        for (size_t k = 0; k < count; ++k) all.merge(parts[k]);  // in piece order: deterministic
+      }));
   return all;
 }
 
@@ -395,101 +441,110 @@ Metadata::Items without_statistics(const Metadata::Items& items) {
 }
 
 Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOptions& options) {
-  const Plan plan = make_plan(band, options.approx);
-  std::optional<Result<BandStatistics>> exact;
-  switch (plan.band->data_type()) {
-    case DataType::kByte:
-      exact = small_integer_statistics<uint8_t>(plan, options);
-      break;
-    case DataType::kInt8:
-      exact = small_integer_statistics<int8_t>(plan, options);
-      break;
-    case DataType::kUInt16:
-      exact = small_integer_statistics<uint16_t>(plan, options);
-      break;
-    case DataType::kInt16:
-      exact = small_integer_statistics<int16_t>(plan, options);
-      break;
-    default:
-      break;
-  }
-  if (exact) {
-    if (exact->ok() && (*exact)->valid_count == 0) {
+  return no_exceptions(subject_of(band), [&]() -> Result<BandStatistics> {
+    const Plan plan = make_plan(band, options.approx);
+    std::optional<Result<BandStatistics>> exact;
+    switch (plan.band->data_type()) {
+      case DataType::kByte:
+        exact = small_integer_statistics<uint8_t>(plan, options);
+        break;
+      case DataType::kInt8:
+        exact = small_integer_statistics<int8_t>(plan, options);
+        break;
+      case DataType::kUInt16:
+        exact = small_integer_statistics<uint16_t>(plan, options);
+        break;
+      case DataType::kInt16:
+        exact = small_integer_statistics<int16_t>(plan, options);
+        break;
+      default:
+        break;
+    }
+    if (exact) {
+      if (exact->ok() && (*exact)->valid_count == 0) {
+        return Status::not_found(subject_of(band),
+                                 "band " + std::to_string(band.number()) +
+                                     " has no valid pixels to compute statistics from");
+      }
+      return std::move(*exact);
+    }
+    Moments all;
+    uint64_t seen = 0;
+    const DataType type = plan.band->data_type();
+    if (type == DataType::kFloat32 || type == DataType::kFloat64) {
+      Result<Moments> m = type == DataType::kFloat32
+                              ? floating_point_moments<float>(plan, options)
+                              : floating_point_moments<double>(plan, options);
+      if (!m.ok()) return m.status();
+      all = *m;
+      seen = all.seen;
+    } else {
+      std::vector<Moments> parts(static_cast<size_t>(batch_size(plan, options)));
+      RK_RETURN_IF_ERROR(for_each_piece(
+          plan, options, &seen,
+          [&](size_t slot, const double* values, size_t n) {
+            parts[slot] = typed_moments<double>(values, n, std::nullopt);
+          },
+          [&](size_t count) {
+            for (size_t k = 0; k < count; ++k) all.merge(parts[k]);  // in piece order
+          }));
+    }
+    if (all.count == 0) {
       return Status::not_found(subject_of(band),
                                "band " + std::to_string(band.number()) +
                                    " has no valid pixels to compute statistics from");
     }
-    return std::move(*exact);
-  }
-  Moments all;
-  uint64_t seen = 0;
-  const DataType type = plan.band->data_type();
-  if (type == DataType::kFloat32 || type == DataType::kFloat64) {
-    Result<Moments> m = type == DataType::kFloat32 ? floating_point_moments<float>(plan, options)
-                                                   : floating_point_moments<double>(plan, options);
-    if (!m.ok()) return m.status();
-    all = *m;
-    seen = all.seen;
-  } else {
-    std::vector<Moments> parts(plan.pieces.size());
-    RK_RETURN_IF_ERROR(
-        for_each_piece(plan, options, &seen, [&](int64_t i, const double* values, size_t n) {
-          parts[static_cast<size_t>(i)] = typed_moments<double>(values, n, std::nullopt);
-        }));
-    for (const Moments& m : parts) all.merge(m);  // in piece order: deterministic
-  }
-  if (all.count == 0) {
-    return Status::not_found(subject_of(band),
-                             "band " + std::to_string(band.number()) +
-                                 " has no valid pixels to compute statistics from");
-  }
-  BandStatistics s;
-  s.min = all.min;
-  s.max = all.max;
-  s.mean = all.mean;
-  s.stddev = std::sqrt(std::max(0.0, all.m2 / static_cast<double>(all.count)));
-  s.valid_count = all.count;
-  s.sample_count = seen;
-  return s;
+    BandStatistics s;
+    s.min = all.min;
+    s.max = all.max;
+    s.mean = all.mean;
+    s.stddev = std::sqrt(std::max(0.0, all.m2 / static_cast<double>(all.count)));
+    s.valid_count = all.count;
+    s.sample_count = seen;
+    return s;
+  });
 }
 
 Result<Histogram> compute_histogram(RasterBand& band, double min, double max, int buckets,
                                     const StatisticsOptions& options, bool include_out_of_range) {
-  if (buckets <= 0 || buckets > (1 << 24) || !(max > min)) {
-    return Status::invalid_argument(subject_of(band),
-                                    "a histogram needs 1 to 2^24 buckets and min < max");
-  }
-  const Plan plan = make_plan(band, options.approx);
-  std::vector<std::vector<uint64_t>> parts(plan.pieces.size());
-  const double scale = buckets / (max - min);
-  const int64_t last = buckets - 1;
-  RK_RETURN_IF_ERROR(for_each_piece(
-      plan, options, nullptr,
-      [&](int64_t i, const double* values, size_t n) {
-        std::vector<uint64_t> counts(static_cast<size_t>(buckets), 0);
-        for (size_t j = 0; j < n; ++j) {
-          const double v = values[j];
-          if (std::isnan(v)) continue;
-          int64_t k;
-          if (v < min || v > max) {
-            if (!include_out_of_range) continue;
-            k = v < min ? 0 : last;
-          } else {
-            k = std::min(last, static_cast<int64_t>(std::floor((v - min) * scale)));
-          }
-          ++counts[static_cast<size_t>(k)];
+  return no_exceptions(subject_of(band), [&]() -> Result<Histogram> {
+    if (buckets <= 0 || buckets > (1 << 24) || !(max > min)) {
+      return Status::invalid_argument(subject_of(band),
+                                      "a histogram needs 1 to 2^24 buckets and min < max");
+    }
+    const Plan plan = make_plan(band, options.approx);
+    std::vector<std::vector<uint64_t>> parts(static_cast<size_t>(batch_size(plan, options)));
+    Histogram h;
+    h.min = min;
+    h.max = max;
+    h.counts.assign(static_cast<size_t>(buckets), 0);
+    const double scale = buckets / (max - min);
+    const int64_t last = buckets - 1;
+    auto count = [&](size_t slot, const double* values, size_t n) {
+      std::vector<uint64_t>& counts = parts[slot];
+      counts.assign(static_cast<size_t>(buckets), 0);
+      for (size_t j = 0; j < n; ++j) {
+        const double v = values[j];
+        if (std::isnan(v)) continue;
+        int64_t k;
+        if (v < min || v > max) {
+          if (!include_out_of_range) continue;
+          k = v < min ? 0 : last;
+        } else {
+          k = std::min(last, static_cast<int64_t>(std::floor((v - min) * scale)));
         }
-        parts[static_cast<size_t>(i)] = std::move(counts);
-      },
-      ComplexValue::kMagnitude));
-  Histogram h;
-  h.min = min;
-  h.max = max;
-  h.counts.assign(static_cast<size_t>(buckets), 0);
-  for (const auto& p : parts) {
-    for (size_t k = 0; k < p.size(); ++k) h.counts[k] += p[k];
-  }
-  return h;
+        ++counts[static_cast<size_t>(k)];
+      }
+    };
+    auto merge = [&](size_t n) {
+      for (size_t p = 0; p < n; ++p) {
+        for (size_t k = 0; k < h.counts.size(); ++k) h.counts[k] += parts[p][k];
+      }
+    };
+    RK_RETURN_IF_ERROR(
+        for_each_piece(plan, options, nullptr, count, merge, ComplexValue::kMagnitude));
+    return h;
+  });
 }
 
 Result<std::pair<double, double>> default_histogram_range(const RasterBand& band,

@@ -319,115 +319,118 @@ size_t points_in(const GEOSGeometry* g) {
 }  // namespace
 
 Result<Geometry> footprint(const Dataset& ds, const FootprintOptions& o) {
-  const std::string& name = ds.description();
-  if (o.target_srs && o.coordinates == FootprintCoordinates::kPixel) {
-    return Status::invalid_argument(name, "a target CRS needs georeferenced coordinates");
-  }
-  if (o.simplify < 0 || o.min_ring_area < 0 || o.densify < 0) {
-    return Status::invalid_argument(name, "simplify, min_ring_area and densify must be >= 0");
-  }
-  Grid grid{ds.x_size(), ds.y_size(), 1, 1};
-  bool all_valid = false;
-  RK_ASSIGN_OR_RETURN(std::vector<ValiditySource> sources,
-                      validity_sources(ds, o, &grid, &all_valid));
-
-  GeomPtr area;
-  if (all_valid) {
-    // No band can be invalid anywhere: no need to read a pixel.
-    area.reset(GEOSGeom_createRectangle_r(ctx(), 0, 0, static_cast<double>(grid.width),
-                                          static_cast<double>(grid.height)));
-  } else {
-    RK_ASSIGN_OR_RETURN(area, valid_area(ds, sources, o, grid));
-  }
-  if (!area) return Geometry::empty_multipolygon();
-
-  // Vertices where two rectangles met on a straight edge say nothing:
-  // a tolerance far below a pixel removes exactly those.
-  GeomPtr clean(GEOSTopologyPreserveSimplify_r(ctx(), area.get(), 1e-7));
-  if (!clean) return geos::error(name, "cleaning the footprint");
-  area = std::move(clean);
-  if (!o.keep_holes) {
-    RK_ASSIGN_OR_RETURN(area, polygons::without_holes(area.get(), name));
-  }
-
-  // Coordinates.
-  const double fx = grid.scale_x, fy = grid.scale_y;
-  const std::optional<GeoTransform>& gt = ds.geo_transform();
-  bool georeferenced = o.coordinates == FootprintCoordinates::kGeoreferenced;
-  if (georeferenced && !gt) {
-    if (o.target_srs) {
-      return Status::invalid_argument(name, "the raster has no geotransform to reproject from");
+  return no_exceptions(ds.description(), [&]() -> Result<Geometry> {
+    const std::string& name = ds.description();
+    if (o.target_srs && o.coordinates == FootprintCoordinates::kPixel) {
+      return Status::invalid_argument(name, "a target CRS needs georeferenced coordinates");
     }
-    emit_warning(name, "no geotransform: the footprint is in pixel coordinates");
-    georeferenced = false;
-  }
-  // Level pixels -> full-resolution pixels -> (geotransform) -> (target CRS).
-  std::optional<GeoTransform> affine;
-  std::optional<CoordinateTransform> reproject;
-  if (georeferenced) {
-    affine = *gt;
-    if (o.target_srs) {
-      if (!ds.spatial_ref()) {
-        return Status::invalid_argument(name, "the raster has no CRS to reproject from");
+    if (o.simplify < 0 || o.min_ring_area < 0 || o.densify < 0) {
+      return Status::invalid_argument(name, "simplify, min_ring_area and densify must be >= 0");
+    }
+    Grid grid{ds.x_size(), ds.y_size(), 1, 1};
+    bool all_valid = false;
+    RK_ASSIGN_OR_RETURN(std::vector<ValiditySource> sources,
+                        validity_sources(ds, o, &grid, &all_valid));
+
+    GeomPtr area;
+    if (all_valid) {
+      // No band can be invalid anywhere: no need to read a pixel.
+      area.reset(GEOSGeom_createRectangle_r(ctx(), 0, 0, static_cast<double>(grid.width),
+                                            static_cast<double>(grid.height)));
+    } else {
+      RK_ASSIGN_OR_RETURN(area, valid_area(ds, sources, o, grid));
+    }
+    if (!area) return Geometry::empty_multipolygon();
+
+    // Vertices where two rectangles met on a straight edge say nothing:
+    // a tolerance far below a pixel removes exactly those.
+    GeomPtr clean(GEOSTopologyPreserveSimplify_r(ctx(), area.get(), 1e-7));
+    if (!clean) return geos::error(name, "cleaning the footprint");
+    area = std::move(clean);
+    if (!o.keep_holes) {
+      RK_ASSIGN_OR_RETURN(area, polygons::without_holes(area.get(), name));
+    }
+
+    // Coordinates.
+    const double fx = grid.scale_x, fy = grid.scale_y;
+    const std::optional<GeoTransform>& gt = ds.geo_transform();
+    bool georeferenced = o.coordinates == FootprintCoordinates::kGeoreferenced;
+    if (georeferenced && !gt) {
+      if (o.target_srs) {
+        return Status::invalid_argument(name, "the raster has no geotransform to reproject from");
       }
-      RK_ASSIGN_OR_RETURN(reproject, CoordinateTransform::create(*ds.spatial_ref(), *o.target_srs));
-      // Densified in level pixels so that curved edges stay right: segments
-      // of `densify` CRS units, or a hundredth of the raster's larger side.
-      const double pixel_size = std::hypot(gt->c[1] * fx, gt->c[4] * fy);
-      double step = o.densify > 0 ? o.densify / pixel_size
-                                  : static_cast<double>(std::max(grid.width, grid.height)) / 100;
-      GeomPtr dense(GEOSDensify_r(ctx(), area.get(), std::max(step, 0.5)));
-      if (!dense) return geos::error(name, "densifying the footprint");
-      area = std::move(dense);
+      emit_warning(name, "no geotransform: the footprint is in pixel coordinates");
+      georeferenced = false;
     }
-  }
-  if (affine || fx != 1 || fy != 1) {
-    RK_ASSIGN_OR_RETURN(area, map_points(
-                                  area.get(),
-                                  [&](double& x, double& y) {
-                                    x *= fx;
-                                    y *= fy;
-                                    if (!affine) return true;
-                                    const auto p = affine->apply(x, y);
-                                    x = p.first;
-                                    y = p.second;
-                                    return !reproject || reproject->transform(x, y).ok();
-                                  },
-                                  name));
-  }
+    // Level pixels -> full-resolution pixels -> (geotransform) -> (target CRS).
+    std::optional<GeoTransform> affine;
+    std::optional<CoordinateTransform> reproject;
+    if (georeferenced) {
+      affine = *gt;
+      if (o.target_srs) {
+        if (!ds.spatial_ref()) {
+          return Status::invalid_argument(name, "the raster has no CRS to reproject from");
+        }
+        RK_ASSIGN_OR_RETURN(reproject,
+                            CoordinateTransform::create(*ds.spatial_ref(), *o.target_srs));
+        // Densified in level pixels so that curved edges stay right: segments
+        // of `densify` CRS units, or a hundredth of the raster's larger side.
+        const double pixel_size = std::hypot(gt->c[1] * fx, gt->c[4] * fy);
+        double step = o.densify > 0 ? o.densify / pixel_size
+                                    : static_cast<double>(std::max(grid.width, grid.height)) / 100;
+        GeomPtr dense(GEOSDensify_r(ctx(), area.get(), std::max(step, 0.5)));
+        if (!dense) return geos::error(name, "densifying the footprint");
+        area = std::move(dense);
+      }
+    }
+    if (affine || fx != 1 || fy != 1) {
+      RK_ASSIGN_OR_RETURN(area, map_points(
+                                    area.get(),
+                                    [&](double& x, double& y) {
+                                      x *= fx;
+                                      y *= fy;
+                                      if (!affine) return true;
+                                      const auto p = affine->apply(x, y);
+                                      x = p.first;
+                                      y = p.second;
+                                      return !reproject || reproject->transform(x, y).ok();
+                                    },
+                                    name));
+    }
 
-  if (o.min_ring_area > 0) {
-    RK_ASSIGN_OR_RETURN(area, polygons::without_small_rings(area.get(), o.min_ring_area, name));
-  }
-  if (o.convex_hull && !GEOSisEmpty_r(ctx(), area.get())) {
-    GeomPtr hull(GEOSConvexHull_r(ctx(), area.get()));
-    if (!hull) return geos::error(name, "convex hull");
-    area = std::move(hull);
-  }
-  if (o.simplify > 0) {
-    GeomPtr s(GEOSTopologyPreserveSimplify_r(ctx(), area.get(), o.simplify));
-    if (!s) return geos::error(name, "simplify");
-    area = std::move(s);
-  }
-  if (o.max_points > 0 && points_in(area.get()) > o.max_points) {
-    // Grow the tolerance from a millionth of the extent until it fits (or
-    // the tolerance passes the extent: many islands cannot get fewer points).
-    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-    GEOSGeom_getExtent_r(ctx(), area.get(), &x0, &y0, &x1, &y1);
-    const double extent = std::hypot(x1 - x0, y1 - y0);
-    GeomPtr best;
-    for (double tol = extent * 1e-6; tol <= extent; tol *= 2) {
-      GeomPtr s(GEOSTopologyPreserveSimplify_r(ctx(), area.get(), tol));
-      if (!s) return geos::error(name, "simplify");
-      const bool fits = points_in(s.get()) <= o.max_points;
-      best = std::move(s);
-      if (fits) break;
+    if (o.min_ring_area > 0) {
+      RK_ASSIGN_OR_RETURN(area, polygons::without_small_rings(area.get(), o.min_ring_area, name));
     }
-    if (best) area = std::move(best);
-  }
-  if (o.progress && !o.progress(1.0, "")) return Status::cancelled(name);
-  RK_ASSIGN_OR_RETURN(GeomPtr multi, polygons::as_multipolygon(area.get(), name));
-  return Geometry::adopt(multi.release());
+    if (o.convex_hull && !GEOSisEmpty_r(ctx(), area.get())) {
+      GeomPtr hull(GEOSConvexHull_r(ctx(), area.get()));
+      if (!hull) return geos::error(name, "convex hull");
+      area = std::move(hull);
+    }
+    if (o.simplify > 0) {
+      GeomPtr s(GEOSTopologyPreserveSimplify_r(ctx(), area.get(), o.simplify));
+      if (!s) return geos::error(name, "simplify");
+      area = std::move(s);
+    }
+    if (o.max_points > 0 && points_in(area.get()) > o.max_points) {
+      // Grow the tolerance from a millionth of the extent until it fits (or
+      // the tolerance passes the extent: many islands cannot get fewer points).
+      double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+      GEOSGeom_getExtent_r(ctx(), area.get(), &x0, &y0, &x1, &y1);
+      const double extent = std::hypot(x1 - x0, y1 - y0);
+      GeomPtr best;
+      for (double tol = extent * 1e-6; tol <= extent; tol *= 2) {
+        GeomPtr s(GEOSTopologyPreserveSimplify_r(ctx(), area.get(), tol));
+        if (!s) return geos::error(name, "simplify");
+        const bool fits = points_in(s.get()) <= o.max_points;
+        best = std::move(s);
+        if (fits) break;
+      }
+      if (best) area = std::move(best);
+    }
+    if (o.progress && !o.progress(1.0, "")) return Status::cancelled(name);
+    RK_ASSIGN_OR_RETURN(GeomPtr multi, polygons::as_multipolygon(area.get(), name));
+    return Geometry::adopt(multi.release());
+  });
 }
 
 }  // namespace rk

@@ -225,7 +225,20 @@ class ThreadSafeBand final : public RasterBand {
   // A cache miss: decode with this thread's own dataset.
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override {
     RK_ASSIGN_OR_RETURN(std::shared_ptr<Dataset> ds, acquire(state_));
-    RasterBand* band = ds->band(path_.number);
+    RK_ASSIGN_OR_RETURN(RasterBand * band, resolve(*ds));
+    return band->decode_block(bx, by, dst);
+  }
+
+  // Blocks too large to cache: this thread's band reads the window itself.
+  Status read_window_impl(const Window& window, void* dst) override {
+    RK_ASSIGN_OR_RETURN(std::shared_ptr<Dataset> ds, acquire(state_));
+    RK_ASSIGN_OR_RETURN(RasterBand * band, resolve(*ds));
+    return band->read(window, dst, BufferLayout::packed(data_type(), window.width, window.height));
+  }
+
+  // The band of a per-thread dataset this proxy band stands for.
+  Result<RasterBand*> resolve(Dataset& ds) const {
+    RasterBand* band = ds.band(path_.number);
     if (band && path_.overview >= 0) band = band->overview(path_.overview);
     if (band && path_.mask) band = band->mask_band();
     if (band && path_.mask_overview >= 0) band = band->overview(path_.mask_overview);
@@ -233,7 +246,7 @@ class ThreadSafeBand final : public RasterBand {
         band->data_type() != data_type() || band->block_x_size() != block_x_size()) {
       return Status::corrupt(state_->path, "the file changed since it was opened thread-safe");
     }
-    return band->decode_block(bx, by, dst);
+    return band;
   }
 
   // Pixel-interleaved files decode every band of a tile at once: cache the

@@ -3,7 +3,6 @@
 
 #include <cctype>
 #include <memory>
-#include <new>
 
 #include <nlohmann/json.hpp>
 
@@ -189,11 +188,7 @@ Result<FootprintToolOptions> parse_footprint_options(const std::vector<std::stri
 
 Result<std::string> footprint_document(const Dataset& src, const FootprintToolOptions& options,
                                        const ProgressFn& progress) {
-  try {
-    return document(src, options, progress);
-  } catch (const std::bad_alloc&) {
-    return Status::out_of_memory(src.description(), "out of memory while tracing its footprint");
-  }
+  return no_exceptions(src.description(), [&] { return document(src, options, progress); });
 }
 
 Status write_footprint(const Dataset& src, const std::string& destination,

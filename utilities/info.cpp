@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <new>
 
 #include <rasterkit/gdalcore/checksum.h>
 #include <rasterkit/gdalcore/coordinate_transform.h>
@@ -358,11 +357,7 @@ std::string format_dms(double degrees, const char* axis) {
 }
 
 Result<InfoReport> info(const Dataset& dataset, const InfoOptions& options) {
-  try {
-    return gather(dataset, options);
-  } catch (const std::bad_alloc&) {
-    return Status::out_of_memory(dataset.description(), "out of memory while describing it");
-  }
+  return no_exceptions(dataset.description(), [&] { return gather(dataset, options); });
 }
 
 }  // namespace rk

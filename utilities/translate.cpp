@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 
 #include <rasterkit/gdalcore/driver.h>
 #include <rasterkit/gdalcore/driver_manager.h>
@@ -260,12 +259,7 @@ int translate_thread_count(const TranslateOptions& o) {
 Result<std::unique_ptr<Dataset>> translate(const Dataset& src, const std::string& destination,
                                            const TranslateOptions& options,
                                            const ProgressFn& progress) {
-  try {
-    return run(src, destination, options, progress);
-  } catch (const std::bad_alloc&) {
-    return Status::out_of_memory(destination,
-                                 "out of memory while translating " + src.description());
-  }
+  return no_exceptions(destination, [&] { return run(src, destination, options, progress); });
 }
 
 }  // namespace rk

@@ -156,6 +156,21 @@ Status GTiffBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
   return Status();
 }
 
+Status GTiffBand::read_window_impl(const Window& window, void* dst) {
+  auto* ds = static_cast<GTiffDataset*>(dataset());
+  if (ds->settings_ || (is_mask_ && image_->layout().bits_per_sample == 1)) {
+    return Status::not_supported(ds->description(), "no direct window reads");
+  }
+  auto* out = static_cast<std::byte*>(dst);
+  const size_t row_bytes = static_cast<size_t>(window.width) * data_type_size(data_type());
+  for (int64_t r = 0; r < window.height; ++r) {
+    RK_RETURN_IF_ERROR(image_->read_row_piece(
+        sample_, Window{window.x, window.y + r, window.width, 1},
+        out + static_cast<size_t>(r) * row_bytes, is_mask_ ? std::nullopt : nodata()));
+  }
+  return Status();
+}
+
 void GTiffBand::block_loaded(int64_t bx, int64_t by) {
   const ImageLayout& l = image_->layout();
   const auto* ds = static_cast<const GTiffDataset*>(dataset());

@@ -36,6 +36,8 @@ class GTiffBand final : public RasterBand {
  protected:
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override;
   Status write_block_impl(int64_t bx, int64_t by, const void* src) override;
+  // Uncompressed strips or tiles too large to decode whole: read in pieces.
+  Status read_window_impl(const Window& window, void* dst) override;
   // Pixel-interleaved images: the tile just decoded holds every band's
   // block; cache the siblings' too (each tile is then decoded once).
   void block_loaded(int64_t bx, int64_t by) override;

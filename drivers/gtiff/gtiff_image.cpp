@@ -469,4 +469,84 @@ Status GTiffImage::decode_rgba(Decoder& d, uint64_t strile, uint32_t first_row) 
   return Status();
 }
 
+namespace {
+
+// Values stored in the other byte order, turned around in place.
+void swap_bytes(std::byte* data, size_t count, size_t size) {
+  switch (size) {
+    case 2:
+      TIFFSwabArrayOfShort(reinterpret_cast<uint16_t*>(data), static_cast<tmsize_t>(count));
+      break;
+    case 4:
+      TIFFSwabArrayOfLong(reinterpret_cast<uint32_t*>(data), static_cast<tmsize_t>(count));
+      break;
+    case 8:
+      TIFFSwabArrayOfLong8(reinterpret_cast<uint64_t*>(data), static_cast<tmsize_t>(count));
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+Status GTiffImage::read_row_piece(int sample, const Window& w, std::byte* dst,
+                                  std::optional<double> sparse_fill) {
+  const ImageLayout& l = layout_;
+  const size_t tsize = data_type_size(l.type);
+  const size_t component = data_type_size(component_type(l.type));
+  const bool plain = l.compression == COMPRESSION_NONE && !l.rgba && !l.ycbcr_as_rgb &&
+                     l.bits_per_sample == 8 * component;
+  if (!plain) {
+    return Status::not_supported("", "a " + std::to_string(l.block_width) + "x" +
+                                         std::to_string(l.block_height) +
+                                         " strip or tile is larger than the decoding limit and "
+                                         "its data is compressed or bit-packed");
+  }
+  const int samples = l.separate() ? 1 : l.samples_per_pixel;
+  const size_t pixel_bytes = tsize * static_cast<size_t>(samples);
+  RK_ASSIGN_OR_RETURN(Decoder * d, acquire());
+  std::lock_guard<std::mutex> hold(d->mu, std::adopt_lock);
+  TIFF* t = d->handle->tiff();
+  const int64_t by = w.y / l.block_height, row_in_block = w.y % l.block_height;
+  std::vector<std::byte> pixels;
+  for (int64_t x = w.x; x < w.x + w.width;) {
+    const int64_t bx = x / l.block_width;
+    const int64_t x_end = std::min<int64_t>({w.x + w.width, (bx + 1) * l.block_width, l.width});
+    const int64_t n = x_end - x;
+    std::byte* out = dst + static_cast<size_t>(x - w.x) * tsize;
+    const auto strile = static_cast<uint32_t>(l.strile_of(sample, bx, by));
+    int err = 0;
+    const uint64_t offset = TIFFGetStrileOffsetWithErr(t, strile, &err);
+    const uint64_t bytes = err ? 0 : TIFFGetStrileByteCountWithErr(t, strile, &err);
+    if (err) return d->handle->take_error("cannot read the strip/tile offsets");
+    const uint64_t start = (static_cast<uint64_t>(row_in_block) * l.block_width +
+                            static_cast<uint64_t>(x - bx * l.block_width)) *
+                           pixel_bytes;
+    const uint64_t length = static_cast<uint64_t>(n) * pixel_bytes;
+    if (offset == 0 || bytes == 0) {  // sparse: nothing stored
+      std::byte v[16] = {};
+      if (sparse_fill) store_double(*sparse_fill, v, l.type);
+      for (int64_t i = 0; i < n; ++i) std::memcpy(out + i * static_cast<int64_t>(tsize), v, tsize);
+    } else {
+      if (start + length > bytes) {
+        return Status::corrupt(
+            "", "strip/tile " + std::to_string(strile) + " holds fewer bytes than its pixels need");
+      }
+      pixels.resize(static_cast<size_t>(length));
+      RK_ASSIGN_OR_RETURN(size_t got, file_->read_at(offset + start, pixels.data(), pixels.size()));
+      if (got != pixels.size()) {
+        return Status::corrupt("", "strip/tile " + std::to_string(strile) + " is truncated");
+      }
+      if (TIFFIsByteSwapped(t)) swap_bytes(pixels.data(), pixels.size() / component, component);
+      const int s = l.separate() ? 0 : sample;
+      convert_values(pixels.data() + static_cast<size_t>(s) * tsize, l.type,
+                     static_cast<ptrdiff_t>(pixel_bytes), out, l.type,
+                     static_cast<ptrdiff_t>(tsize), static_cast<size_t>(n));
+    }
+    x = x_end;
+  }
+  return Status();
+}
+
 }  // namespace rk::gtiff

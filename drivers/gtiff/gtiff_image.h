@@ -15,6 +15,7 @@
 #include <rasterkit/drivers/gtiff/gtiff_predictor.h>
 #include <rasterkit/drivers/gtiff/tiff_handle.h>
 #include <rasterkit/gdalcore/data_type.h>
+#include <rasterkit/gdalcore/raster_types.h>
 
 namespace rk::gtiff {
 
@@ -87,6 +88,13 @@ class GTiffImage {
   // handle on the same file), kept for later calls.
   Status read_block(int sample, int64_t bx, int64_t by, std::byte* dst,
                     std::optional<double> sparse_fill);
+
+  // Reads one row piece (`window` of height 1) of `sample` straight from
+  // the file into `dst` (packed, the layout's type), for uncompressed
+  // images whose strips or tiles are too large to decode whole. Compressed
+  // or bit-packed data: kNotSupported.
+  Status read_row_piece(int sample, const Window& window, std::byte* dst,
+                        std::optional<double> sparse_fill);
 
  private:
   // A libtiff handle and the last strip/tile it decoded (the other bands of
