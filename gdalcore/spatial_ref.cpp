@@ -1,10 +1,15 @@
 #include <rasterkit/gdalcore/spatial_ref.h>
 
+#include <rasterkit/gdalcore/proj_context.h>
+
 #include <proj.h>
 #include <proj_experimental.h>
 
 #include <cctype>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 namespace rk {
 
@@ -20,7 +25,7 @@ struct PjDeleter {
 using ContextPtr = std::unique_ptr<PJ_CONTEXT, ContextDeleter>;
 using PjPtr = std::unique_ptr<PJ, PjDeleter>;
 
-ContextPtr new_context() {
+ContextPtr make_context() {
   ContextPtr ctx(proj_context_create());
   // Never reach for network grids behind the caller's back.
   if (ctx) {
@@ -30,6 +35,50 @@ ContextPtr new_context() {
   }
   return ctx;
 }
+
+}  // namespace
+
+PJ_CONTEXT* proj_thread_context() {
+  thread_local ContextPtr ctx = make_context();
+  return ctx.get();
+}
+
+namespace {
+
+PJ_CONTEXT* thread_context() { return proj_thread_context(); }
+
+// CRSs already described, by what they were built from (an EPSG code, or
+// the WKT/PROJJSON/PROJ text): a batch job opening thousands of files in
+// the same CRS describes it once. Definitions are immutable, so sharing
+// them needs no lock; `mu` guards only the map.
+}  // namespace
+
+struct SpatialRef::Cache {
+  static Cache& global() {
+    static Cache* cache = new Cache();  // never destroyed
+    return *cache;
+  }
+
+  std::shared_ptr<const SpatialRef::Definition> find(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(key);
+    return it == map_.end() ? nullptr : it->second;
+  }
+  void add(const std::string& key, std::shared_ptr<const SpatialRef::Definition> def) {
+    if (key.size() > kMaxKey) return;  // huge definitions are not worth keeping
+    std::lock_guard<std::mutex> lock(mu_);
+    if (map_.size() >= kMaxEntries) map_.clear();
+    map_.emplace(key, std::move(def));
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 512;
+  static constexpr size_t kMaxKey = 64 << 10;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const SpatialRef::Definition>> map_;
+};
+
+namespace {
 
 std::string context_error(PJ_CONTEXT* ctx) {
   const int err = proj_context_errno(ctx);
@@ -140,24 +189,32 @@ std::vector<int> traditional_axis_mapping(PJ_CONTEXT* ctx, PJ* crs) {
 }  // namespace
 
 Result<SpatialRef> SpatialRef::build(std::string_view what, std::string_view text, int epsg) {
-  ContextPtr ctx = new_context();
+  const std::string key = epsg > 0 ? "EPSG:" + std::to_string(epsg) : std::string(text);
+  if (auto def = Cache::global().find(key)) return SpatialRef(std::move(def));
+  RK_ASSIGN_OR_RETURN(SpatialRef built, build_uncached(what, text, epsg));
+  Cache::global().add(key, built.def_);
+  return built;
+}
+
+Result<SpatialRef> SpatialRef::build_uncached(std::string_view what, std::string_view text,
+                                              int epsg) {
+  PJ_CONTEXT* ctx = thread_context();
   if (!ctx) return Status::out_of_memory("PROJ", "cannot create a PROJ context");
   PjPtr pj;
   if (epsg > 0) {
     const std::string code = std::to_string(epsg);
-    pj.reset(
-        proj_create_from_database(ctx.get(), "EPSG", code.c_str(), PJ_CATEGORY_CRS, 0, nullptr));
+    pj.reset(proj_create_from_database(ctx, "EPSG", code.c_str(), PJ_CATEGORY_CRS, 0, nullptr));
     if (!pj) return Status::not_found("EPSG:" + code, "no such CRS in the PROJ database");
   } else {
     const std::string input(text);
-    pj.reset(proj_create(ctx.get(), input.c_str()));
+    pj.reset(proj_create(ctx, input.c_str()));
     if (!pj) {
       std::string shown = input.size() > 60 ? input.substr(0, 60) + "..." : input;
-      return Status::invalid_argument(
-          std::string(what), "cannot parse CRS '" + shown + "': " + context_error(ctx.get()));
+      return Status::invalid_argument(std::string(what),
+                                      "cannot parse CRS '" + shown + "': " + context_error(ctx));
     }
   }
-  return describe(ctx.get(), pj.get(), what);
+  return describe(ctx, pj.get(), what);
 }
 
 // `ctx` and `pj` stay owned by the caller.
@@ -208,18 +265,18 @@ Result<SpatialRef> SpatialRef::describe(PJ_CONTEXT* ctx, PJ* pj, std::string_vie
 
 Result<SpatialRef> SpatialRef::make_compound(const SpatialRef& horizontal,
                                              const SpatialRef& vertical) {
-  ContextPtr ctx = new_context();
+  PJ_CONTEXT* ctx = thread_context();
   if (!ctx) return Status::out_of_memory("PROJ", "cannot create a PROJ context");
-  PjPtr h(proj_create(ctx.get(), horizontal.to_wkt2().c_str()));
-  PjPtr v(proj_create(ctx.get(), vertical.to_wkt2().c_str()));
+  PjPtr h(proj_create(ctx, horizontal.to_wkt2().c_str()));
+  PjPtr v(proj_create(ctx, vertical.to_wkt2().c_str()));
   if (!h || !v) return Status::invalid_argument("CRS", "cannot rebuild the component CRSs");
   const std::string name = horizontal.name() + " + " + vertical.name();
-  PjPtr compound(proj_create_compound_crs(ctx.get(), name.c_str(), h.get(), v.get()));
+  PjPtr compound(proj_create_compound_crs(ctx, name.c_str(), h.get(), v.get()));
   if (!compound) {
     return Status::invalid_argument("CRS", "cannot combine '" + horizontal.name() + "' and '" +
-                                               vertical.name() + "': " + context_error(ctx.get()));
+                                               vertical.name() + "': " + context_error(ctx));
   }
-  return describe(ctx.get(), compound.get(), "compound CRS");
+  return describe(ctx, compound.get(), "compound CRS");
 }
 
 Result<SpatialRef> SpatialRef::from_epsg(int code) {
@@ -276,12 +333,12 @@ Result<std::string> SpatialRef::to_wkt(std::string_view format) const {
                                     "unknown WKT format (WKT1, WKT1_ESRI, WKT2, WKT2_2015, "
                                     "WKT2_2018 or WKT2_2019)");
   }
-  ContextPtr ctx = new_context();
+  PJ_CONTEXT* ctx = thread_context();
   if (!ctx) return Status::out_of_memory("PROJ", "cannot create a PROJ context");
-  PjPtr pj(proj_create(ctx.get(), def_->projjson.c_str()));
+  PjPtr pj(proj_create(ctx, def_->projjson.c_str()));
   if (!pj) return Status::internal(name(), "PROJ cannot re-read its own PROJJSON");
   const char* options[] = {"MULTILINE=YES", "INDENTATION_WIDTH=4", nullptr};
-  const char* out = proj_as_wkt(ctx.get(), pj.get(), type, options);
+  const char* out = proj_as_wkt(ctx, pj.get(), type, options);
   if (!out) return Status::not_supported(name(), "this CRS cannot be written as " + f);
   return std::string(out);
 }
@@ -289,14 +346,14 @@ Result<std::string> SpatialRef::to_wkt(std::string_view format) const {
 std::vector<SpatialRef> SpatialRef::sub_crs() const {
   std::vector<SpatialRef> out;
   if (def_->kind != CrsKind::kCompound) return out;
-  ContextPtr ctx = new_context();
+  PJ_CONTEXT* ctx = thread_context();
   if (!ctx) return out;
-  PjPtr pj(proj_create(ctx.get(), def_->wkt2.c_str()));
+  PjPtr pj(proj_create(ctx, def_->wkt2.c_str()));
   if (!pj) return out;
   for (int i = 0; i < 2; ++i) {
-    PjPtr part(proj_crs_get_sub_crs(ctx.get(), pj.get(), i));
+    PjPtr part(proj_crs_get_sub_crs(ctx, pj.get(), i));
     if (!part) break;
-    auto r = describe(ctx.get(), part.get(), "sub-CRS");
+    auto r = describe(ctx, part.get(), "sub-CRS");
     if (r.ok()) out.push_back(*r);
   }
   return out;
@@ -304,12 +361,12 @@ std::vector<SpatialRef> SpatialRef::sub_crs() const {
 
 bool SpatialRef::is_equivalent_to(const SpatialRef& other) const {
   if (def_ == other.def_) return true;
-  ContextPtr ctx = new_context();
+  PJ_CONTEXT* ctx = thread_context();
   if (!ctx) return false;
-  PjPtr a(proj_create(ctx.get(), def_->wkt2.c_str()));
-  PjPtr b(proj_create(ctx.get(), other.def_->wkt2.c_str()));
+  PjPtr a(proj_create(ctx, def_->wkt2.c_str()));
+  PjPtr b(proj_create(ctx, other.def_->wkt2.c_str()));
   if (!a || !b) return false;
-  return proj_is_equivalent_to_with_ctx(ctx.get(), a.get(), b.get(),
+  return proj_is_equivalent_to_with_ctx(ctx, a.get(), b.get(),
                                         PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS) != 0;
 }
 

@@ -90,8 +90,10 @@ class RK_API SpatialRef {
 
  private:
   struct Definition;
+  struct Cache;  // definitions already built, by what they were built from
   explicit SpatialRef(std::shared_ptr<const Definition> def) : def_(std::move(def)) {}
   static Result<SpatialRef> build(std::string_view what, std::string_view text, int epsg);
+  static Result<SpatialRef> build_uncached(std::string_view what, std::string_view text, int epsg);
   // Fills a definition from a PROJ object (PJ_CONTEXT / PJ from proj.h).
   static Result<SpatialRef> describe(::pj_ctx* ctx, ::PJconsts* pj, std::string_view what);
 

@@ -129,7 +129,7 @@ def in_parallel(groups, fn, items):
         try:
             fn(item, *cs)
         except Exception as exc:  # noqa: BLE001 - reported as a failure
-            cs[0].check(False, f"{fn.__name__}({item!r}) raised {type(exc).__name__}: {exc}")
+            cs[0].check(False, f"{fn.__name__}({short(item, 120)}) raised {type(exc).__name__}: {exc}")
     jobs = []
     for item in items:
         cs = [Checks() for _ in groups]
@@ -728,7 +728,7 @@ def area_pam_read():
         flag_sets = [[]] + ([["-mdd", "all"]] if cname in DOMAIN_CASES else []) + [["-hist"]]
         for flags in flag_sets:                # -hist last: it may rewrite the aux
             r, gd = info_pair(flags, tif, d)
-            text_c.same_text(r.stdout, gd.stdout, f"[{cname}] info {' '.join(flags)} {tif}".replace("  ", " "))
+            text_c.same_text(r.stdout, gd.stdout, " ".join([f"[{cname}] info", *flags, tif]))
         rewrite_c.same_file(f"{d}/rk/{tif}.aux.xml", f"{d}/gd/{tif}.aux.xml",
                             f"[{cname}] {tif}.aux.xml after info -hist")
     in_parallel([Group("2 PAM read: info -json -mdd all"),
@@ -777,10 +777,12 @@ def area_stats_reuse():
 # ----------------------------------------------------------------------------
 
 NO = {"GDAL_PAM_ENABLED": "NO"}
-# (label, rasterkit env, rasterkit leading args, GDAL config index)
+# How gdalinfo is told: (environment, leading arguments)
 GDAL_WAYS = [(NO, ()), ({}, ("--config", "GDAL_PAM_ENABLED", "NO")),
              ({"GDAL_PAM_ENABLED": "OFF"}, ()), ({"GDAL_PAM_ENABLED": "0"}, ()),
              ({"GDAL_PAM_ENABLED": "false"}, ())]
+# How rasterkit is told: (label, environment, leading arguments, index of
+# the GDAL_WAYS run it is compared with)
 RK_WAYS = [("env GDAL_PAM_ENABLED=NO", NO, (), 0),
            ("--config GDAL_PAM_ENABLED NO", {}, ("--config", "GDAL_PAM_ENABLED", "NO"), 1),
            ("env RK_PAM_ENABLED=NO", {"RK_PAM_ENABLED": "NO"}, (), 0),
@@ -813,7 +815,7 @@ def area_pam_disabled():
             if (label, env, pre, gk) not in ways:
                 continue
             r, gd = rk([*pre, "info", *flags, name], f"{d}/rk{k}", env), gds[gk]
-            what = f"{label}: info {' '.join(flags)} {name}{' with an existing aux' if existing else ''}"
+            what = " ".join([f"{label}: info", *flags, name]) + (" with an existing aux" if existing else "")
             c.same_exit(r, gd, what)
             if "-json" in flags:
                 same_info_json(c, r, gd, what)
@@ -938,7 +940,7 @@ def area_translate_stats():
         d = new_case("trstats", f"{src}{''.join(opts)}".replace("%", "pct"), [src, f"{src}.aux.xml"])
         before = read_or_none(f"{d}/rk/{src}.aux.xml")
         r, gd = translate_pair(opts, src, d)
-        what = f"translate {' '.join(opts)} {src}"
+        what = " ".join(["translate", *opts, src])
         if not c.same_exit(r, gd, what) or r.returncode or gd.returncode:
             return
         c.check(not os.path.exists(f"{d}/rk/out.tif.aux.xml"), f"{what}: rasterkit wrote out.tif.aux.xml")
@@ -987,7 +989,7 @@ def area_rpc():
         d = new_case("rpc", tif, files, {f"{tif}.aux.xml": aux} if aux else None)
         for flags in ([], ["-mdd", "all"], ["-mdd", "RPC"], ["-json"]):
             r, gd = info_pair(flags, tif, d)
-            what = f"info {' '.join(flags)} {tif}".replace("  ", " ")
+            what = " ".join(["info", *flags, tif])
             if "-json" in flags:
                 same_info_json(c, r, gd, what)
             else:
@@ -999,7 +1001,7 @@ def area_rpc():
         d = new_case("rpc_tr", f"{tif}{''.join(opts)}".replace("%", "pct"), files,
                      {f"{tif}.aux.xml": aux} if aux else None)
         r, gd = translate_pair(opts, tif, d)
-        what = f"translate {' '.join(opts)} {tif}"
+        what = " ".join(["translate", *opts, tif])
         if not c.same_exit(r, gd, what) or r.returncode or gd.returncode:
             return
         rj, gj = gdal_json(f"{d}/rk/out.tif"), gdal_json(f"{d}/gd/out.tif")
@@ -1035,7 +1037,7 @@ def area_xmp():
         flags = list(flags)
         d = new_case("xmp", f"{src}{''.join(flags)}", [src])
         r, gd = info_pair(flags, src, d)
-        what = f"info {' '.join(flags)} {src}"
+        what = " ".join(["info", *flags, src])
         if "-json" in flags:
             same_info_json(c, r, gd, what)
         else:
@@ -1045,7 +1047,7 @@ def area_xmp():
         opts = list(opts)
         d = new_case("xmp_tr", "".join(opts).replace("%", "pct") or "plain", ["xmp.tif"])
         r, gd = translate_pair(opts, "xmp.tif", d)
-        what = f"translate {' '.join(opts)} xmp.tif"
+        what = " ".join(["translate", *opts, "xmp.tif"])
         if not c.same_exit(r, gd, what) or r.returncode or gd.returncode:
             return
         rx, gx = tag700(f"{d}/rk/out.tif"), tag700(f"{d}/gd/out.tif")
@@ -1097,7 +1099,7 @@ def area_expand():
         opts = list(opts)
         d = new_case("expand", f"{src}{''.join(opts)}", [src])
         r, gd = translate_pair(opts, src, d)
-        what = f"translate {' '.join(opts)} {src}"
+        what = " ".join(["translate", *opts, src])
         c.same_exit(r, gd, what)
         if gd.returncode != 0:
             c.check(not os.path.exists(f"{d}/rk/out.tif"), f"{what}: rasterkit left an output behind")
@@ -1138,7 +1140,7 @@ def area_nomd():
         flags = list(flags)
         d = new_case("nomd", "".join(flags), ["md.tif", "md.tif.aux.xml"])
         r, gd = info_pair(flags, "md.tif", d)
-        what = f"info {' '.join(flags)} md.tif"
+        what = " ".join(["info", *flags, "md.tif"])
         if "-json" in flags:
             same_info_json(c, r, gd, what)
             c.check(not has_metadata_key(parse_json(r)), f"{what}: rasterkit JSON has a \"metadata\" key")

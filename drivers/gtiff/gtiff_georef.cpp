@@ -1,5 +1,7 @@
 #include <rasterkit/drivers/gtiff/gtiff_georef.h>
 
+#include <rasterkit/gdalcore/proj_context.h>
+
 #include <geo_normalize.h>
 #include <geotiff.h>
 #include <geovalues.h>
@@ -24,9 +26,6 @@ struct GtifDeleter {
 };
 struct DefnDeleter {
   void operator()(GTIFDefn* d) const { GTIFFreeDefn(d); }
-};
-struct ContextDeleter {
-  void operator()(PJ_CONTEXT* c) const { proj_context_destroy(c); }
 };
 
 // libgeotiff's per-GTIF error callback: its messages become warnings of the
@@ -65,17 +64,16 @@ Georeferencing read_georeferencing(TiffHandle& handle) {
       const std::optional<int> raster_type = key_short(gtif.get(), GTRasterTypeGeoKey);
       pixel_is_point = raster_type && *raster_type == RasterPixelIsPoint;
       out.area_or_point = pixel_is_point ? "Point" : "Area";
-      // Each call gets its own PROJ context: libgeotiff looks codes up in
-      // PROJ's database, and contexts must not be shared between threads.
-      std::unique_ptr<PJ_CONTEXT, ContextDeleter> ctx(proj_context_create());
-      proj_log_level(ctx.get(), PJ_LOG_NONE);  // failed lookups are not our errors to print
-      GTIFAttachPROJContext(gtif.get(), ctx.get());
+      // libgeotiff looks codes up in PROJ's database through this thread's
+      // context (contexts are never shared between threads).
+      PJ_CONTEXT* ctx = proj_thread_context();
+      GTIFAttachPROJContext(gtif.get(), ctx);
       std::unique_ptr<GTIFDefn, DefnDeleter> defn(GTIFAllocDefn());
       if (defn) {
         // Even when libgeotiff finds the definition incomplete (a bare
         // geographic model), GDAL still reports a CRS from what is there.
         (void)GTIFGetDefn(gtif.get(), defn.get());
-        out.srs = crs_from_geokeys(ctx.get(), gtif.get(), *defn, path);
+        out.srs = crs_from_geokeys(ctx, gtif.get(), *defn, path);
       }
       gtif.reset();  // before the PROJ context it uses
     }
