@@ -2,6 +2,9 @@
 
 #include <rasterkit/gdalcore/options.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace rk {
 
 std::vector<std::string> Metadata::domains() const {
@@ -75,6 +78,21 @@ bool Metadata::empty() const {
     if (!items.empty()) return false;
   }
   return true;
+}
+
+void Metadata::sort_items(const std::string* domain) {
+  auto less = [](const std::pair<std::string, std::string>& a,
+                 const std::pair<std::string, std::string>& b) {
+    return std::lexicographical_compare(a.first.begin(), a.first.end(), b.first.begin(),
+                                        b.first.end(), [](char x, char y) {
+                                          return std::tolower(static_cast<unsigned char>(x)) <
+                                                 std::tolower(static_cast<unsigned char>(y));
+                                        });
+  };
+  for (auto& [name, items] : domains_) {
+    if ((domain && name != *domain) || is_xml_domain(name)) continue;
+    std::stable_sort(items.begin(), items.end(), less);
+  }
 }
 
 bool Metadata::is_xml_domain(std::string_view domain) { return domain.substr(0, 4) == "xml:"; }

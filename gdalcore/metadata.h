@@ -28,6 +28,11 @@ class RK_API Metadata {
   void set_items(Items items, std::string_view domain = "");
   bool empty() const;
 
+  // Sorts the items of `domain` by key ignoring case (GDAL's order for what
+  // it reads from a file); every domain but the XML ones when `domain` is
+  // null.
+  void sort_items(const std::string* domain = nullptr);
+
   // Domains whose name starts with "xml:" (xml:XMP, ...) hold one XML
   // document instead of KEY=VALUE items, as in GDAL. It is kept as a
   // single item with an empty key.

@@ -69,16 +69,26 @@ std::optional<double> nodata_value(const XmlNode& n) {
 void read_metadata(const XmlNode& node, const std::string& source, Metadata* md) {
   const std::string domain = node.attribute("domain").value_or("");
   if (Metadata::is_xml_domain(domain) || iequals(node.attribute("format").value_or(""), "xml")) {
-    std::string doc = source.substr(node.inner_begin, node.inner_end - node.inner_begin);
-    const size_t a = doc.find_first_not_of(" \t\r\n");
-    const size_t b = doc.find_last_not_of(" \t\r\n");
-    md->set_xml_document(domain, a == std::string::npos ? "" : doc.substr(a, b - a + 1));
+    // GDAL keeps the document as it re-serializes it: from column 0, two
+    // spaces per level. Text that is not XML is kept as written.
+    std::string doc;
+    for (const XmlNode& c : node.children) doc += serialize_xml(c);
+    if (node.children.empty()) {
+      doc = source.substr(node.inner_begin, node.inner_end - node.inner_begin);
+    }
+    md->set_xml_document(domain, doc);
     return;
   }
   for (const XmlNode* mdi : node.children_named("MDI")) {
     const auto key = mdi->attribute("key");
     if (!key || mdi->text.empty()) continue;  // GDAL drops both
-    md->set(*key, mdi->text, domain);
+    // GDAL joins key and value as "KEY=VALUE" and splits at the first '='.
+    const size_t eq = key->find('=');
+    if (eq == std::string::npos) {
+      md->set(*key, mdi->text, domain);
+    } else {
+      md->set(key->substr(0, eq), key->substr(eq + 1) + "=" + mdi->text, domain);
+    }
   }
 }
 
@@ -136,8 +146,14 @@ PamBand read_band(const XmlNode& node, int number_of_band, const std::string& so
       b.color_table = read_color_table(c);
     } else if (iequals(n, "Histograms")) {
       for (const XmlNode* item : c.children_named("HistItem")) {
-        if (auto h = read_histogram(*item)) b.histograms.push_back(std::move(*h));
+        if (auto h = read_histogram(*item)) {
+          b.histograms.push_back(std::move(*h));
+        } else if (b.histograms.empty()) {
+          b.unreadable_histogram = true;
+        }
       }
+    } else if (iequals(n, "CategoryNames")) {
+      for (const XmlNode* cat : c.children_named("Category")) b.category_names.push_back(cat->text);
     } else if (iequals(n, "Metadata")) {
       read_metadata(c, source, &b.metadata);
     } else {
@@ -182,7 +198,13 @@ void write_metadata(const Metadata& md, XmlNode* parent) {
     if (!d.empty()) m.set_attribute("domain", d);
     if (Metadata::is_xml_domain(d)) {
       m.set_attribute("format", "xml");
-      m.raw_content = md.xml_document(d).value_or("");
+      const std::string doc = md.xml_document(d).value_or("");
+      Result<XmlNode> tree = parse_xml(doc, d);
+      if (tree.ok()) {
+        m.children.push_back(std::move(tree).value());
+      } else {
+        m.raw_content = doc;  // not XML: kept as it is
+      }
       continue;
     }
     for (const auto& [k, v] : sorted(md.items(d))) m.add_child("MDI", v).set_attribute("key", k);
@@ -247,9 +269,13 @@ XmlNode band_element(const PamBand& b) {
   if (b.unit) n.add_child("UnitType", *b.unit);
   if (b.offset && *b.offset != 0) n.add_child("Offset", g16(*b.offset));
   if (b.scale && *b.scale != 1) n.add_child("Scale", g16(*b.scale));
-  if (b.color_interp) n.add_child("ColorInterp", std::string(color_interp_name(*b.color_interp)));
-  for (const XmlNode& o : b.other) {
-    if (iequals(o.name, "CategoryNames")) n.children.push_back(o);
+  // A side-car colour table makes the band a palette band, which GDAL says.
+  const std::optional<ColorInterp> interp =
+      b.color_table ? std::optional<ColorInterp>(ColorInterp::kPalette) : b.color_interp;
+  if (interp) n.add_child("ColorInterp", std::string(color_interp_name(*interp)));
+  if (!b.category_names.empty()) {
+    XmlNode& names = n.add_child("CategoryNames");
+    for (const std::string& c : b.category_names) names.add_child("Category", c).empty_pair = true;
   }
   if (b.color_table) {
     XmlNode& ct = n.add_child("ColorTable");
@@ -262,9 +288,7 @@ XmlNode band_element(const PamBand& b) {
     }
   }
   write_histograms(b.histograms, &n);
-  for (const XmlNode& o : b.other) {
-    if (!iequals(o.name, "CategoryNames")) n.children.push_back(o);
-  }
+  for (const XmlNode& o : b.other) n.children.push_back(o);
   write_metadata(b.metadata, &n);
   return n;
 }
@@ -304,9 +328,19 @@ Result<PamDataset> parse_pam(std::string_view text, const std::string& subject) 
   PamDataset pam;
   for (const XmlNode& c : root.children) {
     if (iequals(c.name, "SRS")) {
-      pam.srs_element = c;
       Result<SpatialRef> srs = SpatialRef::from_user_input(c.text);
       pam.srs = srs.ok() && !c.text.empty() ? std::optional<SpatialRef>(*srs) : std::nullopt;
+      // Rewritten only when it holds a CRS, with its axis mapping (GDAL's).
+      if (*pam.srs) {
+        pam.srs_element = c;
+        if (!c.attribute("dataAxisToSRSAxisMapping")) {
+          std::string mapping;
+          for (int a : (*pam.srs)->data_axis_to_srs_axis_mapping()) {
+            mapping += (mapping.empty() ? "" : ",") + std::to_string(a);
+          }
+          pam.srs_element->set_attribute("dataAxisToSRSAxisMapping", mapping);
+        }
+      }
     } else if (iequals(c.name, "GeoTransform")) {
       pam.geo_transform = read_geo_transform(c, subject);
     } else if (iequals(c.name, "Metadata")) {
@@ -373,13 +407,17 @@ std::optional<PamDataset> load_pam(const std::string& dataset_path) {
   return std::move(pam).value();
 }
 
-Status save_pam_statistics(const std::string& dataset_path,
+Status save_pam_statistics(const std::string& dataset_path, int band_count,
                            const std::vector<PamBandUpdate>& updates) {
   if (!pam_enabled() || updates.empty()) return Status();
   const std::string path = pam_path(dataset_path);
   PamDataset pam = load_pam(dataset_path).value_or(PamDataset{});
+  pam.bands.erase(std::remove_if(pam.bands.begin(), pam.bands.end(),
+                                 [band_count](const PamBand& b) { return b.number > band_count; }),
+                  pam.bands.end());
   for (const PamBandUpdate& u : updates) {
     PamBand& b = pam.band_or_new(u.number);
+    if (!u.description.empty()) b.description = u.description;
     if (u.statistics) {
       Metadata::Items items = without_statistics(b.metadata.items(""));
       items.insert(items.end(), u.statistics->begin(), u.statistics->end());

@@ -47,6 +47,10 @@ struct RK_API PamBand {
   std::optional<ColorInterp> color_interp;
   std::optional<ColorTable> color_table;
   std::vector<PamHistogram> histograms;  // the first is the default one
+  // A <HistItem> was there but could not be read: gdalinfo then reports
+  // no histogram rather than computing one.
+  bool unreadable_histogram = false;
+  std::vector<std::string> category_names;
   Metadata metadata;
   std::vector<XmlNode> other;  // elements rasterkit does not use, kept on rewrite
 };
@@ -83,6 +87,7 @@ RK_API std::string format_pam(const PamDataset& pam);
 // Statistics and the default histogram computed for one band.
 struct RK_API PamBandUpdate {
   int number = 0;
+  std::string description;  // the band's own, written as GDAL writes it (empty: none)
   std::optional<Metadata::Items> statistics;  // replaces the STATISTICS_* items
   std::optional<PamHistogram> histogram;      // becomes the default histogram
 };
@@ -90,7 +95,8 @@ struct RK_API PamBandUpdate {
 // Merges `updates` into `dataset_path`'s side-car (created if needed),
 // written atomically. Does nothing when side-cars are off. An error names
 // the side-car; gdalinfo reports it as a warning and goes on.
-RK_API Status save_pam_statistics(const std::string& dataset_path,
+// Side-car bands past `band_count` are dropped, as GDAL drops them.
+RK_API Status save_pam_statistics(const std::string& dataset_path, int band_count,
                                   const std::vector<PamBandUpdate>& updates);
 
 // Side-cars on or off (RK_PAM_ENABLED / GDAL_PAM_ENABLED; default on).

@@ -1,21 +1,11 @@
 // Dataset::apply_pam: a side-car's values laid over a dataset's own, with
 // GDAL 3.6's precedence (measured against GDAL; see doc/drivers/gtiff.md).
-#include <algorithm>
-#include <cctype>
-
 #include <rasterkit/gdalcore/dataset.h>
 #include <rasterkit/gdalcore/pam.h>
 
 namespace rk {
 
 namespace {
-
-bool less_ignoring_case(const std::string& a, const std::string& b) {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) <
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 // Each domain of `pam` merged into `md`, the side-car's value winning per
 // key; merged domains come out sorted as GDAL sorts them.
@@ -26,11 +16,7 @@ void merge_metadata(const Metadata& pam, Metadata& md) {
       continue;
     }
     for (const auto& [k, v] : pam.items(d)) md.set(k, v, d);
-    Metadata::Items items = md.items(d);
-    std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
-      return less_ignoring_case(a.first, b.first);
-    });
-    md.set_items(std::move(items), d);
+    md.sort_items(&d);
   }
 }
 
@@ -38,7 +24,12 @@ void merge_metadata(const Metadata& pam, Metadata& md) {
 
 void Dataset::apply_pam(const PamDataset& pam) {
   merge_metadata(pam.metadata, metadata_);
-  if (pam.srs) spatial_ref_ = *pam.srs;
+  if (pam.srs) {
+    spatial_ref_ = *pam.srs;
+    // As GDAL: the side-car's CRS replaces the GeoKeys, and with them the
+    // raster type they gave (AREA_OR_POINT).
+    metadata_.erase("AREA_OR_POINT");
+  }
   if (pam.geo_transform) geo_transform_ = pam.geo_transform;
   for (const PamBand& p : pam.bands) {
     RasterBand* b = band(p.number);
@@ -56,7 +47,12 @@ void Dataset::apply_pam(const PamDataset& pam) {
     }
     if (b->unit_.empty() && p.unit) b->unit_ = *p.unit;
     if (b->description_.empty() && p.description) b->description_ = *p.description;
-    if (!p.histograms.empty()) b->default_histogram_ = p.histograms.front().histogram;
+    if (!p.histograms.empty()) {
+      b->default_histogram_ = p.histograms.front().histogram;
+    } else if (p.unreadable_histogram) {
+      b->default_histogram_ = Histogram{};  // there, but unreadable: no buckets
+    }
+    if (!p.category_names.empty()) b->category_names_ = p.category_names;
   }
 }
 

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <rasterkit/blockcache/block_cache.h>
 #include <rasterkit/gdalcore/data_type.h>
@@ -82,8 +83,12 @@ class RK_API RasterBand {
 
   const Metadata& metadata() const { return metadata_; }
   // The default histogram kept with the file (GDAL's, in FILE.aux.xml), if
-  // any: what gdalinfo -hist reports without reading a pixel.
+  // any: what gdalinfo -hist reports without reading a pixel. A histogram
+  // with no buckets stands for one that is there but unreadable.
   const std::optional<Histogram>& default_histogram() const { return default_histogram_; }
+  // Names of the band's values (GDAL's category names, kept in
+  // FILE.aux.xml): entry k names value k.
+  const std::vector<std::string>& category_names() const { return category_names_; }
   Status set_metadata_item(std::string_view key, std::string_view value,
                            std::string_view domain = "");
 
@@ -192,6 +197,7 @@ class RK_API RasterBand {
   void init_unit(std::string unit) { unit_ = std::move(unit); }
   void init_description(std::string d) { description_ = std::move(d); }
   void init_default_histogram(std::optional<Histogram> h) { default_histogram_ = std::move(h); }
+  void init_category_names(std::vector<std::string> names) { category_names_ = std::move(names); }
   Metadata& mutable_metadata() { return metadata_; }
 
  private:
@@ -245,6 +251,7 @@ class RK_API RasterBand {
   std::string description_;
   Metadata metadata_;
   std::optional<Histogram> default_histogram_;
+  std::vector<std::string> category_names_;
   std::unique_ptr<RasterBand> default_mask_;  // created on first mask_band()
 
   // The band's recently used blocks, direct-mapped by block position (32

@@ -499,6 +499,14 @@ Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOpti
     s.max = all.max;
     s.mean = all.mean;
     s.stddev = std::sqrt(std::max(0.0, all.m2 / static_cast<double>(all.count)));
+    if (std::isinf(s.min) || std::isinf(s.max)) {
+      // Infinite values count, as with GDAL: the mean is that infinity when
+      // every value is it, else undefined, and so is the deviation (GDAL's
+      // running sums give inf - inf: a NaN with its sign bit set).
+      const double nan = -std::numeric_limits<double>::quiet_NaN();
+      s.mean = s.min == s.max ? s.min : nan;
+      s.stddev = nan;
+    }
     s.valid_count = all.count;
     s.sample_count = seen;
     return s;
@@ -553,6 +561,10 @@ Result<std::pair<double, double>> default_histogram_range(const RasterBand& band
   if (band.data_type() == DataType::kByte) return std::make_pair(-0.5, 255.5);
   if (band.data_type() == DataType::kInt8) return std::make_pair(-128.5, 127.5);
   if (!stats) return Status::invalid_argument(subject_of(band), "no statistics for the range");
+  if (!std::isfinite(stats->min) || !std::isfinite(stats->max)) {
+    return Status::invalid_argument(subject_of(band),
+                                    "no histogram: the minimum and maximum must be finite");
+  }
   if (!(stats->max > stats->min)) {
     return Status::invalid_argument(subject_of(band),
                                     "no histogram: the maximum must be strictly greater than "

@@ -227,7 +227,7 @@ void write(const XmlNode& n, int indent, std::string& out) {
   for (const auto& [k, v] : n.attributes) out += " " + k + "=\"" + escape(v, true) + "\"";
   if (!n.raw_content.empty()) {
     out += ">" + n.raw_content + "</" + n.name + ">\n";
-  } else if (n.children.empty() && n.text.empty()) {
+  } else if (n.children.empty() && n.text.empty() && !n.empty_pair) {
     out += " />\n";
   } else if (n.children.empty()) {
     out += ">" + escape(n.text, false) + "</" + n.name + ">\n";

@@ -31,6 +31,9 @@ struct RK_API XmlNode {
   // When set, written as the element's content verbatim instead of text
   // and children (an embedded XML document).
   std::string raw_content;
+  // Written as <a></a> rather than <a /> when empty (as GDAL writes an
+  // empty category name).
+  bool empty_pair = false;
 
   // The first child element named `child` (ASCII case-insensitive, as
   // GDAL matches PAM elements); null if none.

@@ -191,6 +191,7 @@ class ThreadSafeBand final : public RasterBand {
     init_unit(proto.unit());
     init_description(proto.description());
     init_default_histogram(proto.default_histogram());
+    init_category_names(proto.category_names());
     mutable_metadata() = proto.metadata();
     if (!path.mask) {
       for (int i = 0; i < proto.overview_count() && path.overview < 0; ++i) {

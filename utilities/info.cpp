@@ -1,6 +1,8 @@
 // rk::info: gathers the report; info_text.cpp and info_json.cpp render it.
 #include <rasterkit/utilities/info.h>
 
+#include <rasterkit/utilities/info_render.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +20,8 @@ namespace rk {
 
 namespace {
 
+using info_render::rounded;
+
 // A transform from the dataset's CRS to its geographic CRS (for the corner
 // longitudes/latitudes) or to WGS 84 (for wgs84Extent); none if either is
 // unavailable.
@@ -30,13 +34,6 @@ std::optional<CoordinateTransform> transform_to(const Dataset& ds, bool wgs84) {
   auto t = CoordinateTransform::create(srs, *target);
   if (!t.ok()) return std::nullopt;
   return std::move(t).value();
-}
-
-// Rounds as gdalinfo -json does for extents: 7 decimals for what looks
-// like longitude/latitude, 3 for anything else.
-double rounded(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
 }
 
 void gather_corners(const Dataset& ds, InfoReport* r) {
@@ -194,7 +191,8 @@ Result<std::optional<BandStatistics>> compute_and_record(RasterBand& band, Stati
 Status band_histogram(RasterBand& band, const StatisticsOptions& so,
                       std::optional<BandStatistics> stats, InfoBand* b, PamBandUpdate* save) {
   if (band.default_histogram()) {
-    b->histogram = band.default_histogram();
+    // One kept with the file; if it cannot be read, none (as gdalinfo).
+    if (!band.default_histogram()->counts.empty()) b->histogram = band.default_histogram();
     return Status();
   }
   const bool fixed = band.data_type() == DataType::kByte || band.data_type() == DataType::kInt8;
@@ -207,6 +205,7 @@ Status band_histogram(RasterBand& band, const StatisticsOptions& so,
   Result<std::pair<double, double>> range =
       default_histogram_range(band, stats ? &*stats : nullptr);
   if (!range.ok()) {
+    b->histogram_failed = true;
     emit_warning(range.status().subject(), range.status().message());
     return Status();
   }
@@ -247,8 +246,17 @@ Status compute_band_statistics(RasterBand& band, const InfoOptions& o, WorkerPoo
     if (mm) b->computed_min_max = std::make_pair(mm->min, mm->max);
   }
   if (o.histogram) {
-    // The range comes from any statistics at hand, approximate ones too.
+    // The range comes from any statistics at hand, approximate ones too;
+    // ones computed just now as gdalinfo reads them back, from their
+    // metadata items (%.14g).
     std::optional<BandStatistics> for_range = b->statistics ? b->statistics : stored.values;
+    if (for_range && b->statistics && !stored.values) {
+      for (double* v : {&for_range->min, &for_range->max}) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%.14g", *v);
+        *v = std::strtod(text, nullptr);
+      }
+    }
     RK_RETURN_IF_ERROR(band_histogram(band, so, for_range, b, save));
   }
   return Status();
@@ -298,6 +306,7 @@ Result<InfoBand> gather_band(RasterBand& band, const InfoOptions& o, WorkerPool*
   b.scale = band.scale();
   b.unit = band.unit();
   b.color_table = band.color_table();
+  b.category_names = band.category_names();
   return b;
 }
 
@@ -311,7 +320,7 @@ void save_side_car(const Dataset& ds, const InfoOptions& o, std::vector<PamBandU
   if (updates.empty() || !o.save_statistics || !ds.driver() || !ds.driver()->keeps_side_cars()) {
     return;
   }
-  Status st = save_pam_statistics(ds.description(), updates);
+  Status st = save_pam_statistics(ds.description(), ds.band_count(), updates);
   if (!st.ok()) {
     emit_warning(pam_path(ds.description()),
                  "unable to save auxiliary information: " + st.message());
@@ -331,6 +340,7 @@ Result<InfoReport> gather(const Dataset& ds, const InfoOptions& o) {
   for (int n = 1; n <= ds.band_count(); ++n) {
     PamBandUpdate save;
     save.number = n;
+    save.description = ds.band(n)->description();
     RK_ASSIGN_OR_RETURN(InfoBand b, gather_band(*ds.band(n), o, pool.get(), &save));
     r.bands.push_back(std::move(b));
     updates.push_back(std::move(save));

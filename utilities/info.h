@@ -76,6 +76,7 @@ struct RK_API InfoBand {
   std::optional<BandStatistics> statistics;                   // computed, or stored
   std::optional<Histogram> histogram;                         // -hist
   bool histogram_computed = false;  // computed now, not kept with the file (text shows progress)
+  bool histogram_failed = false;    // -hist found no usable range (text shows progress start)
   std::optional<int> checksum;      // -checksum
   std::optional<double> nodata;
   std::optional<int64_t> nodata_int64;    // Int64 bands
@@ -87,6 +88,7 @@ struct RK_API InfoBand {
   std::string unit;
   Metadata metadata;  // with the STATISTICS_* items of computed statistics
   std::optional<ColorTable> color_table;
+  std::vector<std::string> category_names;
 };
 
 struct RK_API InfoCorner {

@@ -12,14 +12,9 @@ namespace rk {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using info_render::rounded;
 
-// Rounds as gdalinfo -json does: 3 decimals for statistics, 7 or 3 for
-// corner coordinates.
-double rounded(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
+using Json = nlohmann::ordered_json;
 
 Json metadata_json(const Metadata& md, const InfoOptions& o, bool band) {
   Json out = Json::object();
@@ -41,6 +36,8 @@ Json double_or_special(double v) {
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
   return v;
 }
+
+Json stat_json(double v) { return std::isfinite(v) ? Json(rounded(v, 3)) : double_or_special(v); }
 
 // The value gdalinfo prints (its shortest round-trip text, which for a
 // Float32 band may differ from the double kept in the file).
@@ -78,10 +75,10 @@ void add_values(const InfoBand& b, Json& jb) {
     jb["computedMax"] = rounded(b.computed_min_max->second, 3);
   }
   if (b.statistics) {
-    jb["minimum"] = rounded(b.statistics->min, 3);
-    jb["maximum"] = rounded(b.statistics->max, 3);
-    jb["mean"] = rounded(b.statistics->mean, 3);
-    jb["stdDev"] = rounded(b.statistics->stddev, 3);
+    jb["minimum"] = stat_json(b.statistics->min);
+    jb["maximum"] = stat_json(b.statistics->max);
+    jb["mean"] = stat_json(b.statistics->mean);
+    jb["stdDev"] = stat_json(b.statistics->stddev);
   }
   if (b.histogram) jb["histogram"] = histogram_json(*b.histogram);
   if (b.checksum) jb["checksum"] = *b.checksum;
@@ -101,11 +98,12 @@ Json band_json(const InfoBand& b, const InfoOptions& o) {
     jb["mask"] = Json{{"flags", info_render::mask_flag_names(b.mask_flags)},
                       {"overviews", overviews_json(b.mask_overviews)}};
   }
+  if (!b.unit.empty()) jb["unit"] = b.unit;
+  if (!b.category_names.empty()) jb["categories"] = b.category_names;
   if (b.offset) jb["offset"] = *b.offset;
   if (b.scale) jb["scale"] = *b.scale;
-  if (!b.unit.empty()) jb["unit"] = b.unit;
   if (o.show_metadata) jb["metadata"] = metadata_json(b.metadata, o, true);
-  if (b.color_table && o.show_color_table) {
+  if (b.color_table && o.show_color_table && b.color_interp == ColorInterp::kPalette) {
     Json entries = Json::array();
     for (const ColorEntry& e : b.color_table->entries) {
       entries.push_back(Json::array({e.c1, e.c2, e.c3, e.c4}));
@@ -189,10 +187,10 @@ Json stac(const InfoReport& r) {
     for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     Json rb = Json{{"data_type", type}};
     if (b.statistics) {
-      rb["stats"] = Json{{"minimum", rounded(b.statistics->min, 3)},
-                         {"maximum", rounded(b.statistics->max, 3)},
-                         {"mean", rounded(b.statistics->mean, 3)},
-                         {"stddev", rounded(b.statistics->stddev, 3)}};
+      rb["stats"] = Json{{"minimum", stat_json(b.statistics->min)},
+                         {"maximum", stat_json(b.statistics->max)},
+                         {"mean", stat_json(b.statistics->mean)},
+                         {"stddev", stat_json(b.statistics->stddev)}};
     }
     if (has_nodata(b)) rb["nodata"] = nodata_json(b);
     if (b.histogram) rb["histogram"] = histogram_json(*b.histogram);

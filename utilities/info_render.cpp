@@ -17,6 +17,12 @@ std::string g15(double v) { return printf_string("%.15g", v); }
 
 bool is_xml_domain(const std::string& domain) { return Metadata::is_xml_domain(domain); }
 
+double rounded(double v, int digits) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return std::strtod(buf, nullptr);
+}
+
 std::vector<ShownDomain> shown_domains(const Metadata& md, const InfoOptions& o, bool band) {
   std::vector<ShownDomain> out{{"", false}};
   const auto& extra = o.extra_domains;

@@ -16,6 +16,10 @@ std::string g15(double v);
 
 bool is_xml_domain(const std::string& domain);
 
+// Rounds as gdalinfo -json does (printf's %.Nf of the double, so a value
+// just below a half rounds down).
+double rounded(double v, int digits);
+
 // The metadata domains gdalinfo shows, in its order: the default one, those
 // asked for with -mdd ("all": every other domain but image structure and
 // RPC), image structure, and for the dataset RPC. A domain may come twice

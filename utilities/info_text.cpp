@@ -134,6 +134,9 @@ void print_values(std::ostringstream& out, const InfoBand& b) {
                   b.statistics->min, b.statistics->max, b.statistics->mean, b.statistics->stddev);
     out << buf;
   }
+  // gdalinfo starts its progress before it finds the range unusable: a
+  // lone "0" that the next line follows.
+  if (b.histogram_failed) out << "0";
   if (b.histogram) {
     // gdalinfo's progress while it computed the histogram, on stdout.
     if (b.histogram_computed)
@@ -171,13 +174,22 @@ void print_band(std::ostringstream& out, const InfoBand& b, const InfoOptions& o
     out << "\n";
     print_overview_list(out, "  Overviews of mask band: ", b.mask_overviews);
   }
+  if (!b.unit.empty()) out << "  Unit Type: " << b.unit << "\n";
+  if (!b.category_names.empty()) {
+    out << "  Categories:\n";
+    char buf[32];
+    for (size_t i = 0; i < b.category_names.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "    %3zu: ", i);
+      out << buf << b.category_names[i] << "\n";
+    }
+  }
   if (b.offset || b.scale) {
     out << "  Offset: " << g15(b.offset.value_or(0)) << ",   Scale:" << g15(b.scale.value_or(1))
         << "\n";
   }
-  if (!b.unit.empty()) out << "  Unit Type: " << b.unit << "\n";
   print_metadata(out, b.metadata, o, "  ");
-  if (const auto& ct = b.color_table) {
+  // As gdalinfo: the table of a palette band only.
+  if (const auto& ct = b.color_table; ct && b.color_interp == ColorInterp::kPalette) {
     out << "  Color Table (RGB with " << ct->entries.size() << " entries)\n";
     if (o.show_color_table) {
       for (size_t i = 0; i < ct->entries.size(); ++i) {

@@ -210,6 +210,11 @@ Result<std::unique_ptr<Dataset>> GTiffDataset::open(const OpenInfo& info, const 
   RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> handle, TiffHandle::open(ds->file_, "rO"));
   RK_RETURN_IF_ERROR(ds->init(std::move(handle)));
   if (ds->mask_bands_.empty()) ds->attach_sidecar_mask(info, driver);
+  // GDAL lists what it reads from a file sorted by key.
+  ds->mutable_metadata().sort_items();
+  for (int b = 1; b <= ds->band_count(); ++b) {
+    static_cast<GTiffBand*>(ds->band(b))->mutable_metadata().sort_items();
+  }
   ds->load_side_cars(info);
   return std::unique_ptr<Dataset>(std::move(ds));
 }
@@ -494,6 +499,13 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
     }
   }
 
+  // XMP first: GDAL lists its domain before those of GDAL_METADATA.
+  uint32_t xmp_size = 0;
+  const char* xmp = nullptr;
+  if (TIFFGetField(t, TIFFTAG_XMLPACKET, &xmp_size, &xmp) && xmp && xmp_size > 0) {
+    mutable_metadata().set_xml_document("xml:XMP", std::string(xmp, xmp_size));
+  }
+
   // GDAL_METADATA: dataset and band items, and band properties by role.
   if (std::optional<std::string> xml = read_ascii_tag(t, kTagGdalMetadata)) {
     for (const MetadataItem& it : parse_gdal_metadata(*xml)) {
@@ -528,11 +540,6 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
   for (const auto& [key, value] : read_baseline_tags(t)) mutable_metadata().set(key, value);
   if (std::optional<Metadata::Items> rpc = read_rpc_tag(t)) {
     mutable_metadata().set_items(std::move(*rpc), "RPC");
-  }
-  uint32_t xmp_size = 0;
-  const char* xmp = nullptr;
-  if (TIFFGetField(t, TIFFTAG_XMLPACKET, &xmp_size, &xmp) && xmp && xmp_size > 0) {
-    mutable_metadata().set_xml_document("xml:XMP", std::string(xmp, xmp_size));
   }
 
   Metadata& md = mutable_metadata();

@@ -16,6 +16,8 @@
 #include <proj.h>
 #include <proj_experimental.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -279,11 +281,50 @@ std::string linear_unit_name(int code) {
   }
 }
 
+// GDAL 3.6 describes an EPSG projected CRS whose GeoKeys carry a
+// GTCitationGeoKey (every GeoTIFF GDAL writes has one) with a plain datum
+// where PROJ's database has a datum ensemble (WGS 84, ETRS89, ...): the
+// ensemble's name without " ensemble" and its ellipsoid; everything else
+// (IDs, usage) as the database has it. Done on the CRS's PROJJSON, which
+// keeps all of that. Other CRSs are returned as they are.
+PjPtr ensemble_as_datum(PJ_CONTEXT* ctx, PjPtr crs) {
+  const char* text = proj_as_projjson(ctx, crs.get(), nullptr);
+  if (!text) return crs;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.contains("base_crs") || !j["base_crs"].contains("datum_ensemble")) {
+    return crs;
+  }
+  nlohmann::json& base = j["base_crs"];
+  const nlohmann::json& ensemble = base["datum_ensemble"];
+  if (!ensemble.contains("ellipsoid") || !ensemble.contains("name")) return crs;
+  std::string name = ensemble["name"].get<std::string>();
+  const std::string suffix = " ensemble";
+  if (name.size() > suffix.size() &&
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    name.resize(name.size() - suffix.size());
+  }
+  nlohmann::json datum = {
+      {"type", "GeodeticReferenceFrame"}, {"name", name}, {"ellipsoid", ensemble["ellipsoid"]}};
+  nlohmann::json rebuilt = nlohmann::json::object();
+  for (auto it = base.begin(); it != base.end(); ++it) {  // the datum where the ensemble was
+    if (it.key() == "datum_ensemble") {
+      rebuilt["datum"] = datum;
+    } else {
+      rebuilt[it.key()] = it.value();
+    }
+  }
+  base = rebuilt;
+  PjPtr plain(proj_create(ctx, j.dump().c_str()));
+  return plain ? std::move(plain) : std::move(crs);
+}
+
 PjPtr horizontal_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
   const double unit_factor = d.UOMLengthInMeters > 0 ? d.UOMLengthInMeters : 1.0;
   if (d.Model == ModelTypeProjected && is_code(d.PCS)) {
     PjPtr crs(proj_create_from_database(ctx, "EPSG", std::to_string(d.PCS).c_str(), PJ_CATEGORY_CRS,
                                         0, nullptr));
+    if (crs && !key_ascii(g, GTCitationGeoKey).empty())
+      crs = ensemble_as_datum(ctx, std::move(crs));
     // A ProjLinearUnits key that differs from the code's unit wins, as in
     // GDAL; parameters are converted into the new unit.
     const std::optional<int> units = key_short(g, ProjLinearUnitsGeoKey);
