@@ -14,6 +14,8 @@
 //                windows and buffer layouts, Status/Result, metadata, CRS and
 //                coordinate transforms, statistics, checksums, warnings,
 //                configuration, the worker pool;
+//   remote     - remote paths (/vsicurl/, http(s)://, /vsis3/, s3://): their
+//                options, caches and counters;
 //   drivers    - rk::register_all() (GeoTIFF and MEM);
 //   threadsafe - ThreadSafeDataset (OpenFlags::kThreadSafe);
 //   geometry   - footprints and cutlines (GEOS);
@@ -48,6 +50,8 @@
 #include <rasterkit/geometry/cutline.h>
 #include <rasterkit/geometry/footprint.h>
 #include <rasterkit/geometry/geometry.h>
+#include <rasterkit/remote/register_remote.h>
+#include <rasterkit/remote/remote_options.h>
 #include <rasterkit/threadsafe/thread_safe_dataset.h>
 #include <rasterkit/utilities/command_line.h>
 #include <rasterkit/utilities/footprint_tool.h>

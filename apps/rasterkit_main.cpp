@@ -87,7 +87,9 @@ rk::Result<std::unique_ptr<rk::Dataset>> open_source(const std::string& path,
   if (threads > 1) {
     params.flags = rk::OpenFlags::kReadOnly | rk::OpenFlags::kThreadSafe;
     auto opened = rk::open(path, params);
-    if (opened.ok()) return opened;
+    // Only a dataset that cannot be shared is opened again, plainly; any
+    // other failure (a missing file, a server's refusal) is the answer.
+    if (opened.ok() || opened.status().code() != rk::StatusCode::kNotSupported) return opened;
   }
   params.flags = rk::OpenFlags::kReadOnly;
   return rk::open(path, params);
@@ -185,6 +187,17 @@ int run_footprint(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Options of remote reading go by GDAL's names (doc/configuration.md), so
+// a gdal_translate command line with them keeps working.
+bool is_remote_config_key(const std::string& key) {
+  static const char* const kPrefixes[] = {"GDAL_HTTP_", "AWS_", "CPL_VSIL_CURL_"};
+  for (const char* p : kPrefixes) {
+    if (key.rfind(p, 0) == 0) return true;
+  }
+  return key == "GDAL_INGESTED_BYTES_AT_OPEN" || key == "GDAL_DISABLE_READDIR_ON_OPEN" ||
+         key == "CURL_CA_BUNDLE" || key == "SSL_CERT_FILE";
+}
+
 // Applies and removes every "--config KEY VALUE" (before the library reads
 // the environment). Returns false with a message on a malformed one.
 bool apply_config(std::vector<std::string>& args, std::string* error) {
@@ -204,7 +217,7 @@ bool apply_config(std::vector<std::string>& args, std::string* error) {
         (key == "GDAL_CACHEMAX" || key == "GDAL_NUM_THREADS" || key == "GDAL_PAM_ENABLED")) {
       key = "RK_" + key.substr(5);
     }
-    if (key.rfind("RK_", 0) != 0) {
+    if (key.rfind("RK_", 0) != 0 && !is_remote_config_key(key)) {
       std::fprintf(stderr, "Warning: --config %s: not a rasterkit option; ignored\n", key.c_str());
     } else {
       ::setenv(key.c_str(), value.c_str(), 1);

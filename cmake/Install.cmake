@@ -4,7 +4,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(RK_LIBRARY_TARGETS rk_blockcache rk_core rk_threadsafe rk_geometry rk_drivers rk_utilities)
+set(RK_LIBRARY_TARGETS rk_blockcache rk_core rk_remote rk_threadsafe rk_geometry rk_drivers rk_utilities)
 foreach(t IN LISTS RK_LIBRARY_TARGETS)
   # Consumers include <rasterkit/...>: the include directory is the
   # prefix's include/, never include/rasterkit/.
@@ -35,6 +35,7 @@ set(RK_PUBLIC_HEADERS
   gdalcore/xml.h
   gdalcore/raster_band.h gdalcore/raster_types.h gdalcore/result.h gdalcore/spatial_ref.h
   gdalcore/statistics.h gdalcore/status.h gdalcore/warning.h gdalcore/worker_pool.h
+  remote/remote_options.h remote/register_remote.h
   threadsafe/thread_safe_dataset.h drivers/register_builtin.h drivers/mem/mem_driver.h
   geometry/geometry.h geometry/footprint.h geometry/cutline.h
   utilities/command_line.h utilities/info.h utilities/translate.h utilities/footprint_tool.h

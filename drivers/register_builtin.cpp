@@ -5,6 +5,8 @@
 #include <rasterkit/drivers/gtiff/gtiff_driver.h>
 #include <rasterkit/drivers/mem/mem_driver.h>
 #include <rasterkit/gdalcore/config.h>
+#include <rasterkit/remote/register_remote.h>
+#include <rasterkit/remote/remote_options.h>
 #include <rasterkit/threadsafe/thread_safe_dataset.h>
 
 namespace rk {
@@ -24,6 +26,8 @@ void register_all() {
   static std::once_flag once;
   std::call_once(once, [] {
     configure_from_environment();
+    configure_remote_from_environment();
+    register_remote_files();
     register_builtin_drivers(DriverManager::global());
     DriverManager::global().set_thread_safe_wrapper(
         [](std::unique_ptr<Dataset> ds, const OpenParams&) {

@@ -12,8 +12,8 @@ namespace rk {
 RK_API void register_builtin_drivers(DriverManager& manager);
 
 // Library start-up: reads the environment settings (doc/configuration.md),
-// registers the built-in drivers with DriverManager::global() and enables
-// OpenFlags::kThreadSafe. Call it
+// registers the built-in drivers with DriverManager::global(), enables
+// OpenFlags::kThreadSafe and remote paths (doc/remote.md). Call it
 // once, from one thread, before any other rasterkit call; later calls do
 // nothing.
 RK_API void register_all();

@@ -1,5 +1,7 @@
 #include <rasterkit/gdalcore/driver_manager.h>
 
+#include <rasterkit/gdalcore/file.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,6 +49,16 @@ namespace {
 // Reads the first bytes of `path` if it is a regular file. Returns an error
 // only for a file that exists but cannot be read.
 Status read_header(OpenInfo* info) {
+  if (is_remote_path(info->path)) {
+    // The first request of a remote file fetches its header block; the
+    // driver's own open then reads from the range cache.
+    RK_ASSIGN_OR_RETURN(std::unique_ptr<File> f, File::open(info->path, info->access));
+    char buf[1024];
+    RK_ASSIGN_OR_RETURN(const size_t n, f->read_at(0, buf, sizeof buf));
+    info->header.assign(buf, n);
+    info->is_file = true;
+    return Status();
+  }
   struct stat st;
   if (::stat(info->path.c_str(), &st) != 0) return Status();
   if (S_ISDIR(st.st_mode)) return Status();
@@ -80,16 +92,18 @@ void DriverManager::set_thread_safe_wrapper(ThreadSafeWrapper wrapper) {
 
 Result<std::unique_ptr<Dataset>> DriverManager::open(const std::string& path,
                                                      const OpenParams& params) const {
-  return no_exceptions(path, [&]() -> Result<std::unique_ptr<Dataset>> {
+  const std::string subject = display_path(path);
+  return no_exceptions(subject, [&]() -> Result<std::unique_ptr<Dataset>> {
     if (has_flag(params.flags, OpenFlags::kThreadSafe)) {
       if (has_flag(params.flags, OpenFlags::kUpdate)) {
         return Status::invalid_argument(
-            path,
+            subject,
             "thread-safe datasets are read-only: kThreadSafe and kUpdate are mutually exclusive");
       }
       const ThreadSafeWrapper wrap = thread_safe_wrapper_.load();
       if (!wrap) {
-        return Status::invalid_argument(path, "thread-safe opening needs rk::register_all() first");
+        return Status::invalid_argument(subject,
+                                        "thread-safe opening needs rk::register_all() first");
       }
       OpenParams plain = params;
       plain.flags = OpenFlags::kReadOnly;
@@ -114,9 +128,9 @@ Result<std::unique_ptr<Dataset>> DriverManager::open(const std::string& path,
       }
     }
     if (candidates.empty()) {
-      return Status::invalid_argument(path, drivers().empty()
-                                                ? "no drivers registered (call rk::register_all())"
-                                                : "none of the allowed drivers is registered");
+      return Status::invalid_argument(
+          subject, drivers().empty() ? "no drivers registered (call rk::register_all())"
+                                     : "none of the allowed drivers is registered");
     }
     std::string tried;
     for (const Driver* d : candidates) {
@@ -125,15 +139,17 @@ Result<std::unique_ptr<Dataset>> DriverManager::open(const std::string& path,
       RK_RETURN_IF_ERROR(validate_options(info.open_options, d->open_option_specs(),
                                           std::string(d->short_name()) + " open option"));
       Result<std::unique_ptr<Dataset>> r = d->open(info);
-      if (!r.ok()) return r.status().with_subject(path);
+      if (!r.ok()) return r.status().with_subject(subject);
       return r;
     }
-    if (!path_exists(path)) return Status::not_found(path, "no such file or directory");
+    if (!is_remote_path(path) && !path_exists(path)) {
+      return Status::not_found(subject, "no such file or directory");
+    }
     if (info.header.empty() && info.is_file) {
-      return Status::corrupt(path, "the file is empty (drivers tried: " + tried + ")");
+      return Status::corrupt(subject, "the file is empty (drivers tried: " + tried + ")");
     }
     return Status::not_supported(
-        path, "not recognised as a supported raster format (drivers tried: " + tried + ")");
+        subject, "not recognised as a supported raster format (drivers tried: " + tried + ")");
   });
 }
 

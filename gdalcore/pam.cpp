@@ -293,11 +293,6 @@ XmlNode band_element(const PamBand& b) {
   return n;
 }
 
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
 }  // namespace
 
 PamBand* PamDataset::band(int number) {
@@ -379,27 +374,16 @@ std::string format_pam(const PamDataset& pam) {
 }
 
 std::optional<PamDataset> load_pam(const std::string& dataset_path) {
-  if (!pam_enabled()) return std::nullopt;
+  if (!pam_enabled() || !side_cars_allowed(dataset_path)) return std::nullopt;
   const std::string path = pam_path(dataset_path);
   if (!file_exists(path)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  std::string text;
-  if (in) {
-    in.seekg(0, std::ios::end);
-    const auto size = static_cast<size_t>(std::max<std::streamoff>(0, in.tellg()));
-    if (size > kMaxSideCar) {
-      emit_warning(path, "side-car larger than 64 MiB; ignored");
-      return std::nullopt;
-    }
-    text.resize(size);
-    in.seekg(0);
-    in.read(text.data(), static_cast<std::streamsize>(size));
-  }
-  if (!in) {
-    emit_warning(path, std::string("cannot read the side-car: ") + std::strerror(errno));
+  Result<std::string> text = read_small_file(path, kMaxSideCar);
+  if (!text.ok()) {
+    emit_warning(display_path(path),
+                 "cannot read the side-car: " + text.status().message() + "; ignored");
     return std::nullopt;
   }
-  Result<PamDataset> pam = parse_pam(text, path);
+  Result<PamDataset> pam = parse_pam(*text, path);
   if (!pam.ok()) {
     emit_warning(path, pam.status().message() + "; side-car ignored");
     return std::nullopt;
@@ -409,7 +393,8 @@ std::optional<PamDataset> load_pam(const std::string& dataset_path) {
 
 Status save_pam_statistics(const std::string& dataset_path, int band_count,
                            const std::vector<PamBandUpdate>& updates) {
-  if (!pam_enabled() || updates.empty()) return Status();
+  // Remote files have no folder of ours to write into: nothing is saved.
+  if (!pam_enabled() || updates.empty() || is_remote_path(dataset_path)) return Status();
   const std::string path = pam_path(dataset_path);
   PamDataset pam = load_pam(dataset_path).value_or(PamDataset{});
   pam.bands.erase(std::remove_if(pam.bands.begin(), pam.bands.end(),

@@ -471,7 +471,12 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
   };
   detail::ThreadBlockMemo* thread_memo =
       memo_enabled_ ? nullptr : &detail::ThreadBlockMemo::current();
+  const bool prefetch = wants_prefetch();
+  int64_t prefetched_to = by0;
   for (int64_t by = by0; by <= by1; ++by) {
+    if (prefetch && by >= prefetched_to) {
+      RK_RETURN_IF_ERROR(prefetch_rows(bx0, bx1, by, by1, &prefetched_to));
+    }
     for (int64_t bx = bx0; bx <= bx1; ++bx) {
       if (thread_memo) {
         // A shared band: this thread's memo, which costs no atomic operation.
@@ -520,6 +525,22 @@ Status RasterBand::copy_window(const Window& w, std::byte* data, const BufferLay
     return Status::cancelled(dataset_->description());
   }
   return Status();
+}
+
+Status RasterBand::prefetch_rows(int64_t bx0, int64_t bx1, int64_t by, int64_t by1,
+                                 int64_t* next_row) {
+  const int64_t rows = std::max<int64_t>(1, 256 / (bx1 - bx0 + 1));
+  const int64_t last = std::min(by1, by + rows - 1);
+  std::vector<std::pair<int64_t, int64_t>> missing;
+  for (int64_t y = by; y <= last; ++y) {
+    for (int64_t x = bx0; x <= bx1; ++x) {
+      if (!find_block(x, y)) missing.emplace_back(x, y);
+    }
+  }
+  *next_row = last + 1;
+  if (missing.empty()) return Status();
+  Status st = prefetch_blocks(missing);
+  return st.ok() ? st : st.with_subject(dataset_->description());
 }
 
 Status RasterBand::write(const Window& window, const void* data, const BufferLayout& layout,

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <rasterkit/blockcache/block_cache.h>
@@ -132,6 +133,19 @@ class RK_API RasterBand {
   // window's blocks in parallel). Drivers opt in; the default is false.
   virtual bool can_decode_concurrently() const { return false; }
 
+  // True when a read should say ahead which blocks it will decode: the band
+  // reads a remote file, where fetching a window's blocks together costs a
+  // few requests instead of one per block. Reads then call
+  // prefetch_blocks() with the blocks not cached, a group of block rows at
+  // a time. The default is false.
+  virtual bool wants_prefetch() const { return false; }
+  // Fetches ahead what decoding `blocks` ((bx, by) pairs) will read. An
+  // error is a failed fetch (the read would fail the same way). The
+  // default does nothing.
+  virtual Status prefetch_blocks(const std::vector<std::pair<int64_t, int64_t>>& /*blocks*/) {
+    return Status();
+  }
+
   // The `level` part of this band's block-cache keys (see BlockKey).
   int32_t cache_level() const { return cache_level_; }
 
@@ -226,6 +240,10 @@ class RK_API RasterBand {
   Status check_writable(std::string_view what) const;
   Status copy_window(const Window& window, std::byte* data, const BufferLayout& layout,
                      const RasterIOOptions& options);
+  // Announces the blocks of block rows [by, ...) of columns [bx0, bx1] that
+  // are not cached (prefetch_blocks), as many rows as make about 256
+  // blocks; `*next_row` is set to the first row not announced.
+  Status prefetch_rows(int64_t bx0, int64_t bx1, int64_t by, int64_t by1, int64_t* next_row);
   // `window` through read_window_impl(), a row piece at a time.
   Status read_unblocked(const Window& window, std::byte* data, const BufferLayout& layout);
   Status store_window(const Window& window, const std::byte* data, const BufferLayout& layout);

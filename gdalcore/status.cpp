@@ -1,6 +1,13 @@
 #include <rasterkit/gdalcore/status.h>
 
+#include <rasterkit/gdalcore/file.h>
+
 namespace rk {
+
+Status::Status(StatusCode code, std::string subject, std::string message)
+    : code_(code),
+      subject_(is_remote_path(subject) ? display_path(subject) : std::move(subject)),
+      message_(std::move(message)) {}
 
 std::string_view status_code_name(StatusCode code) {
   switch (code) {
@@ -31,7 +38,7 @@ std::string_view status_code_name(StatusCode code) {
 }
 
 Status Status::with_subject(std::string_view subject) const {
-  if (ok() || !subject_.empty()) return *this;
+  if (ok() || !subject_.empty()) return *this;  // the constructor redacts
   return Status(code_, std::string(subject), message_);
 }
 

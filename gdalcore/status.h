@@ -35,9 +35,10 @@ class [[nodiscard]] RK_API Status {
   // Success.
   Status() = default;
   // `subject` names what the error is about: usually the file path, or an
-  // object such as "band 2" or "option COMPRESS". It may be empty.
-  Status(StatusCode code, std::string subject, std::string message)
-      : code_(code), subject_(std::move(subject)), message_(std::move(message)) {}
+  // object such as "band 2" or "option COMPRESS". It may be empty. A URL
+  // subject is kept without its credentials (display_path(), file.h), so no
+  // error can carry them, whoever builds it.
+  Status(StatusCode code, std::string subject, std::string message);
 
   static Status ok_status() { return Status(); }
   static Status invalid_argument(std::string subject, std::string message) {

@@ -1,5 +1,7 @@
 #include <rasterkit/gdalcore/warning.h>
 
+#include <rasterkit/gdalcore/file.h>
+
 #include <cstdio>
 
 namespace rk {
@@ -19,6 +21,8 @@ WarningHandler set_thread_warning_handler(WarningHandler handler) {
 }
 
 void emit_warning(std::string subject, std::string message) {
+  // A URL subject loses its credentials here, as a Status's does.
+  if (is_remote_path(subject)) subject = display_path(subject);
   Warning w{std::move(subject), std::move(message)};
   if (t_handler) {
     t_handler(w);

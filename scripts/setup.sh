@@ -13,7 +13,13 @@ packages=(
   gdal-bin python3-gdal
   # Benchmark floors only (bench/codec_floor.cpp calls the codecs directly).
   libdeflate-dev libzstd-dev
+  # Remote reading: libcurl (GnuTLS flavour, as libproj-dev already pulls in);
+  # the tests' own nginx and self-signed certificates.
+  libcurl4-gnutls-dev nginx-light openssl ca-certificates
 )
+# The S3 tests run the npm package s3rver on loopback; Node comes from Debian
+# unless the machine already has one (a NodeSource node ships its own npm).
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,12 +28,21 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages already installed"
-  exit 0
+else
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# s3rver, pinned, into the repository's git-ignored .tools/ (the tests look
+# there, or at $RK_S3RVER).
+repo=$(cd "$(dirname "$0")/.." && pwd)
+s3rver_version=3.7.1
+if [ ! -x "$repo/.tools/s3rver/node_modules/.bin/s3rver" ]; then
+  echo "setup: installing s3rver $s3rver_version into $repo/.tools/s3rver"
+  mkdir -p "$repo/.tools/s3rver"
+  npm install --silent --no-audit --no-fund --prefix "$repo/.tools/s3rver" "s3rver@$s3rver_version"
+fi

@@ -170,7 +170,8 @@ class ThreadSafeBand final : public RasterBand {
                    proto.block_x_size(), proto.block_y_size()),
         state_(std::move(state)),
         path_(path),
-        mask_flags_(proto.mask_flags()) {
+        mask_flags_(proto.mask_flags()),
+        wants_prefetch_(proto.wants_prefetch()) {
     share_between_threads();
     // Distinct cache levels: full resolution and overviews from 0 up, masks
     // of those from -1 down, overviews of a mask below -1000.
@@ -221,6 +222,15 @@ class ThreadSafeBand final : public RasterBand {
 
   int mask_flags() const override { return mask_flags_; }
   RasterBand* mask_band() override { return mask_ ? mask_.get() : this; }
+
+  // Remote files: the blocks a read misses are fetched ahead by this
+  // thread's dataset, into the process-wide range cache all threads share.
+  bool wants_prefetch() const override { return wants_prefetch_; }
+  Status prefetch_blocks(const std::vector<std::pair<int64_t, int64_t>>& blocks) override {
+    RK_ASSIGN_OR_RETURN(std::shared_ptr<Dataset> ds, acquire(state_));
+    RK_ASSIGN_OR_RETURN(RasterBand * band, resolve(*ds));
+    return band->prefetch_blocks(blocks);
+  }
 
  protected:
   // A cache miss: decode with this thread's own dataset.
@@ -274,6 +284,7 @@ class ThreadSafeBand final : public RasterBand {
   std::shared_ptr<SharedState> state_;
   BandPath path_;
   int mask_flags_;
+  bool wants_prefetch_;
   std::vector<std::unique_ptr<ThreadSafeBand>> overviews_;
   std::unique_ptr<ThreadSafeBand> mask_;
 };

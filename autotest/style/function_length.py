@@ -15,7 +15,7 @@ import re
 import sys
 
 LIMIT = 150
-FOLDERS = ["blockcache", "gdalcore", "drivers", "threadsafe", "geometry", "utilities", "apps",
+FOLDERS = ["blockcache", "gdalcore", "remote", "drivers", "threadsafe", "geometry", "utilities", "apps",
            "bench", "examples", "scripts"]
 
 

@@ -123,6 +123,21 @@ RasterBand* GTiffBand::mask_band() {
   return RasterBand::mask_band();
 }
 
+bool GTiffBand::wants_prefetch() const {
+  return !static_cast<const GTiffDataset*>(dataset())->settings_ && image_->file().is_remote();
+}
+
+Status GTiffBand::prefetch_blocks(const std::vector<std::pair<int64_t, int64_t>>& blocks) {
+  std::vector<ByteRange> ranges;
+  RK_RETURN_IF_ERROR(image_->block_ranges(sample_, blocks, &ranges));
+  const GTiffBand* mask = per_dataset_mask_;
+  if (static_cast<GTiffDataset*>(dataset())->cog_.mask_interleaved && !is_mask_ && mask &&
+      mask->block_x_size() == block_x_size() && mask->block_y_size() == block_y_size()) {
+    RK_RETURN_IF_ERROR(mask->image_->block_ranges(mask->sample_, blocks, &ranges));
+  }
+  return image_->file().prefetch(ranges);
+}
+
 Status GTiffBand::read_block_impl(int64_t bx, int64_t by, void* dst) {
   auto* out = static_cast<std::byte*>(dst);
   // A block written back into a tile still being assembled is newer than
@@ -205,6 +220,7 @@ Result<std::unique_ptr<Dataset>> GTiffDataset::open(const OpenInfo& info, const 
   std::unique_ptr<GTiffDataset> ds(new GTiffDataset(info, driver));
   RK_ASSIGN_OR_RETURN(std::unique_ptr<File> file, File::open(info.path, info.access));
   ds->file_ = std::move(file);
+  ds->cog_ = read_cog_layout(*ds->file_);
   // "O": strip and tile offsets are loaded on demand, so opening a file with
   // millions of tiles reads none of their offsets.
   RK_ASSIGN_OR_RETURN(std::unique_ptr<TiffHandle> handle, TiffHandle::open(ds->file_, "rO"));
@@ -223,7 +239,8 @@ void GTiffDataset::load_side_cars(const OpenInfo& info) {
   // GDAL's order: an RPC side-car wins over the tag, and the tag hides the
   // .aux.xml's RPCs, which otherwise fill in what a side-car lacks.
   const bool rpc_in_tag = !metadata().items("RPC").empty();
-  std::optional<RpcSideCar> rpc = info.is_file ? find_rpc_side_car(info.path) : std::nullopt;
+  const bool probe = info.is_file && side_cars_allowed(info.path);
+  std::optional<RpcSideCar> rpc = probe ? find_rpc_side_car(info.path) : std::nullopt;
   if (rpc) {
     rpc_side_car_ = rpc->path;
     mutable_metadata().set("METADATATYPE", rpc->metadata_type);
@@ -244,10 +261,12 @@ void GTiffDataset::load_side_cars(const OpenInfo& info) {
 
 std::vector<std::string> GTiffDataset::file_list() const {
   std::vector<std::string> files{description()};
-  auto exists = [](const std::string& p) { return ::access(p.c_str(), F_OK) == 0; };
-  if (exists(description() + ".ovr")) files.push_back(description() + ".ovr");
+  if (!side_cars_allowed(description())) return files;
+  if (file_exists(description() + ".ovr")) files.push_back(description() + ".ovr");
   if (sidecar_mask_) files.push_back(sidecar_mask_->description());
-  if (pam_enabled() && exists(pam_path(description()))) files.push_back(pam_path(description()));
+  if (pam_enabled() && file_exists(pam_path(description()))) {
+    files.push_back(pam_path(description()));
+  }
   if (!rpc_side_car_.empty()) files.push_back(rpc_side_car_);
   return files;
 }
@@ -257,7 +276,7 @@ void GTiffDataset::attach_sidecar_mask(const OpenInfo& info, const Driver* drive
   if (p.size() >= 4 && iequals(std::string_view(p).substr(p.size() - 4), ".msk")) return;
   OpenInfo msk = info;
   msk.path = p + ".msk";
-  if (::access(msk.path.c_str(), R_OK) != 0) return;
+  if (!side_cars_allowed(p) || !file_exists(msk.path)) return;
   msk.open_options = Options();
   Result<std::unique_ptr<Dataset>> opened = open(msk, driver);
   if (!opened.ok()) {

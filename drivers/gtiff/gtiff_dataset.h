@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include <rasterkit/drivers/gtiff/gtiff_cog_layout.h>
 #include <rasterkit/drivers/gtiff/gtiff_encode.h>
 #include <rasterkit/drivers/gtiff/gtiff_image.h>
 #include <rasterkit/drivers/gtiff/gtiff_options.h>
@@ -32,6 +33,11 @@ class GTiffBand final : public RasterBand {
   // Reading a file (not one being created): each thread decodes with its
   // own libtiff handle (GTiffImage::read_block).
   bool can_decode_concurrently() const override;
+  // A remote file (not one being created): reads announce their blocks.
+  bool wants_prefetch() const override;
+  // Fetches the blocks' strips/tiles in few requests; in a COG whose tiles
+  // are followed by their mask tiles, the mask's too (same requests).
+  Status prefetch_blocks(const std::vector<std::pair<int64_t, int64_t>>& blocks) override;
 
  protected:
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override;
@@ -120,6 +126,7 @@ class GTiffDataset final : public Dataset {
   bool is_written(uint64_t strile) const { return strile < written_.size() && written_[strile]; }
 
   std::shared_ptr<File> file_;
+  CogLayout cog_;  // what a COG's ghost area declares (read at open)
   // The full-resolution image first, then overviews and masks.
   std::vector<std::unique_ptr<GTiffImage>> images_;
   std::vector<std::unique_ptr<GTiffBand>> mask_bands_;

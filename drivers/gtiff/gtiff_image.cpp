@@ -263,6 +263,40 @@ Result<GTiffImage::Decoder*> GTiffImage::acquire() {
   return d;
 }
 
+uint64_t GTiffImage::strile_of_block(int sample, int64_t bx, int64_t by) const {
+  // Blocks map to strips/tiles one to one, except in split mode, where
+  // block row `by` is line `by` of the image's single strip.
+  const ImageLayout& l = layout_;
+  const bool separate = l.separate() && !l.rgba;
+  const uint64_t first_row = static_cast<uint64_t>(by) * l.block_height;
+  const uint64_t strile_rows = (l.height + l.strip_rows - 1) / l.strip_rows;
+  return (separate ? static_cast<uint64_t>(sample) * l.blocks_per_row() * strile_rows : 0) +
+         first_row / l.strip_rows * l.blocks_per_row() + static_cast<uint64_t>(bx);
+}
+
+Status GTiffImage::block_ranges(int sample, const std::vector<std::pair<int64_t, int64_t>>& blocks,
+                                std::vector<ByteRange>* out) {
+  RK_ASSIGN_OR_RETURN(Decoder * d, acquire());
+  std::lock_guard<std::mutex> hold(d->mu, std::adopt_lock);
+  TIFF* t = d->handle->tiff();
+  // TIFFNumberOfStrips() counts strips from RowsPerStrip even in a tiled
+  // image (one strip there): tiles are counted by TIFFNumberOfTiles().
+  const uint64_t count = TIFFIsTiled(t) ? TIFFNumberOfTiles(t) : TIFFNumberOfStrips(t);
+  uint64_t previous = UINT64_MAX;
+  for (const auto& [bx, by] : blocks) {
+    const uint64_t strile = strile_of_block(sample, bx, by);
+    if (strile >= count || strile == previous) continue;  // split mode: one strip, many lines
+    previous = strile;
+    int err = 0;
+    const uint64_t offset = TIFFGetStrileOffsetWithErr(t, static_cast<uint32_t>(strile), &err);
+    const uint64_t bytes =
+        err ? 0 : TIFFGetStrileByteCountWithErr(t, static_cast<uint32_t>(strile), &err);
+    if (err) return d->handle->take_error("cannot read the strip/tile offsets");
+    if (offset != 0 && bytes != 0) out->push_back({offset, bytes});
+  }
+  return Status();
+}
+
 Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byte* dst,
                               std::optional<double> sparse_fill) {
   RK_ASSIGN_OR_RETURN(Decoder * d, acquire());
@@ -302,15 +336,10 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
       return Status();
     }
   }
-  // Blocks map to strips/tiles one to one, except in split mode, where
-  // block row `by` is line `by` of the image's single strip.
   const uint32_t first_row = static_cast<uint32_t>(by) * l.block_height;
   const uint64_t strile_row = first_row / l.strip_rows;
   const uint32_t row_in_strile = first_row % l.strip_rows;
-  const uint64_t strile = (separate ? static_cast<uint64_t>(sample_index) * l.blocks_per_row() *
-                                          ((l.height + l.strip_rows - 1) / l.strip_rows)
-                                    : 0) +
-                          strile_row * l.blocks_per_row() + static_cast<uint64_t>(bx);
+  const uint64_t strile = strile_of_block(sample_index, bx, by);
   RK_RETURN_IF_ERROR(decode(*d, strile, static_cast<uint32_t>(strile_row * l.strip_rows)));
   if (d->decoded.empty()) {
     // Sparse block: the fill value (nodata) if any, else 0.

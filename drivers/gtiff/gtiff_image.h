@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <rasterkit/drivers/gtiff/gtiff_predictor.h>
@@ -89,6 +90,13 @@ class GTiffImage {
   Status read_block(int sample, int64_t bx, int64_t by, std::byte* dst,
                     std::optional<double> sparse_fill);
 
+  // The file byte ranges holding blocks `blocks` ((bx, by) pairs) of
+  // `sample`: their strips or tiles, once each (sparse ones have none).
+  // For prefetching a remote file before the blocks are decoded.
+  Status block_ranges(int sample, const std::vector<std::pair<int64_t, int64_t>>& blocks,
+                      std::vector<ByteRange>* out);
+  const File& file() const { return *file_; }
+
   // Reads one row piece (`window` of height 1) of `sample` straight from
   // the file into `dst` (packed, the layout's type), for uncompressed
   // images whose strips or tiles are too large to decode whole. Compressed
@@ -112,6 +120,9 @@ class GTiffImage {
   Result<Decoder*> acquire();
   Result<std::unique_ptr<TiffHandle>> open_handle() const;
   Status decode(Decoder& d, uint64_t strile, uint32_t first_row);
+  // The strip/tile holding block (bx, by) of `sample` (in split mode, the
+  // strip holding line `by`).
+  uint64_t strile_of_block(int sample, int64_t bx, int64_t by) const;
   Status decode_rgba(Decoder& d, uint64_t strile, uint32_t first_row);
 
   std::shared_ptr<File> file_;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <rasterkit/drivers/gtiff/gtiff_tags.h>
+#include <rasterkit/gdalcore/file.h>
 #include <rasterkit/gdalcore/options.h>
 #include <rasterkit/gdalcore/warning.h>
 
@@ -53,13 +54,10 @@ std::string trim(const std::string& s) {
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 
-std::optional<std::string> read_small_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text(kMaxSideCar, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(kMaxSideCar));
-  text.resize(static_cast<size_t>(in.gcount()));
-  return text;
+std::optional<std::string> small_file(const std::string& path) {
+  Result<std::string> text = read_small_file(path, kMaxSideCar);
+  if (!text.ok()) return std::nullopt;
+  return std::move(text).value();
 }
 
 // The value of "name = value;" in an .RPB: as written, or for a list
@@ -200,6 +198,27 @@ void write_rpc_tag(TIFF* t, const Metadata::Items& rpc) {
   TIFFSetField(t, kTagRpcCoefficient, static_cast<uint16_t>(kTagValues), values.data());
 }
 
+namespace {
+
+// A server has no directory listing: the usual spellings are asked for, one
+// request each (only when side-cars of remote files are wanted).
+std::optional<RpcSideCar> find_remote_rpc_side_car(const std::string& prefix,
+                                                   const std::string& stem) {
+  for (const char* ext : {".RPB", ".rpb"}) {
+    if (auto text = small_file(prefix + stem + ext)) {
+      return RpcSideCar{prefix + stem + ext, "DG", parse_rpb(*text, prefix + stem + ext)};
+    }
+  }
+  for (const char* ext : {"_RPC.TXT", "_rpc.txt"}) {
+    if (auto text = small_file(prefix + stem + ext)) {
+      return RpcSideCar{prefix + stem + ext, "GE", parse_rpc_txt(*text, prefix + stem + ext)};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<RpcSideCar> find_rpc_side_car(const std::string& tiff_path) {
   const size_t slash = tiff_path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : tiff_path.substr(0, slash);
@@ -207,15 +226,16 @@ std::optional<RpcSideCar> find_rpc_side_car(const std::string& tiff_path) {
   const size_t dot = file.rfind('.');
   const std::string stem = dot == std::string::npos ? file : file.substr(0, dot);
   const std::string prefix = slash == std::string::npos ? "" : dir + "/";
+  if (is_remote_path(tiff_path)) return find_remote_rpc_side_car(prefix, stem);
   if (auto rpb = find_ignoring_case(dir, stem + ".RPB")) {
     RpcSideCar s{prefix + *rpb, "DG", std::nullopt};
-    if (auto text = read_small_file(s.path)) s.rpc = parse_rpb(*text, s.path);
+    if (auto text = small_file(s.path)) s.rpc = parse_rpb(*text, s.path);
     return s;
   }
   if (auto txt = find_ignoring_case(dir, stem + "_RPC.TXT")) {
     // gdalinfo lists this one with "./" when the TIFF's path has no folder.
     RpcSideCar s{(prefix.empty() ? "./" : prefix) + *txt, "GE", std::nullopt};
-    if (auto text = read_small_file(s.path)) s.rpc = parse_rpc_txt(*text, s.path);
+    if (auto text = small_file(s.path)) s.rpc = parse_rpc_txt(*text, s.path);
     return s;
   }
   return std::nullopt;
