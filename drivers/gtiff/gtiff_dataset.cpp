@@ -574,7 +574,8 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
   const bool standard_width =
       l.bits_per_sample == 8 * data_type_size(component_type(l.type)) ||
       (is_complex(l.type) && l.bits_per_sample == 8 * data_type_size(l.type));
-  if (!standard_width && l.sample_format != SAMPLEFORMAT_IEEEFP && !l.ycbcr_as_rgb) {
+  // As GDAL: also for 16- and 24-bit floats read as Float32.
+  if (!standard_width && !l.ycbcr_as_rgb) {
     for (int b = 1; b <= bands; ++b) {
       band_at(b)->mutable_metadata().set("NBITS", std::to_string(l.bits_per_sample),
                                          "IMAGE_STRUCTURE");

@@ -52,18 +52,29 @@ Result<DataType> data_type_for(uint16_t format, uint16_t bps, const std::string&
   return unsupported();
 }
 
-// IEEE half precision to single.
+// IEEE half precision to single, bit for bit: subnormals normalised, a
+// NaN's payload kept (not quieted), as GDAL converts.
 float half_to_float(uint16_t h) {
-  const uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
-  float v;
-  if (exp == 0) {
-    v = std::ldexp(static_cast<float>(frac), -24);
+  const uint32_t sign = static_cast<uint32_t>(h >> 15) << 31;
+  uint32_t exp = (h >> 10) & 0x1f, frac = h & 0x3ffu;
+  uint32_t bits;
+  if (exp == 0 && frac == 0) {
+    bits = sign;
+  } else if (exp == 0) {
+    int e = -14;
+    while (!(frac & 0x400u)) {
+      frac <<= 1;
+      --e;
+    }
+    bits = sign | static_cast<uint32_t>(e + 127) << 23 | (frac & 0x3ffu) << 13;
   } else if (exp == 31) {
-    v = frac ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
+    bits = sign | 0x7f800000u | frac << 13;
   } else {
-    v = std::ldexp(static_cast<float>(frac | 0x400), static_cast<int>(exp) - 25);
+    bits = sign | (exp - 15 + 127) << 23 | frac << 13;
   }
-  return sign ? -v : v;
+  float v;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
 }
 
 // The 24-bit float of some scientific TIFFs: 1 sign bit, 7 exponent bits
@@ -383,12 +394,19 @@ Status GTiffImage::read_block(int sample_index, int64_t bx, int64_t by, std::byt
   // sample of a big-endian file, and 24-bit floats, which writers store in
   // the file's byte order to begin with.
   const bool host_order_24 = bps == 24 && (l.big_endian || l.sample_format == SAMPLEFORMAT_IEEEFP);
+  // 16-bit samples (half floats) come from libtiff in the host's order too,
+  // whatever the file's.
+  const bool host_order_16 = bps == 16 && bps != 8 * tsize;
   for (size_t r = 0; r < rows; ++r) {
     const auto* row = reinterpret_cast<const uint8_t*>(src + r * row_bytes);
     for (size_t x = 0; x < l.block_width; ++x) {
       const uint64_t bit = (x * spp + sample) * bps;
       uint64_t v = 0;
-      if (host_order_24) {
+      if (host_order_16) {
+        uint16_t u = 0;
+        std::memcpy(&u, row + bit / 8, 2);
+        v = u;
+      } else if (host_order_24) {
         uint32_t u = 0;
         std::memcpy(&u, row + bit / 8, 3);  // little-endian host
         v = u;

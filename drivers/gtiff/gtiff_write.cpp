@@ -181,6 +181,14 @@ Status GTiffDataset::write_strile(uint64_t strile, int64_t block_row, const std:
           std::memcpy(&u, v, tsize);
           word = u & ((uint64_t{1} << bits) - 1);
         }
+        if (bits == 16) {
+          // Whole 16-bit words go to libtiff in the host's order (it swaps
+          // them for a big-endian file), as readers expect.
+          const auto w16 = static_cast<uint16_t>(word);
+          std::memcpy(out + r * row_bytes + bitpos / 8, &w16, 2);
+          bitpos += 16;
+          continue;
+        }
         for (int k = bits - 1; k >= 0; --k, ++bitpos) {
           if ((word >> k) & 1)
             out[r * row_bytes + bitpos / 8] |= static_cast<uint8_t>(0x80 >> (bitpos % 8));
