@@ -4,9 +4,11 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include <rasterkit/drivers/gtiff/gtiff_georef.h>
 #include <rasterkit/drivers/gtiff/gtiff_metadata.h>
@@ -69,15 +71,53 @@ const char* compression_name(uint16_t c) {
   }
 }
 
-// GDAL_NODATA holds one value for every band, as text.
+// GDAL_NODATA holds one value for every band, as text, read as GDAL reads
+// it: MSVC's spellings of infinity and NaN ("1.#INF", "-1.#IND", ...) as
+// prefixes, a comma accepted as the decimal mark, and text that is not a
+// number read as 0 (GDAL sets nodata 0 then). Only an empty tag means none.
 std::optional<double> parse_nodata(const std::string& text) {
-  const char* s = text.c_str();
-  while (*s == ' ') ++s;
+  if (text.empty()) return std::nullopt;
+  size_t i = text.find_first_not_of(' ');
+  const std::string s = i == std::string::npos ? std::string() : text.substr(i);
+  auto starts = [&s](const char* p) { return s.compare(0, std::strlen(p), p) == 0; };
+  auto starts_nocase = [&s](const char* p) {
+    const size_t n = std::strlen(p);
+    if (s.size() < n) return false;
+    for (size_t k = 0; k < n; ++k) {
+      if (std::toupper(static_cast<unsigned char>(s[k])) != p[k]) return false;
+    }
+    return true;
+  };
+  if (starts("-1.#QNAN") || starts("-1.#IND") || starts("1.#QNAN") || starts("1.#SNAN")) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  if (starts_nocase("1.#INF")) return std::numeric_limits<double>::infinity();
+  if (starts_nocase("-1.#INF")) return -std::numeric_limits<double>::infinity();
+  std::string number = s;
+  const size_t comma = number.find(',');
+  if (comma != std::string::npos && number.find('.') == std::string::npos) number[comma] = '.';
   char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(s, &end);
-  if (end == s) return std::nullopt;
-  return v;
+  const double v = std::strtod(number.c_str(), &end);
+  return end == number.c_str() ? 0.0 : v;
+}
+
+// What the RGB(A) view was converted from (GDAL's SOURCE_COLOR_SPACE).
+const char* source_color_space(const ImageLayout& l) {
+  if (!l.rgba || l.compression == COMPRESSION_OJPEG) return nullptr;
+  switch (l.photometric) {
+    case PHOTOMETRIC_SEPARATED:
+      return "CMYK";
+    case PHOTOMETRIC_YCBCR:
+      return "YCbCr";
+    case PHOTOMETRIC_CIELAB:
+      return "CIELAB";
+    case PHOTOMETRIC_LOGL:
+      return "LOGL";
+    case PHOTOMETRIC_LOGLUV:
+      return "LOGLUV";
+    default:
+      return nullptr;
+  }
 }
 
 }  // namespace
@@ -432,6 +472,31 @@ void GTiffDataset::read_overviews_and_masks(TiffHandle& h) {
   }
 }
 
+void GTiffDataset::init_grey_interp(TIFF* t, const ImageLayout& l) {
+  GTiffBand* first = static_cast<GTiffBand*>(band(1));
+  const bool white = l.photometric == PHOTOMETRIC_MINISWHITE;
+  if (white) mutable_metadata().set("MINISWHITE", "YES", "IMAGE_STRUCTURE");
+  uint16_t *r = nullptr, *g = nullptr, *b = nullptr;
+  const bool has_map = TIFFGetField(t, TIFFTAG_COLORMAP, &r, &g, &b) != 0;
+  const bool one_band = l.samples_per_pixel == 1;
+  // (MINISWHITE: whatever the band count, as GDAL.)
+  if (!has_map && ((one_band && l.bits_per_sample == 1) || (white && l.bits_per_sample <= 16))) {
+    // GDAL invents the table; the pixel values stay as stored.
+    const int n = 1 << l.bits_per_sample;
+    ColorTable ct;
+    for (int i = 0; i < n; ++i) {
+      const int k = white ? n - 1 - i : i;
+      const auto v = static_cast<int16_t>(255 * k / (n - 1));
+      ct.entries.push_back(ColorEntry{v, v, v, 255});
+    }
+    first->init_color_table(std::move(ct));
+    first->init_color_interp(ColorInterp::kPalette);
+    return;
+  }
+  // MINISWHITE samples wider than 16 bits have no grey scale GDAL names.
+  if (!(white && l.bits_per_sample > 16)) first->init_color_interp(ColorInterp::kGray);
+}
+
 void GTiffDataset::read_band_properties(TiffHandle& h) {
   TIFF* t = h.tiff();
   const ImageLayout& l = images_.front()->layout();
@@ -485,8 +550,11 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
       }
       break;
     }
+    case PHOTOMETRIC_LOGL:
+    case PHOTOMETRIC_LOGLUV:
+      break;  // raw (16-bit) LogL/LogLuv samples: Undefined, as in GDAL
     default:
-      band_at(1)->init_color_interp(ColorInterp::kGray);
+      init_grey_interp(t, l);
       break;
   }
   for (int b = base + 1; b <= bands; ++b) {
@@ -566,6 +634,8 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
     md.set("COMPRESSION", l.ycbcr_as_rgb ? "YCbCr JPEG" : name, "IMAGE_STRUCTURE");
   }
   md.set("INTERLEAVE", l.separate() || bands == 1 ? "BAND" : "PIXEL", "IMAGE_STRUCTURE");
+  if (const char* space = source_color_space(l))
+    md.set("SOURCE_COLOR_SPACE", space, "IMAGE_STRUCTURE");
   uint16_t predictor = PREDICTOR_NONE;
   if (l.compression != COMPRESSION_NONE && TIFFGetField(t, TIFFTAG_PREDICTOR, &predictor) &&
       predictor != PREDICTOR_NONE) {

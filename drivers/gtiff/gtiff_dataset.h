@@ -80,6 +80,9 @@ class GTiffDataset final : public Dataset {
   GTiffDataset(const OpenInfo& info, const Driver* driver);
   Status init(std::unique_ptr<TiffHandle> handle);
   void read_band_properties(TiffHandle& handle);
+  // Grey-ish photometrics (MINISBLACK, MINISWHITE, none): Gray, or GDAL's
+  // invented palettes for one-band bilevel and MINISWHITE images.
+  void init_grey_interp(TIFF* t, const ImageLayout& l);
   void read_overviews_and_masks(TiffHandle& handle);
   // GDAL's external mask, PATH.msk, for a file without an internal one.
   void attach_sidecar_mask(const OpenInfo& info, const Driver* driver);

@@ -52,6 +52,16 @@ Result<DataType> data_type_for(uint16_t format, uint16_t bps, const std::string&
   return unsupported();
 }
 
+// As GDAL: colour spaces other than grey, palette and RGB are presented as
+// RGB(A) through libtiff's RGBA interface when their samples are at most 8
+// bits and libtiff can convert them (for CMYK: InkSet CMYK, or absent, and
+// at least 4 samples); otherwise the raw samples are the bands.
+bool rgba_interface_accepts(TIFF* t, const ImageLayout& l) {
+  if (l.bits_per_sample > 8 || (l.samples_per_pixel == 1 && l.bits_per_sample == 1)) return false;
+  char message[1024] = {0};
+  return TIFFRGBAImageOK(t, message) != 0;
+}
+
 // IEEE half precision to single, bit for bit: subnormals normalised, a
 // NaN's payload kept (not quieted), as GDAL converts.
 float half_to_float(uint16_t h) {
@@ -148,17 +158,20 @@ Result<ImageLayout> read_layout(TiffHandle& handle) {
     // libtiff converts to RGB while decoding, as GDAL asks it to.
     TIFFSetField(t, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
     l.ycbcr_as_rgb = true;
-  } else if (l.photometric == PHOTOMETRIC_CIELAB || l.compression == COMPRESSION_OJPEG) {
+  } else if (l.compression == COMPRESSION_OJPEG) {
     l.rgba = true;
   } else if (l.photometric == PHOTOMETRIC_YCBCR) {
     uint16_t sub_h = 1, sub_v = 1;
     TIFFGetFieldDefaulted(t, TIFFTAG_YCBCRSUBSAMPLING, &sub_h, &sub_v);
-    l.rgba = sub_h != 1 || sub_v != 1;  // libtiff's RGBA interface upsamples
-    if (l.rgba && l.bits_per_sample > 8) {
+    if ((sub_h != 1 || sub_v != 1) && l.bits_per_sample > 8) {
       return Status::not_supported(path,
                                    "Cannot open TIFF file with YCbCr, subsampling and "
                                    "BitsPerSample > 8 that is not JPEG compressed");
     }
+    l.rgba = rgba_interface_accepts(t, l);
+  } else if (l.photometric == PHOTOMETRIC_CIELAB || l.photometric == PHOTOMETRIC_SEPARATED ||
+             l.photometric == PHOTOMETRIC_LOGL || l.photometric == PHOTOMETRIC_LOGLUV) {
+    l.rgba = rgba_interface_accepts(t, l);
   }
   l.tiled = TIFFIsTiled(t) != 0;
   if (l.tiled) {

@@ -49,7 +49,9 @@ struct ImageLayout {
   // RGBA interface, 4 for CIELab (as GDAL) and the sample count otherwise.
   int band_count() const {
     if (ycbcr_as_rgb) return 3;
-    if (rgba) return photometric == PHOTOMETRIC_CIELAB ? 4 : std::min<int>(samples_per_pixel, 4);
+    // GDAL's RGBA view: 3 bands for YCbCr, RGBA for the other colour spaces.
+    if (rgba && compression == COMPRESSION_OJPEG) return std::min<int>(samples_per_pixel, 4);
+    if (rgba) return photometric == PHOTOMETRIC_YCBCR ? 3 : 4;
     return samples_per_pixel;
   }
   uint64_t blocks_per_row() const { return (width + block_width - 1) / block_width; }
