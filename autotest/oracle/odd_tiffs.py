@@ -12,6 +12,11 @@ subsampling and no JPEG (converted to RGB), bilevel images without a palette
 GDAL_NODATA texts (MSVC's "1.#INF", "-1.#IND", a decimal comma, text that is
 not a number) on Float32, Float64 and Int16 bands.
 
+Also `translate -co SPARSE_OK=TRUE` of mostly empty sources against
+gdal_translate: same checksums, and for uncompressed outputs the same file
+size (blocks of only nodata, or 0, are left out; without SPARSE_OK every
+block is written, as GDAL does), including a source with no data at all.
+
 usage: odd_tiffs.py RASTERKIT WORKDIR
 """
 import ctypes
@@ -116,6 +121,40 @@ def make_nodata_files():
     return names
 
 
+def check_sparse(rasterkit):
+    """Returns the number of disagreements."""
+    ds = gdal.GetDriverByName("GTiff").Create("sparse_byte.src", 3000, 2500, 1, gdal.GDT_Byte,
+                                              ["SPARSE_OK=TRUE", "TILED=YES"])
+    ds.GetRasterBand(1).WriteArray(np.full((100, 100), 7, np.uint8), 1000, 1000)
+    ds = None
+    for name, corner in (("sparse_nodata.src", True), ("sparse_empty.src", False)):
+        ds = gdal.GetDriverByName("GTiff").Create(name, 3000, 2000, 2, gdal.GDT_Float32,
+                                                  ["SPARSE_OK=TRUE", "TILED=YES"])
+        for b in (1, 2):
+            ds.GetRasterBand(b).SetNoDataValue(-9999)
+            ds.GetRasterBand(b).Fill(-9999)
+        if corner:  # in the last, partial, tile
+            ds.GetRasterBand(1).WriteArray(np.full((10, 10), 3, np.float32), 2985, 1985)
+        ds = None
+    failures = 0
+    for src in ("sparse_byte.src", "sparse_nodata.src", "sparse_empty.src"):
+        for opts in ([], ["-co", "SPARSE_OK=TRUE"], ["-co", "SPARSE_OK=TRUE", "-co", "TILED=YES"],
+                     ["-co", "SPARSE_OK=TRUE", "-co", "TILED=YES", "-co", "INTERLEAVE=BAND"],
+                     ["-co", "SPARSE_OK=TRUE", "-co", "COMPRESS=DEFLATE"]):
+            subprocess.run([rasterkit, "translate", "-q"] + opts + [src, "rk.tif"], check=True)
+            subprocess.run(["gdal_translate", "-q"] + opts + [src, "gdal.tif"], check=True)
+            sums = [info(["gdalinfo", "-json", "-checksum", f]) for f in ("rk.tif", "gdal.tif")]
+            sums = [[b.get("checksum") for b in d.get("bands", [])] if "error" not in d else d
+                    for d in sums]
+            sizes = [os.path.getsize(f) for f in ("rk.tif", "gdal.tif")]
+            same_size = sizes[0] == sizes[1] or "COMPRESS=DEFLATE" in opts
+            if sums[0] != sums[1] or not same_size:
+                failures += 1
+                print("DIFFERENT translate %s %s: checksums %s / %s, sizes %d / %d"
+                      % (" ".join(opts), src, sums[0], sums[1], sizes[0], sizes[1]))
+    return failures
+
+
 def info(cmd):
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
@@ -156,7 +195,9 @@ def main():
             print("  gdal      ", json.dumps(g)[:1500])
             print("  rasterkit ", json.dumps(r)[:1500])
     print("%d files, %d agree with GDAL, %d differ" % (len(files), len(files) - failures, failures))
-    sys.exit(1 if failures else 0)
+    sparse_failures = check_sparse(rasterkit)
+    print("sparse translations: %d differ" % sparse_failures)
+    sys.exit(1 if failures or sparse_failures else 0)
 
 
 if __name__ == "__main__":

@@ -82,6 +82,9 @@ class GTiffDataset final : public Dataset {
   void read_band_properties(TiffHandle& handle);
   // Grey-ish photometrics (MINISBLACK, MINISWHITE, none): Gray, or GDAL's
   // invented palettes for one-band bilevel and MINISWHITE images.
+  // SPARSE_OK: whether the strip/tile holds only nodata (0 without one).
+  bool block_is_empty(uint64_t strile, int64_t block_row, const std::byte* values,
+                      int samples) const;
   void init_grey_interp(TIFF* t, const ImageLayout& l);
   void read_overviews_and_masks(TiffHandle& handle);
   // GDAL's external mask, PATH.msk, for a file without an internal one.

@@ -144,6 +144,31 @@ Status GTiffDataset::write_band_block(int band, int64_t bx, int64_t by, const st
   return write_strile(l.strile_of(0, bx, by), by, interleaved.data(), band_count());
 }
 
+bool GTiffDataset::block_is_empty(uint64_t strile, int64_t block_row, const std::byte* values,
+                                  int samples) const {
+  const ImageLayout& l = images_.front()->layout();
+  // Only the part inside the image counts (edge tiles are padded).
+  const uint32_t rows = std::min<uint32_t>(
+      l.block_height, l.height - static_cast<uint32_t>(block_row) * l.block_height);
+  const uint64_t column = (strile % l.blocks_per_band()) % l.blocks_per_row();
+  const uint64_t valid_width = std::min<uint64_t>(l.block_width, l.width - column * l.block_width);
+  const std::optional<double> nodata = band(1)->nodata();
+  const double empty = nodata.value_or(0.0);
+  const size_t tsize = data_type_size(l.type);
+  const size_t row_values = static_cast<size_t>(l.block_width) * static_cast<size_t>(samples);
+  const size_t valid_values = static_cast<size_t>(valid_width) * static_cast<size_t>(samples);
+  std::vector<double> row(valid_values * (is_complex(l.type) ? 2 : 1));
+  const DataType as = is_complex(l.type) ? DataType::kCFloat64 : DataType::kFloat64;
+  for (uint32_t r = 0; r < rows; ++r) {
+    convert_values(values + r * row_values * tsize, l.type, static_cast<ptrdiff_t>(tsize),
+                   row.data(), as, static_cast<ptrdiff_t>(data_type_size(as)), valid_values);
+    for (double v : row) {
+      if (!(v == empty || (std::isnan(v) && std::isnan(empty)))) return false;
+    }
+  }
+  return true;
+}
+
 Status GTiffDataset::write_strile(uint64_t strile, int64_t block_row, const std::byte* values,
                                   int samples) {
   write_tags_before_pixels();
@@ -158,6 +183,13 @@ Status GTiffDataset::write_strile(uint64_t strile, int64_t block_row, const std:
               : std::min<uint32_t>(l.block_height,
                                    l.height - static_cast<uint32_t>(block_row) * l.block_height);
   const size_t values_per_row = static_cast<size_t>(l.block_width) * static_cast<size_t>(samples);
+  if (settings_->sparse_ok && block_is_empty(strile, block_row, values, samples)) {
+    // SPARSE_OK: as GDAL, a block holding only nodata (or 0) is left out
+    // of the file; readers fill it in.
+    if (strile >= written_.size()) written_.resize(strile + 1, false);
+    written_[strile] = true;
+    return Status();
+  }
   std::vector<std::byte> packed;
   const std::byte* buffer = values;
   size_t size = values_per_row * rows * tsize;
@@ -441,6 +473,13 @@ Status GTiffDataset::close_impl() {
   write_tags_before_pixels();
   if (st.ok()) st = write_tags();
   Result<TiffHandle*> h = images_.front()->handle();
+  if (h.ok() && settings_->sparse_ok) {
+    // A sparse file may have had no block written at all: libtiff then has
+    // no offset arrays yet, and a directory without them is invalid. This
+    // sets them up (all 0: every block absent).
+    TIFF* t = (*h)->tiff();
+    TIFFWriteCheck(t, TIFFIsTiled(t), "sparse file");
+  }
   if (h.ok()) {
     Status closed = (*h)->close();  // writes the directory
     if (st.ok()) st = closed;
