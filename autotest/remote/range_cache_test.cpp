@@ -41,9 +41,11 @@ struct FakeServer {
     std::vector<std::string> out;
     uint64_t prev_end = 0;
     for (const ByteSpan& s : spans) {
-      REQUIRE(s.begin >= prev_end);  // ascending, disjoint
-      REQUIRE(s.end <= size);
-      REQUIRE(s.end > s.begin);
+      // Ascending, disjoint, inside the file (threads call this: no Catch
+      // macros; a bad request fails the fetch, which the test sees).
+      if (s.begin < prev_end || s.end > size || s.end <= s.begin) {
+        return Status::internal("fake", "bad span requested");
+      }
       prev_end = s.end;
       std::string bytes(s.size(), '\0');
       for (uint64_t i = s.begin; i < s.end; ++i) {
@@ -160,10 +162,7 @@ TEST_CASE("range cache: a failed fetch fails its waiters and leaves nothing") {
       std::vector<Piece> pieces;
       auto fetch = [&](const std::vector<ByteSpan>& s) { return server(s); };
       Status st = cache.obtain("f", {ByteSpan{0, 50000}}, 0, fetch, &pieces);
-      if (!st.ok()) {
-        CHECK(st.message().find("503") != std::string::npos);
-        failures++;
-      }
+      if (!st.ok() && st.message().find("503") != std::string::npos) failures++;
     });
   }
   for (auto& t : threads) t.join();
