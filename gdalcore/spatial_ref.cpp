@@ -169,13 +169,27 @@ std::vector<int> traditional_axis_mapping(PJ_CONTEXT* ctx, PJ* crs) {
   if (n <= 0) return {};
   std::vector<int> mapping;
   for (int i = 1; i <= n; ++i) mapping.push_back(i);
-  const char* direction = nullptr;
+  // GDAL's rule (OSR's north-east test): swapped when the first axis points
+  // north and the second east, or, both pointing north or both south (polar
+  // CRSs), when they are named northing then easting.
+  const char *name0 = nullptr, *name1 = nullptr, *dir0 = nullptr, *dir1 = nullptr;
   if (n >= 2 &&
-      proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, &direction, nullptr, nullptr,
-                            nullptr, nullptr) &&
-      direction) {
-    const std::string d(direction);
-    if (d == "north" || d == "south") std::swap(mapping[0], mapping[1]);
+      proj_cs_get_axis_info(ctx, cs.get(), 0, &name0, nullptr, &dir0, nullptr, nullptr, nullptr,
+                            nullptr) &&
+      proj_cs_get_axis_info(ctx, cs.get(), 1, &name1, nullptr, &dir1, nullptr, nullptr, nullptr,
+                            nullptr) &&
+      dir0 && dir1) {
+    auto lower = [](const char* t) {
+      std::string out(t ? t : "");
+      for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return out;
+    };
+    const std::string d0 = lower(dir0), d1 = lower(dir1);
+    const bool north_east = d0 == "north" && d1 == "east";
+    const bool polar_named = d0 == d1 && (d0 == "north" || d0 == "south") &&
+                             lower(name0).rfind("northing", 0) == 0 &&
+                             lower(name1).rfind("easting", 0) == 0;
+    if (north_east || polar_named) std::swap(mapping[0], mapping[1]);
   }
   int total = n;
   if (h != crs && proj_get_type(crs) == PJ_TYPE_COMPOUND_CRS) {

@@ -12,6 +12,11 @@ subsampling and no JPEG (converted to RGB), bilevel images without a palette
 GDAL_NODATA texts (MSVC's "1.#INF", "-1.#IND", a decimal comma, text that is
 not a number) on Float32, Float64 and Int16 bands.
 
+User-defined Polar Stereographic (variants A and B, both poles, GDAL's
+variant choice) and Laborde Oblique Mercator GeoKeys, written by GDAL from
+its own SRS: the CRS must be GDAL's (same WKT but for EPSG IDs on the metre,
+which PROJJSON adds back, and IsSame) with the same data axis mapping.
+
 Also `translate -co SPARSE_OK=TRUE` of mostly empty sources against
 gdal_translate: same checksums, and for uncompressed outputs the same file
 size (blocks of only nodata, or 0, are left out; without SPARSE_OK every
@@ -121,6 +126,47 @@ def make_nodata_files():
     return names
 
 
+CRS_CASES = {
+    "psA_north_k0994": "+proj=stere +lat_0=90 +lat_ts=90 +lon_0=-45 +k=0.994 +x_0=2000000 "
+                       "+y_0=2000000 +datum=WGS84 +units=m",
+    "psA_north_k1": "+proj=stere +lat_0=90 +lat_ts=90 +lon_0=-45 +k=1 +datum=WGS84 +units=m",
+    "psB_lat70": "+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +datum=WGS84 +units=m",
+    "psA_south": "+proj=stere +lat_0=-90 +lat_ts=-90 +lon_0=0 +k=0.994 +x_0=2000000 "
+                 "+y_0=2000000 +datum=WGS84 +units=m",
+    "psB_south_lat71": "+proj=stere +lat_0=-90 +lat_ts=-71 +lon_0=70 +x_0=6000000 +y_0=6000000 "
+                       "+datum=WGS84 +units=m",
+    "laborde": "+proj=labrd +lat_0=-18.9 +lon_0=46.437229 +azi=18.9 +k=0.9995 +x_0=400000 "
+               "+y_0=800000 +datum=WGS84 +units=m",
+}
+
+
+def check_crs(rasterkit):
+    """Returns the number of disagreements."""
+    import re
+    from osgeo import osr
+    failures = 0
+    for name, proj in CRS_CASES.items():
+        srs = osr.SpatialReference()
+        srs.ImportFromProj4(proj)
+        ds = gdal.GetDriverByName("GTiff").Create(name + ".crs", 4, 4, 1)
+        ds.SetProjection(srs.ExportToWkt())
+        ds.SetGeoTransform([0, 1000, 0, 0, 0, -1000])
+        ds = None
+        g = info(["gdalinfo", "-json", name + ".crs"]).get("coordinateSystem", {})
+        r = info([rasterkit, "info", "-json", name + ".crs"]).get("coordinateSystem", {})
+        strip = lambda w: re.sub(r',\s*ID\["EPSG",9001\]', "", w or "")
+        a, b = osr.SpatialReference(), osr.SpatialReference()
+        same = (a.ImportFromWkt(g.get("wkt", "")) == 0 and r.get("wkt") and
+                b.ImportFromWkt(r["wkt"]) == 0 and a.IsSame(b))
+        if not same or strip(g.get("wkt")) != strip(r.get("wkt")) or \
+                g.get("dataAxisToSRSAxisMapping") != r.get("dataAxisToSRSAxisMapping"):
+            failures += 1
+            print("DIFFERENT CRS", name)
+            print("  gdal     ", json.dumps(g)[:3000])
+            print("  rasterkit", json.dumps(r)[:3000])
+    return failures
+
+
 def check_sparse(rasterkit):
     """Returns the number of disagreements."""
     ds = gdal.GetDriverByName("GTiff").Create("sparse_byte.src", 3000, 2500, 1, gdal.GDT_Byte,
@@ -197,7 +243,9 @@ def main():
     print("%d files, %d agree with GDAL, %d differ" % (len(files), len(files) - failures, failures))
     sparse_failures = check_sparse(rasterkit)
     print("sparse translations: %d differ" % sparse_failures)
-    sys.exit(1 if failures or sparse_failures else 0)
+    crs_failures = check_crs(rasterkit)
+    print("CRSs from GeoKeys: %d of %d differ" % (crs_failures, len(CRS_CASES)))
+    sys.exit(1 if failures or sparse_failures or crs_failures else 0)
 
 
 if __name__ == "__main__":

@@ -318,6 +318,96 @@ PjPtr ensemble_as_datum(PJ_CONTEXT* ctx, PjPtr crs) {
   return plain ? std::move(plain) : std::move(crs);
 }
 
+// GDAL's polar coordinate system: both axes point south (north pole) or
+// north (south pole) along fixed meridians, as EPSG's polar CRSs do.
+std::string polar_cs_wkt(bool north_pole) {
+  const char* dir = north_pole ? "south" : "north";
+  auto axis = [&](const char* name, int meridian, int order) {
+    return std::string("AXIS[\"") + name + "\"," + dir + ",MERIDIAN[" + std::to_string(meridian) +
+           ",ANGLEUNIT[\"degree\",0.0174532925199433]],ORDER[" + std::to_string(order) +
+           "],LENGTHUNIT[\"metre\",1]]";
+  };
+  return "CS[Cartesian,2]," + axis("(E)", 90, 1) + "," + axis("(N)", north_pole ? 180 : 0, 2);
+}
+
+// Replaces the coordinate system of a projected CRS (WKT text surgery: the
+// C API cannot make axes with a MERIDIAN).
+PjPtr with_cs_wkt(PJ_CONTEXT* ctx, PJ* crs, const std::string& cs) {
+  const char* options[] = {"MULTILINE=NO", nullptr};
+  const char* text = proj_as_wkt(ctx, crs, PJ_WKT2_2019, options);
+  if (!text) return nullptr;
+  std::string wkt(text);
+  const size_t at = wkt.find(",CS[Cartesian,2]");
+  const size_t usage = wkt.find(",USAGE[", at);
+  if (at == std::string::npos) return nullptr;
+  wkt = wkt.substr(0, at + 1) + cs + (usage == std::string::npos ? "]" : wkt.substr(usage));
+  return PjPtr(proj_create(ctx, wkt.c_str()));
+}
+
+// User-defined Polar Stereographic and Laborde Oblique Mercator, which GDAL
+// builds with EPSG's methods (a PROJ string would give PROJ's "unknown"
+// conversion and, for the polar ones, ordinary east/north axes). Parameters
+// are picked as libgeotiff hands them to GDAL; angles are in degrees.
+PjPtr special_projected_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d, PJ* base) {
+  if (d.CTProjection != CT_PolarStereographic && d.CTProjection != CT_ObliqueMercator_Laborde) {
+    return nullptr;
+  }
+  std::map<int, double> p;
+  for (int i = 0; i < d.nParms; ++i) {
+    if (d.ProjParmId[i] != 0) p[d.ProjParmId[i]] = d.ProjParm[i];
+  }
+  auto get = [&](std::initializer_list<int> keys, double fallback) {
+    for (int k : keys) {
+      if (p.count(k)) return p[k];
+    }
+    return fallback;
+  };
+  const double lat =
+      get({ProjNatOriginLatGeoKey, ProjFalseOriginLatGeoKey, ProjCenterLatGeoKey}, 0);
+  const double k = get({ProjScaleAtNatOriginGeoKey, ProjScaleAtCenterGeoKey}, 1);
+  const double fe =
+      get({ProjFalseEastingGeoKey, ProjFalseOriginEastingGeoKey, ProjCenterEastingGeoKey}, 0);
+  const double fn =
+      get({ProjFalseNorthingGeoKey, ProjFalseOriginNorthingGeoKey, ProjCenterNorthingGeoKey}, 0);
+  const double deg = M_PI / 180.0;
+  const double unit = d.UOMLengthInMeters > 0 ? d.UOMLengthInMeters : 1.0;
+  const std::string unit_name = is_code(d.UOMLength) ? linear_unit_name(d.UOMLength) : "metre";
+  std::string name = name_from_citation(key_ascii(g, PCSCitationGeoKey));
+  if (name.empty()) name = name_from_citation(key_ascii(g, GTCitationGeoKey));
+  if (name.empty()) name = "unnamed";
+  PjPtr conversion;
+  const bool polar = d.CTProjection == CT_PolarStereographic;
+  if (polar) {
+    const double lon = get({ProjStraightVertPoleLongGeoKey, ProjNatOriginLongGeoKey,
+                            ProjFalseOriginLongGeoKey, ProjCenterLongGeoKey},
+                           0);
+    conversion.reset(k == 1 && std::fabs(lat) != 90
+                         ? proj_create_conversion_polar_stereographic_variant_b(
+                               ctx, lat, lon, fe, fn, "degree", deg, unit_name.c_str(), unit)
+                         : proj_create_conversion_polar_stereographic_variant_a(
+                               ctx, lat, lon, k, fe, fn, "degree", deg, unit_name.c_str(), unit));
+  } else {
+    const double lon = get({ProjCenterLongGeoKey, ProjNatOriginLongGeoKey}, 0);
+    const double azimuth = get({ProjAzimuthAngleGeoKey}, 0);
+    conversion.reset(proj_create_conversion_laborde_oblique_mercator(
+        ctx, lat, lon, azimuth, k, fe, fn, "degree", deg, unit_name.c_str(), unit));
+  }
+  if (!conversion) return nullptr;
+  // Axes named as GDAL names those of CRSs it builds from keys.
+  char easting[] = "easting", northing[] = "northing", none[] = "", east[] = "east",
+       north[] = "north";
+  std::string unit_buf = unit_name;
+  PJ_AXIS_DESCRIPTION axes[2] = {{easting, none, east, unit_buf.data(), unit, PJ_UT_LINEAR},
+                                 {northing, none, north, unit_buf.data(), unit, PJ_UT_LINEAR}};
+  PjPtr cs(proj_create_cs(ctx, PJ_CS_TYPE_CARTESIAN, 2, axes));
+  PjPtr crs(proj_create_projected_crs(ctx, name.c_str(), base, conversion.get(), cs.get()));
+  if (!crs) return nullptr;
+  crs = ensemble_as_datum(ctx, std::move(crs));
+  if (!polar || unit != 1.0) return crs;
+  PjPtr polar_crs = with_cs_wkt(ctx, crs.get(), polar_cs_wkt(lat > 0));
+  return polar_crs ? std::move(polar_crs) : std::move(crs);
+}
+
 PjPtr horizontal_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
   const double unit_factor = d.UOMLengthInMeters > 0 ? d.UOMLengthInMeters : 1.0;
   if (d.Model == ModelTypeProjected && is_code(d.PCS)) {
@@ -363,6 +453,9 @@ PjPtr horizontal_crs(PJ_CONTEXT* ctx, GTIF* g, const GTIFDefn& d) {
   if (!base) return nullptr;
   if (d.Model == ModelTypeGeographic) return base;
 
+  if (!is_code(d.ProjCode)) {
+    if (PjPtr special = special_projected_crs(ctx, g, d, base.get())) return special;
+  }
   PjPtr conversion;
   PJ_CARTESIAN_CS_2D_TYPE axes = PJ_CART2D_EASTING_NORTHING;
   if (!is_code(d.ProjCode) && d.CTProjection == CT_TransvMercator_SouthOrientated) {
