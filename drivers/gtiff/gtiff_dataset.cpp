@@ -557,9 +557,14 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
       init_grey_interp(t, l);
       break;
   }
+  // As GDAL, extra samples are counted back from the last sample, so a file
+  // with a wrong ExtraSamples count still finds its alpha band.
+  const int extra_base = extra && !l.rgba && !l.ycbcr_as_rgb
+                             ? static_cast<int>(l.samples_per_pixel) - extra_count
+                             : base;
   for (int b = base + 1; b <= bands; ++b) {
-    const int e = b - base - 1;
-    if (extra && e < extra_count &&
+    const int e = b - extra_base - 1;
+    if (extra && e >= 0 && e < extra_count &&
         (extra[e] == EXTRASAMPLE_ASSOCALPHA || extra[e] == EXTRASAMPLE_UNASSALPHA)) {
       band_at(b)->init_color_interp(ColorInterp::kAlpha);
     }
@@ -583,6 +588,16 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
       }
     } else {
       emit_warning(description(), "ignoring GDAL_NODATA value '" + *text + "'");
+    }
+  }
+  // GDAL makes the palette entry of the nodata value transparent.
+  const std::optional<double> nodata = band_at(1)->nodata();
+  if (photometric == PHOTOMETRIC_PALETTE && nodata && band_at(1)->color_table()) {
+    ColorTable ct = *band_at(1)->color_table();
+    const double index = *nodata;
+    if (index >= 0 && index < static_cast<double>(ct.entries.size())) {
+      ct.entries[static_cast<size_t>(index)].c4 = 0;
+      band_at(1)->init_color_table(std::move(ct));
     }
   }
 
