@@ -497,6 +497,41 @@ void GTiffDataset::init_grey_interp(TIFF* t, const ImageLayout& l) {
   if (!(white && l.bits_per_sample > 16)) first->init_color_interp(ColorInterp::kGray);
 }
 
+void GTiffDataset::read_nodata(TIFF* t, bool palette) {
+  const int bands = band_count();
+  auto band_at = [this](int i) { return static_cast<GTiffBand*>(band(i)); };
+  // GDAL_NODATA: one value for all bands. Float32 bands hold it as a float.
+  if (std::optional<std::string> text = read_ascii_tag(t, kTagGdalNodata)) {
+    if (std::optional<double> v = parse_nodata(*text)) {
+      for (int b = 1; b <= bands; ++b) {
+        GTiffBand* band = band_at(b);
+        const DataType type = band->data_type();
+        if (type == DataType::kInt64) {
+          band->init_nodata_int64(std::strtoll(text->c_str(), nullptr, 10));
+        } else if (type == DataType::kUInt64) {
+          band->init_nodata_uint64(std::strtoull(text->c_str(), nullptr, 10));
+        } else if (component_type(type) == DataType::kFloat32) {
+          band->init_nodata(static_cast<double>(static_cast<float>(*v)));
+        } else {
+          band->init_nodata(*v);
+        }
+      }
+    } else {
+      emit_warning(description(), "ignoring GDAL_NODATA value '" + *text + "'");
+    }
+  }
+  // GDAL makes the palette entry of the nodata value transparent.
+  const std::optional<double> nodata = band_at(1)->nodata();
+  if (palette && nodata && band_at(1)->color_table()) {
+    ColorTable ct = *band_at(1)->color_table();
+    const double index = *nodata;
+    if (index >= 0 && index < static_cast<double>(ct.entries.size())) {
+      ct.entries[static_cast<size_t>(index)].c4 = 0;
+      band_at(1)->init_color_table(std::move(ct));
+    }
+  }
+}
+
 void GTiffDataset::read_band_properties(TiffHandle& h) {
   TIFF* t = h.tiff();
   const ImageLayout& l = images_.front()->layout();
@@ -570,36 +605,7 @@ void GTiffDataset::read_band_properties(TiffHandle& h) {
     }
   }
 
-  // GDAL_NODATA: one value for all bands. Float32 bands hold it as a float.
-  if (std::optional<std::string> text = read_ascii_tag(t, kTagGdalNodata)) {
-    if (std::optional<double> v = parse_nodata(*text)) {
-      for (int b = 1; b <= bands; ++b) {
-        GTiffBand* band = band_at(b);
-        const DataType type = band->data_type();
-        if (type == DataType::kInt64) {
-          band->init_nodata_int64(std::strtoll(text->c_str(), nullptr, 10));
-        } else if (type == DataType::kUInt64) {
-          band->init_nodata_uint64(std::strtoull(text->c_str(), nullptr, 10));
-        } else if (component_type(type) == DataType::kFloat32) {
-          band->init_nodata(static_cast<double>(static_cast<float>(*v)));
-        } else {
-          band->init_nodata(*v);
-        }
-      }
-    } else {
-      emit_warning(description(), "ignoring GDAL_NODATA value '" + *text + "'");
-    }
-  }
-  // GDAL makes the palette entry of the nodata value transparent.
-  const std::optional<double> nodata = band_at(1)->nodata();
-  if (photometric == PHOTOMETRIC_PALETTE && nodata && band_at(1)->color_table()) {
-    ColorTable ct = *band_at(1)->color_table();
-    const double index = *nodata;
-    if (index >= 0 && index < static_cast<double>(ct.entries.size())) {
-      ct.entries[static_cast<size_t>(index)].c4 = 0;
-      band_at(1)->init_color_table(std::move(ct));
-    }
-  }
+  read_nodata(t, photometric == PHOTOMETRIC_PALETTE);
 
   // XMP first: GDAL lists its domain before those of GDAL_METADATA.
   uint32_t xmp_size = 0;

@@ -85,6 +85,9 @@ class GTiffDataset final : public Dataset {
   // SPARSE_OK: whether the strip/tile holds only nodata (0 without one).
   bool block_is_empty(uint64_t strile, int64_t block_row, const std::byte* values,
                       int samples) const;
+  // GDAL_NODATA (one value for every band), and the palette's transparent
+  // entry for it.
+  void read_nodata(TIFF* t, bool palette);
   void init_grey_interp(TIFF* t, const ImageLayout& l);
   void read_overviews_and_masks(TiffHandle& handle);
   // GDAL's external mask, PATH.msk, for a file without an internal one.
