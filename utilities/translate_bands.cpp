@@ -85,6 +85,21 @@ Result<std::vector<Pick>> picks_for(const Dataset& src, const TranslateOptions& 
     }
   }
   if (picks.empty()) return Status::invalid_argument(src.description(), "no band to write");
+  // gdal_translate: a -scale_N or -exponent_N past the output's bands.
+  const size_t out_bands = o.expand.empty() ? picks.size() : 0;
+  for (const auto& scale : o.band_scales) {
+    if (out_bands && static_cast<size_t>(scale.first) > out_bands) {
+      return Status::invalid_argument(
+          "-scale", "-scale_XX has been specified with XX greater than the number of output bands");
+    }
+  }
+  for (const auto& exponent : o.band_exponents) {
+    if (out_bands && static_cast<size_t>(exponent.first) > out_bands) {
+      return Status::invalid_argument(
+          "-exponent",
+          "-exponent_XX has been specified with XX greater than the number of output bands");
+    }
+  }
   if (!o.expand.empty()) return expanded_bands(src, o, picks);
   return picks;
 }
@@ -103,6 +118,27 @@ std::optional<double> exponent_for(const TranslateOptions& o, int out_band) {
   return o.exponent;
 }
 
+// gdal_translate's source range when -scale gives none:
+// GDALComputeRasterMinMax(approx_ok=TRUE), i.e. the stored statistics when
+// there are some, else approximate ones (a reduced overview, or a sample of
+// the blocks).
+Result<std::pair<double, double>> approximate_min_max(RasterBand& sb) {
+  const auto stored_min = sb.metadata().get("STATISTICS_MINIMUM");
+  const auto stored_max = sb.metadata().get("STATISTICS_MAXIMUM");
+  if (stored_min && stored_max) {
+    char* end_min = nullptr;
+    char* end_max = nullptr;
+    const double mn = std::strtod(stored_min->c_str(), &end_min);
+    const double mx = std::strtod(stored_max->c_str(), &end_max);
+    if (end_min != stored_min->c_str() && end_max != stored_max->c_str())
+      return std::make_pair(mn, mx);
+  }
+  StatisticsOptions approx;
+  approx.approx = true;
+  RK_ASSIGN_OR_RETURN(BandStatistics st, compute_statistics(sb, approx));
+  return std::make_pair(st.min, st.max);
+}
+
 Status set_scaling(RasterBand& sb, const TranslateOptions& o, int out_band, ViewBandSpec* b) {
   const ScaleParams sp = scale_for(o, out_band);
   if (!sp.given) {
@@ -116,9 +152,16 @@ Status set_scaling(RasterBand& sb, const TranslateOptions& o, int out_band, View
     b->src_min = sp.src->first;
     b->src_max = sp.src->second;
   } else {
-    RK_ASSIGN_OR_RETURN(BandStatistics st, compute_statistics(sb, StatisticsOptions{}));
-    b->src_min = st.min;
-    b->src_max = st.max;
+    RK_ASSIGN_OR_RETURN(auto range, approximate_min_max(sb));
+    b->src_min = range.first;
+    b->src_max = range.second;
+  }
+  // As gdal_translate, against a division by zero; a range too large for
+  // 0.1 to change it cannot be scaled.
+  if (b->src_max == b->src_min) b->src_max += 0.1;
+  if (b->src_max == b->src_min) {
+    return Status::invalid_argument(
+        "-scale", "-scale cannot be applied due to source minimum and maximum being equal");
   }
   b->dst_min = sp.dst_min;
   b->dst_max = sp.dst_max;
@@ -207,8 +250,11 @@ void assign_properties(const TranslateOptions& o, ViewBandSpec* b) {
     convert_values(&v, DataType::kFloat64, 8, one.data(), b->type, 0, 1);
     b->nodata = value_as_double(one.data(), b->type);
   }
-  if (o.assign_scale) b->value_scale = o.assign_scale;
-  if (o.assign_offset) b->value_offset = o.assign_offset;
+  // As gdal_translate: either one given sets both, the other to its default.
+  if (o.assign_scale || o.assign_offset) {
+    b->value_scale = o.assign_scale.value_or(1.0);
+    b->value_offset = o.assign_offset.value_or(0.0);
+  }
 }
 
 }  // namespace

@@ -110,11 +110,40 @@ CASES = [
     ("a_nodata", "byte.tif", ["-a_nodata", "7"], EXACT),
     ("a_srs_ullr", "byte.tif", ["-a_srs", "EPSG:3857", "-a_ullr", "0", "100", "97", "39"], EXACT),
     ("a_scale_offset", "byte.tif", ["-a_scale", "2", "-a_offset", "-1"], EXACT),
+    ("a_offset_alone", "byte.tif", ["-a_offset", "5"], EXACT),
+    ("a_scale_alone", "byte.tif", ["-a_scale", "4"], EXACT),
+    # Equal source minimum and maximum: GDAL widens the range by 0.1.
+    ("scale_equal_range", "byte.tif", ["-scale", "26", "26", "-1", "1"], EXACT),
     ("co_deflate_tiled", "int16.tif", ["-co", "COMPRESS=DEFLATE", "-co", "TILED=YES"], EXACT),
 ]
 
 
 WORST = {}
+
+
+# Invocations both tools must refuse (a non-zero exit, no output).
+ERROR_CASES = [
+    ("scale_n_past_bands", "rgb.tif", ["-b", "2", "-scale_2", "0", "100", "0", "10"]),
+    ("exponent_n_past_bands", "rgb.tif", ["-b", "1", "-scale", "-exponent_3", "2"]),
+]
+
+
+def compare_errors(rasterkit, work):
+    failures = 0
+    for name, src, args in ERROR_CASES:
+        outs = [f"{work}/{name}.rk.tif", f"{work}/{name}.gdal.tif"]
+        r = subprocess.run([rasterkit, "translate", "-q", *args, f"{work}/{src}", outs[0]],
+                           capture_output=True, text=True)
+        g = subprocess.run(["gdal_translate", "-q", *args, f"{work}/{src}", outs[1]],
+                           capture_output=True, text=True)
+        if g.returncode == 0:
+            print(f"SKIP {name}: gdal_translate accepted it")
+        elif r.returncode == 0 or os.path.exists(outs[0]):
+            print(f"FAIL {name}: rasterkit accepted {' '.join(args)}")
+            failures += 1
+        else:
+            print(f"ok   {name}: both refuse ({r.stderr.strip()})")
+    return failures
 
 
 def compare(rk_path, gd_path, tol):
@@ -180,6 +209,7 @@ def main():
         else:
             print(f"ok   {name} (largest pixel difference {WORST.get(rk_out, 0.0):g})")
     print(f"{len(CASES) - failures} of {len(CASES)} cases agree with gdal_translate")
+    failures += compare_errors(rasterkit, work)
     failures += compare_info(rasterkit, work)
     return 1 if failures else 0
 
