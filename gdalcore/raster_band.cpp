@@ -352,10 +352,14 @@ Status RasterBand::read(const Window& window, void* data, const BufferLayout& la
     const BufferLayout l = layout.resolved();
     RK_RETURN_IF_ERROR(check_window(window, l));
     if (const auto& f = options.source_window) {
-      const bool inside = f->width > 0 && f->height > 0 && f->x >= static_cast<double>(window.x) &&
-                          f->y >= static_cast<double>(window.y) &&
-                          f->x + f->width <= static_cast<double>(window.x + window.width) + 1e-9 &&
-                          f->y + f->height <= static_cast<double>(window.y + window.height) + 1e-9;
+      // (A rounding error's worth outside is inside: edges computed from
+      // georeferenced corners land a hair off.)
+      constexpr double kSlack = 1e-6;
+      const bool inside =
+          f->width > 0 && f->height > 0 && f->x >= static_cast<double>(window.x) - kSlack &&
+          f->y >= static_cast<double>(window.y) - kSlack &&
+          f->x + f->width <= static_cast<double>(window.x + window.width) + kSlack &&
+          f->y + f->height <= static_cast<double>(window.y + window.height) + kSlack;
       if (!inside) {
         return Status::out_of_range(dataset_->description(),
                                     "the fractional source window is not inside the read window");

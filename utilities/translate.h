@@ -53,7 +53,9 @@ struct RK_API TranslateOptions {
   std::optional<std::vector<double>> projwin;  // -projwin ULX ULY LRX LRY
   std::string projwin_srs;                     // -projwin_srs
   bool error_partially_outside = false;        // -epo
-  bool error_completely_outside = false;       // -eco
+  // -q: as gdal_translate, no "partially outside" warning (errors still).
+  bool quiet = false;
+  bool error_completely_outside = false;                       // -eco
   std::optional<std::pair<std::string, std::string>> outsize;  // -outsize "X[%]" "Y[%]"
   std::optional<std::pair<double, double>> target_resolution;  // -tr XRES YRES
   std::string resampling = "nearest";                          // -r

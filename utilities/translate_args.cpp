@@ -201,11 +201,18 @@ Result<TranslateOptions> parse_translate_options(const std::vector<std::string>&
   add_window_flags(t, o);
   add_value_flags(t, o);
   add_property_flags(t, o);
+  bool quiet = false;
   if (extras) {
     t.add_list({"-oo"}, &extras->open_options, true);
-    t.add_switch({"-q", "-quiet"}, &extras->quiet);
+    t.add_switch({"-q", "-quiet"}, &quiet);
+  } else {
+    t.add_switch({"-q", "-quiet"}, &o.quiet);
   }
   RK_RETURN_IF_ERROR(t.parse(args, extras ? &extras->files : nullptr));
+  if (extras) {
+    extras->quiet = quiet;
+    o.quiet = quiet;
+  }
   RK_RETURN_IF_ERROR(check_combinations(o));
   return o;
 }

@@ -131,11 +131,13 @@ class ViewBand : public RasterBand {
     const double sx = vs.source_window.x, sy = vs.source_window.y;
     const auto sw = static_cast<double>(src->x_size()), sh = static_cast<double>(src->y_size());
     // The output pixels whose source lies inside the raster.
+    // (A source edge off by a rounding error, a -projwin corner at
+    // 440719.99999999, counts as on the raster: the tolerance.)
     auto first_inside = [](double origin, double ratio) {
-      return static_cast<int64_t>(std::ceil(-origin / ratio - 1e-9));
+      return static_cast<int64_t>(std::ceil(-origin / ratio - 1e-6));
     };
     auto end_inside = [](double origin, double ratio, double size) {
-      return static_cast<int64_t>(std::floor((size - origin) / ratio + 1e-9));
+      return static_cast<int64_t>(std::floor((size - origin) / ratio + 1e-6));
     };
     const int64_t c0 = std::clamp<int64_t>(first_inside(sx, rx), 0, w);
     const int64_t c1 = std::clamp<int64_t>(end_inside(sx, rx, sw), c0, w);

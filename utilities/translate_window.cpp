@@ -27,16 +27,10 @@ Result<Corners> projwin_corners(const Dataset& src, const TranslateOptions& o) {
     return Status::invalid_argument(src.description(), "-projwin_srs needs a source with a CRS");
   }
   RK_ASSIGN_OR_RETURN(CoordinateTransform t, CoordinateTransform::create(from, *src.spatial_ref()));
-  // The four corners, then their bounding box.
-  double xs[4] = {c.ulx, c.lrx, c.ulx, c.lrx}, ys[4] = {c.uly, c.uly, c.lry, c.lry};
-  for (int k = 0; k < 4; ++k) RK_RETURN_IF_ERROR(t.transform(xs[k], ys[k]));
-  const bool north_up = src.geo_transform()->c[5] < 0;
-  c.ulx = std::min({xs[0], xs[1], xs[2], xs[3]});
-  c.lrx = std::max({xs[0], xs[1], xs[2], xs[3]});
-  c.uly =
-      north_up ? std::max({ys[0], ys[1], ys[2], ys[3]}) : std::min({ys[0], ys[1], ys[2], ys[3]});
-  c.lry =
-      north_up ? std::min({ys[0], ys[1], ys[2], ys[3]}) : std::max({ys[0], ys[1], ys[2], ys[3]});
+  // GDAL 3.6 transforms the upper-left and lower-right corners only (not
+  // the envelope of all four, as later versions do): the same grid.
+  RK_RETURN_IF_ERROR(t.transform(c.ulx, c.uly));
+  RK_RETURN_IF_ERROR(t.transform(c.lrx, c.lry));
   return c;
 }
 
@@ -133,7 +127,7 @@ Status check_outside(const Dataset& src, const TranslateOptions& o, const Window
     return Status::out_of_range(src.description(), buf);
   }
   if (o.error_partially_outside) return Status::out_of_range(src.description(), buf);
-  emit_warning(src.description(), std::string(buf) + "; going on however");
+  if (!o.quiet) emit_warning(src.description(), std::string(buf) + "; going on however");
   return Status();
 }
 
