@@ -110,6 +110,17 @@ CASES = [
     ("a_nodata", "byte.tif", ["-a_nodata", "7"], EXACT),
     ("a_srs_ullr", "byte.tif", ["-a_srs", "EPSG:3857", "-a_ullr", "0", "100", "97", "39"], EXACT),
     ("a_scale_offset", "byte.tif", ["-a_scale", "2", "-a_offset", "-1"], EXACT),
+    # Corners a hair off the raster's edge (as transformed coordinates are):
+    # on the edge for every kernel; GDAL rounds 1 pixel in ~5000 otherwise.
+    ("projwin_hair_bilinear", "byte.tif",
+     ["-projwin", "499999.99999999", "4600000.0000001", "500755", "4599493", "-r", "bilinear"], 1.0),
+    ("projwin_hair_average", "byte.tif",
+     ["-projwin", "499999.99999999", "4600000.0000001", "500755", "4599493", "-r", "average"], 1.0),
+    ("projwin_hair_mode", "byte.tif",
+     ["-projwin", "499999.99999999", "4600000.0000001", "500755", "4599493", "-r", "mode"], EXACT),
+    # GDAL 3.6 transforms two corners, not the envelope of four.
+    ("projwin_srs_two_corners", "byte.tif",
+     ["-projwin_srs", "EPSG:3857", "-projwin", "334200", "5096800", "334800", "5096300"], EXACT),
     ("a_offset_alone", "byte.tif", ["-a_offset", "5"], EXACT),
     ("a_scale_alone", "byte.tif", ["-a_scale", "4"], EXACT),
     # Equal source minimum and maximum: GDAL widens the range by 0.1.
