@@ -230,6 +230,16 @@ Result<std::unique_ptr<Dataset>> run(const Dataset& src, const std::string& dest
   const bool in_memory = iequals(driver->short_name(), "MEM");
   if (!in_memory) RK_RETURN_IF_ERROR(check_destination(destination));
   RK_ASSIGN_OR_RETURN(ViewSpec spec, view_spec(src, o));
+  // As gdal_translate into GTiff (measured against GDAL 3.6): an
+  // uncompressed output keeps the source's band interleaving (a one-band
+  // source counts as BAND) unless INTERLEAVE is given; compressed outputs
+  // default to PIXEL.
+  const std::string compress = creation.get_or("COMPRESS", "");
+  if (iequals(driver->short_name(), "GTiff") && creation.get_or("INTERLEAVE", "").empty() &&
+      (compress.empty() || iequals(compress, "NONE")) &&
+      iequals(src.metadata().get("INTERLEAVE", "IMAGE_STRUCTURE").value_or(""), "BAND")) {
+    creation.set("INTERLEAVE", "BAND");
+  }
   // The view's computed blocks and the output's are each used once, in
   // row order: small private caches keep the peak memory near a swath.
   const size_t budget = BlockCache::global().capacity();

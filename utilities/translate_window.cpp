@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <tuple>
 
 #include <rasterkit/gdalcore/coordinate_transform.h>
 #include <rasterkit/gdalcore/warning.h>
@@ -175,6 +176,18 @@ Result<Grid> output_grid(const Dataset& src, const TranslateOptions& o, const Wi
   if (o.outsize) {
     g.width = size_from(o.outsize->first, ww);
     g.height = size_from(o.outsize->second, wh);
+    // A percentage that leaves less than a pixel is an error in
+    // gdal_translate (only a literal 0 means "keep the aspect ratio").
+    for (const auto& [text, base, size, what] :
+         {std::make_tuple(o.outsize->first, ww, g.width, "width"),
+          std::make_tuple(o.outsize->second, wh, g.height, "height")}) {
+      if (size == 0 && !text.empty() && text.back() == '%') {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "Invalid output %s: %g", what,
+                      base * std::strtod(text.c_str(), nullptr) / 100.0);
+        return Status::invalid_argument("-outsize", buf);
+      }
+    }
     if (g.width == 0 && g.height == 0) {
       return Status::invalid_argument("-outsize", "both sizes cannot be 0");
     }
