@@ -364,12 +364,22 @@ Status RasterBand::read(const Window& window, void* data, const BufferLayout& la
         return Status::out_of_range(dataset_->description(),
                                     "the fractional source window is not inside the read window");
       }
-      const bool whole = f->x == static_cast<double>(window.x) &&
-                         f->y == static_cast<double>(window.y) &&
-                         f->width == static_cast<double>(window.width) &&
-                         f->height == static_cast<double>(window.height);
+      // Within the slack: brought onto the window, so no kernel ever sees
+      // a coordinate outside what it may read.
+      RasterIOOptions clamped = options;
+      WindowF& g = *clamped.source_window;
+      const double x1 = std::min(g.x + g.width, static_cast<double>(window.x + window.width));
+      const double y1 = std::min(g.y + g.height, static_cast<double>(window.y + window.height));
+      g.x = std::max(g.x, static_cast<double>(window.x));
+      g.y = std::max(g.y, static_cast<double>(window.y));
+      g.width = x1 - g.x;
+      g.height = y1 - g.y;
+      const bool whole = g.x == static_cast<double>(window.x) &&
+                         g.y == static_cast<double>(window.y) &&
+                         g.width == static_cast<double>(window.width) &&
+                         g.height == static_cast<double>(window.height);
       if (!whole || l.width != window.width || l.height != window.height) {
-        return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
+        return resampled_read(*this, window, static_cast<std::byte*>(data), l, clamped);
       }
     }
     if (l.width == window.width && l.height == window.height) {

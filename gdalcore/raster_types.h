@@ -72,7 +72,8 @@ struct RK_API RasterIOOptions {
   // window instead of `window`, which must then be the smallest whole-pixel
   // window containing it. Lets a caller resample a large window in pieces
   // with the same result as in one read (output rows k..k+n map to
-  // y + k * ratio .. y + (k + n) * ratio).
+  // y + k * ratio .. y + (k + n) * ratio). Edges up to 1e-6 pixel outside
+  // `window` (rounding in georeferenced arithmetic) are taken as on it.
   std::optional<WindowF> source_window;
   // When set and the band's driver can decode blocks concurrently
   // (RasterBand::can_decode_concurrently()), the blocks of the window that

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -430,6 +431,21 @@ Metadata::Items statistics_metadata_items(const BandStatistics& s, bool approxim
   items.emplace_back("STATISTICS_STDDEV", g14(s.stddev));
   items.emplace_back("STATISTICS_VALID_PERCENT", valid);
   return items;
+}
+
+std::optional<std::pair<double, double>> stored_min_max(const RasterBand& band) {
+  auto number = [&band](const char* key) -> std::optional<double> {
+    const auto v = band.metadata().get(key);
+    if (!v) return std::nullopt;
+    char* end = nullptr;
+    const double d = std::strtod(v->c_str(), &end);
+    if (end == v->c_str()) return std::nullopt;
+    return d;
+  };
+  const auto mn = number("STATISTICS_MINIMUM");
+  const auto mx = number("STATISTICS_MAXIMUM");
+  if (!mn || !mx) return std::nullopt;
+  return std::make_pair(*mn, *mx);
 }
 
 Metadata::Items without_statistics(const Metadata::Items& items) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <rasterkit/gdalcore/metadata.h>
@@ -36,6 +37,10 @@ RK_API Metadata::Items statistics_metadata_items(const BandStatistics& s, bool a
 // `items` without the STATISTICS_* ones (which statistics_metadata_items
 // replaces).
 RK_API Metadata::Items without_statistics(const Metadata::Items& items);
+
+// The minimum and maximum a band carries in its STATISTICS_MINIMUM and
+// _MAXIMUM metadata (GDAL's GetMinimum/GetMaximum), if both are numbers.
+RK_API std::optional<std::pair<double, double>> stored_min_max(const RasterBand& band);
 
 struct RK_API StatisticsOptions {
   // Read a reduced overview (the smallest with at least 2500 pixels) or,

@@ -155,6 +155,12 @@ double retry_after_seconds(const HttpResponse& r) {
   return v ? std::min<double>(static_cast<double>(*v), 60.0) : 0.0;
 }
 
+// Why a body shorter than announced is retried.
+std::string cut_short(size_t got, uint64_t wanted) {
+  return "the response was cut short (" + std::to_string(got) + " of " + std::to_string(wanted) +
+         " bytes)";
+}
+
 std::string range_text(uint64_t first, uint64_t last) {
   return "bytes " + std::to_string(first) + "-" + std::to_string(last);
 }
@@ -194,8 +200,7 @@ Outcome check_range(const Endpoint& e, const FileInfo& expected, const ByteSpan&
                            ") is not the range requested (" + range_text(span.begin, last) + ")"));
     }
     if (r.body.size() != last - span.begin + 1) {
-      return retry("the response was cut short (" + std::to_string(r.body.size()) + " of " +
-                   std::to_string(last - span.begin + 1) + " bytes)");
+      return retry(cut_short(r.body.size(), last - span.begin + 1));
     }
     return ok(std::move(r.body));
   }
@@ -207,8 +212,7 @@ Outcome check_range(const Endpoint& e, const FileInfo& expected, const ByteSpan&
           "large to download whole"));
     }
     if (r.body.size() != expected.size) {
-      return retry("the response was cut short (" + std::to_string(r.body.size()) + " of " +
-                   std::to_string(expected.size) + " bytes)");
+      return retry(cut_short(r.body.size(), expected.size));
     }
     return ok(r.body.substr(span.begin, last - span.begin + 1));
   }
@@ -318,8 +322,7 @@ Outcome check_opening(const Endpoint& e, HttpResponse& r, FileInfo* info) {
       return fail(Status::not_supported(e.display(), "the server does not tell the file's size"));
     }
     if (r.body.size() != cr->last + 1) {
-      return retry("the response was cut short (" + std::to_string(r.body.size()) + " of " +
-                   std::to_string(cr->last + 1) + " bytes)");
+      return retry(cut_short(r.body.size(), cr->last + 1));
     }
     info->size = *cr->total;
     return ok(std::move(r.body));

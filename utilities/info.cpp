@@ -148,13 +148,14 @@ struct StoredStatistics {
 
 StoredStatistics stored_statistics(const RasterBand& band, InfoBand* b) {
   const Metadata& md = band.metadata();
-  const auto mn = metadata_number(md, "STATISTICS_MINIMUM");
-  const auto mx = metadata_number(md, "STATISTICS_MAXIMUM");
+  const auto min_max = stored_min_max(band);
   const auto mean = metadata_number(md, "STATISTICS_MEAN");
   const auto sd = metadata_number(md, "STATISTICS_STDDEV");
-  if (mn && mx) b->stored_min_max = std::make_pair(*mn, *mx);
+  b->stored_min_max = min_max;
   StoredStatistics s;
-  if (mn && mx && mean && sd) s.values = BandStatistics{*mn, *mx, *mean, *sd, 0, 0};
+  if (min_max && mean && sd) {
+    s.values = BandStatistics{min_max->first, min_max->second, *mean, *sd, 0, 0};
+  }
   s.approximate = iequals(md.get("STATISTICS_APPROXIMATE").value_or(""), "YES");
   return s;
 }

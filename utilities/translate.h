@@ -39,7 +39,9 @@ namespace rk {
 struct RK_API ScaleParams {
   bool given = false;
   std::optional<std::pair<double, double>> src;  // absent: the band's approximate min/max
-  double dst_min = 0, dst_max = 255;
+  // Without a destination range gdal_translate maps onto [0, 255.999], so
+  // that after rounding each of the 256 byte values gets an equal share.
+  double dst_min = 0, dst_max = 255.999;
 };
 
 // gdal_translate's flags, one field each (the flag is named beside it).

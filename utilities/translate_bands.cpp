@@ -123,16 +123,7 @@ std::optional<double> exponent_for(const TranslateOptions& o, int out_band) {
 // there are some, else approximate ones (a reduced overview, or a sample of
 // the blocks).
 Result<std::pair<double, double>> approximate_min_max(RasterBand& sb) {
-  const auto stored_min = sb.metadata().get("STATISTICS_MINIMUM");
-  const auto stored_max = sb.metadata().get("STATISTICS_MAXIMUM");
-  if (stored_min && stored_max) {
-    char* end_min = nullptr;
-    char* end_max = nullptr;
-    const double mn = std::strtod(stored_min->c_str(), &end_min);
-    const double mx = std::strtod(stored_max->c_str(), &end_max);
-    if (end_min != stored_min->c_str() && end_max != stored_max->c_str())
-      return std::make_pair(mn, mx);
-  }
+  if (auto stored = stored_min_max(sb)) return *stored;
   StatisticsOptions approx;
   approx.approx = true;
   RK_ASSIGN_OR_RETURN(BandStatistics st, compute_statistics(sb, approx));
@@ -165,10 +156,6 @@ Status set_scaling(RasterBand& sb, const TranslateOptions& o, int out_band, View
   }
   b->dst_min = sp.dst_min;
   b->dst_max = sp.dst_max;
-  // With the source range computed, gdal_translate maps it onto
-  // [dst_min, dst_max + 1) so that every output value gets an equal share
-  // of it (measured against GDAL 3.6: 0..199 -> 0..256).
-  if (!sp.src) b->dst_max += 1;
   b->exponent = exponent_for(o, out_band);
   return Status();
 }

