@@ -39,7 +39,7 @@ const char kInfoUsage[] =
     "Usage: rasterkit info [-json] [-mm] [-stats | -approx_stats] [-hist] [-checksum]\n"
     "                      [-nomd] [-noct] [-nogcp] [-norat] [-nofl] [-mdd DOMAIN|all]\n"
     "                      [-proj4] [-wkt_format WKT1|WKT2|WKT2_2015|WKT2_2018|WKT2_2019]\n"
-    "                      [-oo NAME=VALUE] [--threads N] FILE\n";
+    "                      [-oo NAME=VALUE] [-if FORMAT] [--threads N] FILE\n";
 
 const char kTranslateUsage[] =
     "Usage: rasterkit translate [options] SRC DST\n"
@@ -49,8 +49,10 @@ const char kTranslateUsage[] =
     "  -r nearest|bilinear|cubic|cubicspline|lanczos|average|mode\n"
     "  -scale[_N] [SRC_MIN SRC_MAX [DST_MIN DST_MAX]]  -exponent[_N] E  -unscale\n"
     "  -a_srs SRS  -a_ullr ULX ULY LRX LRY  -a_nodata VALUE|none  -a_scale S  -a_offset O\n"
+    "  -colorinterp NAME,...  -colorinterp_N NAME  -nogcp\n"
     "  -cutline FILE|WKT  -cutline_srs SRS  -crop_to_cutline\n"
-    "  -mo KEY=VALUE  -co NAME=VALUE  -oo NAME=VALUE  -stats  -noxmp  -q  --threads N\n"
+    "  -mo KEY=VALUE  -co NAME=VALUE  -oo NAME=VALUE  -if FORMAT  -stats  -noxmp  -q\n"
+    "  --threads N\n"
     "  --config KEY VALUE\n";
 
 const char kFootprintUsage[] =
@@ -84,6 +86,7 @@ rk::Result<std::unique_ptr<rk::Dataset>> open_source(const std::string& path,
   rk::OpenParams params;
   RK_ASSIGN_OR_RETURN(params.open_options, rk::Options::parse(extras.open_options));
   params.cache = cache;
+  params.allowed_drivers = extras.input_formats;
   if (threads > 1) {
     params.flags = rk::OpenFlags::kReadOnly | rk::OpenFlags::kThreadSafe;
     auto opened = rk::open(path, params);

@@ -103,6 +103,9 @@ Status RasterBand::set_color_interp(ColorInterp interp) {
 
 Status RasterBand::set_color_table(std::optional<ColorTable> table) {
   RK_RETURN_IF_ERROR(property_changed("set color table"));
+  // A band given a palette is paletted unless it said what else it is (as
+  // GDAL's MEM and GTiff bands).
+  if (table && color_interp_ == ColorInterp::kUndefined) color_interp_ = ColorInterp::kPalette;
   color_table_ = std::move(table);
   return Status();
 }

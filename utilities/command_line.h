@@ -16,9 +16,10 @@
 namespace rk {
 
 struct RK_API CommandLineExtras {
-  std::vector<std::string> files;         // the arguments that are not flags, in order
-  std::vector<std::string> open_options;  // -oo NAME=VALUE, for opening the source
-  bool quiet = false;                     // -q / -quiet: no progress, no "Input file size"
+  std::vector<std::string> files;          // the arguments that are not flags, in order
+  std::vector<std::string> open_options;   // -oo NAME=VALUE, for opening the source
+  std::vector<std::string> input_formats;  // -if FORMAT: the drivers that may open it
+  bool quiet = false;                      // -q / -quiet: no progress, no "Input file size"
 };
 
 // The name in `known` closest to `given` (at most 3 edits away), or "" when

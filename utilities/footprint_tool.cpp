@@ -177,6 +177,7 @@ Result<FootprintToolOptions> parse_footprint_options(const std::vector<std::stri
   add_output_flags(t, o);
   if (extras) {
     t.add_list({"-oo"}, &extras->open_options, true);
+    t.add_list({"-if"}, &extras->input_formats, true);
     t.add_switch({"-q", "-quiet"}, &extras->quiet);
   }
   RK_RETURN_IF_ERROR(t.parse(args, extras ? &extras->files : nullptr));

@@ -112,7 +112,15 @@ Status gather_dataset(const Dataset& ds, const InfoOptions& o, InfoReport* r) {
   r->spatial_ref = ds.spatial_ref();
   if (const auto& srs = ds.spatial_ref()) {
     RK_ASSIGN_OR_RETURN(r->srs_wkt, srs->to_wkt(o.wkt_format));
-    if (o.proj4) r->srs_proj4 = srs->to_proj4();
+    if (o.proj4) {
+      // As OGRSpatialReference::exportToProj4: PROJ's "+type=crs" left out.
+      r->srs_proj4 = srs->to_proj4();
+      const std::string suffix = " +type=crs";
+      const size_t at = r->srs_proj4.rfind(suffix);
+      if (at != std::string::npos && at + suffix.size() == r->srs_proj4.size()) {
+        r->srs_proj4.erase(at);
+      }
+    }
     r->axis_mapping = srs->data_axis_to_srs_axis_mapping();
   }
   r->geo_transform = ds.geo_transform();
@@ -182,6 +190,9 @@ Result<std::optional<BandStatistics>> compute_and_record(RasterBand& band, Stati
   Metadata::Items all = without_statistics(b->metadata.items(""));
   all.insert(all.end(), items.begin(), items.end());
   b->metadata.set_items(std::move(all), "");
+  // GDAL keeps a domain's items sorted, new ones included.
+  const std::string default_domain;
+  b->metadata.sort_items(&default_domain);
   save->statistics = std::move(items);
   return out;
 }

@@ -47,6 +47,7 @@ Result<InfoOptions> parse_info_options(const std::vector<std::string>& args,
     return Status();
   });
   if (extras) t.add_list({"-oo"}, &extras->open_options, true);
+  if (extras) t.add_list({"-if"}, &extras->input_formats, true);
   RK_RETURN_IF_ERROR(t.parse(args, extras ? &extras->files : nullptr));
   return o;
 }

@@ -173,7 +173,11 @@ Json stac(const InfoReport& r) {
   Json s = Json::object();
   s["proj:shape"] = Json::array({r.y_size, r.x_size});
   if (r.spatial_ref) {
-    if (auto wkt = r.spatial_ref->to_wkt("WKT2_2019"); wkt.ok()) s["proj:wkt2"] = *wkt;
+    // gdalinfo 3.6 writes proj:wkt2 only when the WKT asked for is WKT2
+    // itself (its default), not for WKT1 or a dated WKT2 edition.
+    if (r.options.wkt_format == "WKT2") {
+      if (auto wkt = r.spatial_ref->to_wkt("WKT2_2019"); wkt.ok()) s["proj:wkt2"] = *wkt;
+    }
     if (auto code = r.spatial_ref->epsg_code()) s["proj:epsg"] = *code;
     Json projjson = Json::parse(r.spatial_ref->to_projjson(), nullptr, false);
     if (!projjson.is_discarded()) s["proj:projjson"] = projjson;
@@ -183,7 +187,8 @@ Json stac(const InfoReport& r) {
   }
   Json raster = Json::array(), eo = Json::array();
   for (const InfoBand& b : r.bands) {
-    std::string type(data_type_name(b.type));
+    // STAC's raster extension names types by width: Byte is "uint8".
+    std::string type(b.type == DataType::kByte ? "uint8" : data_type_name(b.type));
     for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     Json rb = Json{{"data_type", type}};
     if (b.statistics) {
@@ -219,7 +224,7 @@ std::string InfoReport::to_json() const {
     j["driverShortName"] = driver_short_name;
     j["driverLongName"] = driver_long_name;
   }
-  j["files"] = files;
+  if (options.all_files) j["files"] = files;  // gdalinfo -json -nofl leaves the list out
   j["size"] = Json::array({x_size, y_size});
   add_georeferencing(*this, j);
   if (options.show_metadata) j["metadata"] = metadata_json(metadata, options, false);

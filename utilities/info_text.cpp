@@ -46,13 +46,13 @@ void print_metadata(std::ostringstream& out, const Metadata& md, const InfoOptio
 void print_srs(std::ostringstream& out, const InfoReport& r) {
   if (!r.srs_wkt) return;  // gdalinfo 3.6 prints nothing then
   out << "Coordinate System is:\n" << *r.srs_wkt << "\n";
-  if (r.options.proj4 && !r.srs_proj4.empty())
-    out << "PROJ.4 string is:\n'" << r.srs_proj4 << "'\n";
   if (!r.axis_mapping.empty()) {
     out << "Data axis to CRS axis mapping: ";
     for (size_t i = 0; i < r.axis_mapping.size(); ++i) out << (i ? "," : "") << r.axis_mapping[i];
     out << "\n";
   }
+  if (r.options.proj4 && !r.srs_proj4.empty())
+    out << "PROJ.4 string is:\n'" << r.srs_proj4 << "'\n";
 }
 
 void print_geo_transform(std::ostringstream& out, const GeoTransform& gt) {

@@ -92,7 +92,7 @@ Status describe_dataset(const Dataset& src, const TranslateOptions& o, const Gri
       spec->spatial_ref = s;
     }
   }
-  if (!src.gcps().empty() && !o.assign_ullr) {
+  if (!src.gcps().empty() && !o.assign_ullr && !o.no_gcps) {
     for (Gcp g : src.gcps()) {
       g.pixel = (g.pixel - w.x) / rx;
       g.line = (g.line - w.y) / ry;

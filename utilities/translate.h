@@ -21,6 +21,7 @@
 
 #include <rasterkit/blockcache/export.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,8 +77,12 @@ struct RK_API TranslateOptions {
   std::string cutline_srs;                                     // -cutline_srs
   bool crop_to_cutline = false;                                // -crop_to_cutline
   bool stats = false;                                          // -stats
-  bool no_xmp = false;                                         // -noxmp
-  int threads = 0;  // --threads (0: the NUM_THREADS creation option, else RK_NUM_THREADS)
+  // -colorinterp NAME,... (bands 1, 2, ...) and -colorinterp_N NAME: an
+  // output band's colour interpretation.
+  std::map<int, ColorInterp> color_interps;
+  bool no_gcps = false;  // -nogcp: the source's GCPs are not copied
+  bool no_xmp = false;   // -noxmp
+  int threads = 0;       // --threads (0: the NUM_THREADS creation option, else RK_NUM_THREADS)
 };
 
 // The number of threads translate() reads, resamples and compresses with:

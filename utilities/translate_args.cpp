@@ -1,8 +1,11 @@
 // gdal_translate's flags into TranslateOptions.
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 
 #include <rasterkit/gdalcore/data_type.h>
+#include <rasterkit/gdalcore/options.h>
+#include <rasterkit/gdalcore/warning.h>
 #include <rasterkit/gdalcore/worker_pool.h>
 #include <rasterkit/utilities/arg_parsing.h>
 #include <rasterkit/utilities/translate.h>
@@ -146,6 +149,33 @@ void add_value_flags(ArgTable& t, TranslateOptions& o) {
   t.add_switch({"-unscale"}, &o.unscale);
 }
 
+// gdal_translate's -colorinterp names. As GDAL, an unknown one is a warning
+// and leaves the band undefined.
+ColorInterp color_interp_arg(const std::string& name) {
+  if (iequals(name, "grey")) return ColorInterp::kGray;
+  static const char* const kNames[] = {"red", "green", "blue", "alpha", "gray", "undefined"};
+  for (const char* n : kNames) {
+    if (iequals(name, n)) return *parse_color_interp(n);
+  }
+  emit_warning("-colorinterp", "Unsupported color interpretation: " + name);
+  return ColorInterp::kUndefined;
+}
+
+void add_color_flags(ArgTable& t, TranslateOptions& o) {
+  t.add({"-colorinterp"}, 1, [&o](const std::string&, const Values& v) {
+    int band = 0;
+    std::string name;
+    std::istringstream in(v[0]);
+    while (std::getline(in, name, ',')) o.color_interps[++band] = color_interp_arg(name);
+    return Status();
+  });
+  t.add_numbered("-colorinterp", 1, [&o](const std::string& f, const Values& v) {
+    o.color_interps[cli::band_suffix(f, "-colorinterp")] = color_interp_arg(v[0]);
+    return Status();
+  });
+  t.add_switch({"-nogcp"}, &o.no_gcps);
+}
+
 void add_property_flags(ArgTable& t, TranslateOptions& o) {
   t.add_string({"-a_srs"}, &o.assign_srs);
   t.add({"-a_ullr"}, 4, [&o](const std::string& f, const Values& v) {
@@ -177,6 +207,11 @@ Status check_combinations(const TranslateOptions& o) {
   if (o.outsize && o.target_resolution) {
     return Status::invalid_argument("", "-outsize and -tr cannot be used together");
   }
+  if (o.assign_ullr && o.target_resolution) {
+    // -a_ullr fixes the output's extent, -tr its pixel size: which would win
+    // is ambiguous, so gdal_translate refuses the pair.
+    return Status::invalid_argument("", "-a_ullr and -tr cannot be used together");
+  }
   if (o.cutline.empty() && (o.crop_to_cutline || !o.cutline_srs.empty())) {
     return Status::invalid_argument(
         "", o.crop_to_cutline ? "-crop_to_cutline needs -cutline" : "-cutline_srs needs -cutline");
@@ -201,9 +236,11 @@ Result<TranslateOptions> parse_translate_options(const std::vector<std::string>&
   add_window_flags(t, o);
   add_value_flags(t, o);
   add_property_flags(t, o);
+  add_color_flags(t, o);
   bool quiet = false;
   if (extras) {
     t.add_list({"-oo"}, &extras->open_options, true);
+    t.add_list({"-if"}, &extras->input_formats, true);
     t.add_switch({"-q", "-quiet"}, &quiet);
   } else {
     t.add_switch({"-q", "-quiet"}, &o.quiet);

@@ -85,8 +85,9 @@ Result<std::vector<Pick>> picks_for(const Dataset& src, const TranslateOptions& 
     }
   }
   if (picks.empty()) return Status::invalid_argument(src.description(), "no band to write");
-  // gdal_translate: a -scale_N or -exponent_N past the output's bands.
-  const size_t out_bands = o.expand.empty() ? picks.size() : 0;
+  // gdal_translate: a -scale_N or -exponent_N past the output's bands, as
+  // counted before -expand (the bands listed, or the source's).
+  const size_t out_bands = o.bands.empty() ? static_cast<size_t>(src.band_count()) : o.bands.size();
   for (const auto& scale : o.band_scales) {
     if (out_bands && static_cast<size_t>(scale.first) > out_bands) {
       return Status::invalid_argument(
@@ -207,8 +208,8 @@ Status describe_copied_band(RasterBand& sb, const TranslateOptions& o, int out_b
   }
   if (sb.nodata()) b->nodata = sb.nodata();
   b->color_interp = sb.color_interp();
-  if (sb.color_table() && !b->scale &&
-      (b->type == DataType::kByte || b->type == DataType::kUInt16)) {
+  // Kept under -scale too, as gdal_translate keeps it.
+  if (sb.color_table() && (b->type == DataType::kByte || b->type == DataType::kUInt16)) {
     b->color_table = sb.color_table();
   }
   if (!o.unscale) {
@@ -231,14 +232,16 @@ void assign_properties(const TranslateOptions& o, ViewBandSpec* b) {
       b->nodata = std::strtod(o.assign_nodata.c_str(), nullptr);
     }
   }
-  if (b->nodata && !is_floating(b->type) && !std::isnan(*b->nodata)) {
+  // Complex integer types are left alone, as gdal_translate leaves them.
+  if (b->nodata && !is_floating(b->type) && !is_complex(b->type) && !std::isnan(*b->nodata)) {
     const double v = *b->nodata;
     std::vector<std::byte> one(data_type_size(b->type));
     convert_values(&v, DataType::kFloat64, 8, one.data(), b->type, 0, 1);
     b->nodata = value_as_double(one.data(), b->type);
   }
-  // As gdal_translate: either one given sets both, the other to its default.
-  if (o.assign_scale || o.assign_offset) {
+  // As gdal_translate: either one given sets both, the other to its default;
+  // a band made from a mask (-b mask) keeps 0/255 without a scale.
+  if ((o.assign_scale || o.assign_offset) && b->source != ViewBandSpec::Source::kMask) {
     b->value_scale = o.assign_scale.value_or(1.0);
     b->value_offset = o.assign_offset.value_or(0.0);
   }
@@ -274,7 +277,14 @@ Result<std::vector<ViewBandSpec>> band_specs(const Dataset& src, const Translate
       b.color_interp = o.expand == "gray" ? ColorInterp::kGray : kInterp[p.component];
     }
     assign_properties(o, &b);
+    if (auto ci = o.color_interps.find(static_cast<int>(k + 1)); ci != o.color_interps.end()) {
+      b.color_interp = ci->second;
+    }
     specs.push_back(std::move(b));
+  }
+  if (!o.color_interps.empty() &&
+      o.color_interps.rbegin()->first > static_cast<int>(specs.size())) {
+    emit_warning("-colorinterp", "More bands defined in -colorinterp than output bands");
   }
   return specs;
 }

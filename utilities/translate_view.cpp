@@ -185,11 +185,13 @@ class ViewBand : public RasterBand {
     const double span = spec_.src_max - spec_.src_min;
     const double ratio = span == 0 ? 0 : (spec_.dst_max - spec_.dst_min) / span;
     const double offset = spec_.dst_min - spec_.src_min * ratio;
-    auto fits_float = [](DataType t) {
-      return t == DataType::kByte || t == DataType::kInt8 || t == DataType::kUInt16 ||
-             t == DataType::kInt16 || t == DataType::kFloat32;
-    };
-    const bool single_precision = fits_float(src->data_type()) && fits_float(type);
+    // GDAL 3.6's VRT works in double precision only for Int32, UInt32,
+    // Float64 and CFloat64 outputs; for any other it takes the source value
+    // as a float, scales it in double and rounds the result to a float
+    // (measured: Float64 -> Int64 or CInt32 rounds 123456789 / 3 to
+    // 41152264). Rounding there decides some values, so do the same.
+    const bool single_precision = type != DataType::kInt32 && type != DataType::kUInt32 &&
+                                  type != DataType::kFloat64 && type != DataType::kCFloat64;
     for (double& v : values) {
       if (spec_.source == ViewBandSpec::Source::kPaletteEntry) {
         const auto idx = static_cast<int64_t>(v);
@@ -206,6 +208,7 @@ class ViewBand : public RasterBand {
         v = fill_value();
         continue;
       }
+      if (single_precision) v = static_cast<float>(v);
       if (spec_.unscale) v = v * spec_.unscale->first + spec_.unscale->second;
       if (spec_.scale) {
         if (spec_.exponent) {

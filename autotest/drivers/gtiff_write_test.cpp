@@ -188,6 +188,10 @@ TEST_CASE("GTiff lossy codecs stay close to the source", "[gtiff][write]") {
             ->write(Window{0, 0, 128, 96}, v.data(), BufferLayout::packed(DataType::kByte, 128, 96))
             .ok());
   }
+  for (int b = 1; b <= 3; ++b) {
+    const ColorInterp rgb[] = {ColorInterp::kRed, ColorInterp::kGreen, ColorInterp::kBlue};
+    REQUIRE(src->band(b)->set_color_interp(rgb[b - 1]).ok());
+  }
   const std::vector<std::byte> expected = all_pixels(*src);
   for (const char* codec : {"JPEG", "WEBP"}) {
     INFO(codec);
@@ -274,11 +278,20 @@ TEST_CASE("GTiff writes palettes and RGBA", "[gtiff][write]") {
   CHECK(*(*p)->band(1)->color_table() == ct);
 
   auto rgba = pattern(DataType::kByte, 4);
+  const ColorInterp interps[] = {ColorInterp::kRed, ColorInterp::kGreen, ColorInterp::kBlue,
+                                 ColorInterp::kAlpha};
+  for (int b = 1; b <= 4; ++b) REQUIRE(rgba->band(b)->set_color_interp(interps[b - 1]).ok());
   auto r = gtiff().create_copy("rk_rgba.tif", *rgba, Options{});
   REQUIRE(r.ok());
   CHECK((*r)->band(1)->color_interp() == ColorInterp::kRed);
   CHECK((*r)->band(4)->color_interp() == ColorInterp::kAlpha);
   CHECK((*r)->band(1)->mask_flags() == (kMaskPerDataset | kMaskAlpha));
+  // Bands that say nothing stay undefined, as with GDAL (a MEM source's
+  // defaults); the TIFF is still RGB, without an alpha sample.
+  auto plain = gtiff().create_copy("rk_rgba.tif", *pattern(DataType::kByte, 4), Options{});
+  REQUIRE(plain.ok());
+  for (int b = 1; b <= 4; ++b) CHECK((*plain)->band(b)->color_interp() == ColorInterp::kUndefined);
+  CHECK((*plain)->band(1)->mask_flags() == kMaskAllValid);
   std::remove("rk_pal.tif");
   std::remove("rk_rgba.tif");
 }

@@ -284,6 +284,29 @@ DELIBERATE = {
         "info -json's \"stac\" block follows the STAC extensions (proj:shape is [rows, "
         "columns], band nodata/scale/offset are values); 3.6.2 writes [columns, rows] and "
         "nulls, fixed in later GDAL (doc/cli.md)"),
+    "translate-gray-kept-in-file": (
+        lambda inv, d: (inv.tool == "translate" and d["kind"] == "colorinterp"
+                        and set(d.get("interps", ())) == {"Gray", "Undefined"}),
+        "a gray (or undefined) band the TIFF tags cannot express keeps its colour "
+        "interpretation in the file's GDAL_METADATA (role colorinterp, read by GDAL 3.6); "
+        "gdal_translate puts it in a .aux.xml side-car, lost with GDAL_PAM_ENABLED=NO (doc/cli.md)"),
+    "gdal-valid-percent-one-short": (
+        lambda inv, d: _valid_percent_one_short(d),
+        "STATISTICS_VALID_PERCENT one pixel lower in GDAL 3.6.2 than the valid pixels of the band "
+        "it describes (same minimum, maximum, mean and deviation): GDAL miscounts on some block "
+        "layouts; rasterkit counts every valid pixel (doc/cli.md)"),
+    "translate-expand-complex": (
+        lambda inv, d: (inv.tool == "translate" and inv.has("-expand")
+                        and (inv.out_type or "").startswith("C")
+                        and (_pixels(d) or d["kind"] == "band-metadata/STATISTICS_*")),
+        "-expand into a complex -ot: gdal_translate 3.6.2 writes the palette indices instead "
+        "of the colours (its complex path skips the colour table); rasterkit expands (doc/cli.md)"),
+    "translate-uint64-keeps-nodata": (
+        lambda inv, d: (inv.tool == "translate" and inv.out_type == "UInt64"
+                        and not inv.has("-a_nodata") and d["kind"] == "nodata"
+                        and d["values"][1] is None and d["values"][0] is not None),
+        "-ot UInt64 keeps the source's nodata value; gdal_translate 3.6.2 drops it (it keeps it "
+        "for Int64 and for -a_nodata) (doc/cli.md)"),
     "translate-stats-source-aux": (
         lambda inv, d: (inv.tool == "translate" and inv.has("-stats")
                         and d["kind"] == "side-effect/source-aux"),
@@ -291,6 +314,16 @@ DELIBERATE = {
         "never writes beside the source; gdal_translate, for a plain copy, computes them on "
         "the source and rewrites its .aux.xml (doc/cli.md)"),
 }
+
+
+def _valid_percent_one_short(d):
+    """Only STATISTICS_VALID_PERCENT differs, GDAL's lower by one pixel."""
+    items = d.get("items") or {}
+    if set(items) != {"STATISTICS_VALID_PERCENT"}:
+        return False
+    rk, gd = (float(v) for v in items["STATISTICS_VALID_PERCENT"])
+    one = 100.0 / d["pixel_count"]
+    return 0 < rk - gd <= one + 0.011   # both printed with 2 decimals
 
 
 def _pixels(d):
@@ -1283,11 +1316,14 @@ def compare_band(out, i, ba, bb, kernel, tag, src_type):
     na, nb_ = band_nodata(ba), band_nodata(bb)
     if not nd_equal(na, nb_):
         out.append(diff("nodata", f"band {i} nodata {na} vs GDAL {nb_}"))
+        out[-1]["values"] = (na, nb_)
     ca, cb = ba.GetColorInterpretation(), bb.GetColorInterpretation()
     if ca != cb:
         out.append(diff("colorinterp", f"band {i} colour interpretation "
                                        f"{gdal.GetColorInterpretationName(ca)} vs GDAL "
                                        f"{gdal.GetColorInterpretationName(cb)}"))
+        out[-1]["interps"] = (gdal.GetColorInterpretationName(ca),
+                              gdal.GetColorInterpretationName(cb))
     cta, ctb = ct_entries(ba), ct_entries(bb)
     if cta != ctb:
         what = ("present" if cta else "absent") + " vs GDAL " + ("present" if ctb else "absent")
@@ -1305,6 +1341,8 @@ def compare_band(out, i, ba, bb, kernel, tag, src_type):
         key = "STATISTICS_*" if m[0][0].startswith("STATISTICS_") else m[0][0]
         out.append(diff(f"band-metadata/{key}", f"band {i} metadata: " + "; ".join(
             f"{k}={x!r} vs GDAL {y!r}" for k, x, y in m[:5])))
+        out[-1]["items"] = {k: (x, y) for k, x, y in m}
+        out[-1]["pixel_count"] = ba.XSize * ba.YSize
     if ta != tb:
         return
     xa, xb = ba.ReadAsArray(), bb.ReadAsArray()

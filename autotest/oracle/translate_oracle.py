@@ -72,6 +72,25 @@ def make_inputs(d):
     ds.GetRasterBand(1).WriteArray((np.arange(40 * 30).reshape(30, 40) % 256).astype("uint8"))
     ds = None
 
+    # A palette band followed by an alpha band; written by GDAL as
+    # PHOTOMETRIC=PALETTE with an extra (alpha) sample.
+    ds = drv.Create(f"{d}/palette_alpha.tif", 40, 30, 2, gdal.GDT_Byte)
+    ds.GetRasterBand(1).SetRasterColorTable(ct)
+    ds.GetRasterBand(1).WriteArray((np.arange(40 * 30).reshape(30, 40) % 256).astype("uint8"))
+    ds.GetRasterBand(2).SetColorInterpretation(gdal.GCI_AlphaBand)
+    ds.GetRasterBand(2).WriteArray((np.arange(40 * 30).reshape(30, 40) % 2 * 255).astype("uint8"))
+    ds = None
+
+    # No georeferencing at all; and GCPs instead of a geotransform.
+    ds = drv.Create(f"{d}/nogeo.tif", 30, 20, 1, gdal.GDT_Int16)
+    ds.GetRasterBand(1).WriteArray((np.arange(30 * 20).reshape(20, 30) - 300).astype("int16"))
+    ds = None
+    ds = drv.Create(f"{d}/gcps.tif", 30, 20, 1, gdal.GDT_Byte)
+    ds.SetGCPs([gdal.GCP(500000 + 10 * x, 4600000 - 10 * y, 0, x, y)
+                for x, y in ((0, 0), (30, 0), (0, 20), (30, 20))], srs.ExportToWkt())
+    ds.GetRasterBand(1).WriteArray((np.arange(30 * 20).reshape(20, 30) % 256).astype("uint8"))
+    ds = None
+
 
 EXACT = 0.0
 # (name, source, args, tolerance): tolerance on |rk - gdal| for pixels.
@@ -126,6 +145,26 @@ CASES = [
     # Equal source minimum and maximum: GDAL widens the range by 0.1.
     ("scale_equal_range", "byte.tif", ["-scale", "26", "26", "-1", "1"], EXACT),
     ("co_deflate_tiled", "int16.tif", ["-co", "COMPRESS=DEFLATE", "-co", "TILED=YES"], EXACT),
+    # -scale with a source range only maps onto [0, 255.999].
+    ("scale_src_only", "int16_full.tif", ["-scale", "-1000", "2000", "-ot", "Float32"], 1e-3),
+    ("scale_src_only_u16", "int16_full.tif", ["-scale", "-1000", "2000", "-ot", "UInt16"], EXACT),
+    # Colour interpretations written as GDAL 3.6 writes them: copies of a
+    # gray band read back Gray, Undefined...; three gray Byte bands stay gray.
+    ("gray_twice", "int16.tif", ["-b", "1", "-b", "1"], EXACT),
+    ("gray_three_bytes", "byte.tif", ["-b", "1", "-b", "1", "-b", "1"], EXACT),
+    ("gray_four_bytes", "byte.tif", ["-b", "1", "-b", "1", "-b", "1", "-b", "1"], EXACT),
+    ("rgb_reordered", "rgb.tif", ["-b", "3", "-b", "2", "-b", "1", "-b", "1"], EXACT),
+    ("colorinterp", "byte.tif", ["-b", "1", "-b", "1", "-b", "1", "-colorinterp", "blue,green,red"], EXACT),
+    ("colorinterp_n", "rgb.tif", ["-colorinterp_3", "alpha"], EXACT),
+    ("palette_alpha", "palette_alpha.tif", [], EXACT),
+    ("palette_two_bands", "palette.tif", ["-b", "1", "-b", "1"], EXACT),
+    ("palette_scaled", "palette.tif", ["-scale", "0", "255", "255", "0"], EXACT),
+    ("palette_alpha_scaled", "palette_alpha.tif", ["-scale"], EXACT),
+    ("a_scale_one", "byte.tif", ["-a_scale", "1"], EXACT),
+    ("mask_band_a_scale", "int16.tif", ["-b", "1", "-b", "mask", "-a_scale", "2", "-a_nodata", "3"], EXACT),
+    ("point_without_crs", "nogeo.tif", ["-mo", "AREA_OR_POINT=Point"], EXACT),
+    ("gcps", "gcps.tif", [], EXACT),
+    ("nogcp", "gcps.tif", ["-nogcp"], EXACT),
 ]
 
 
@@ -136,6 +175,7 @@ WORST = {}
 ERROR_CASES = [
     ("scale_n_past_bands", "rgb.tif", ["-b", "2", "-scale_2", "0", "100", "0", "10"]),
     ("exponent_n_past_bands", "rgb.tif", ["-b", "1", "-scale", "-exponent_3", "2"]),
+    ("a_ullr_with_tr", "byte.tif", ["-tr", "20", "20", "-a_ullr", "0", "100", "97", "39"]),
 ]
 
 
@@ -166,6 +206,11 @@ def compare(rk_path, gd_path, tol):
     ga, gb = a.GetGeoTransform(can_return_null=True), b.GetGeoTransform(can_return_null=True)
     if (ga is None) != (gb is None) or (ga and not np.allclose(ga, gb, rtol=0, atol=1e-9 * max(1, max(abs(x) for x in gb)))):
         problems.append(f"geotransform {ga} vs gdal {gb}")
+    if a.GetMetadataItem("AREA_OR_POINT") != b.GetMetadataItem("AREA_OR_POINT"):
+        problems.append(f"AREA_OR_POINT {a.GetMetadataItem('AREA_OR_POINT')} vs gdal "
+                        f"{b.GetMetadataItem('AREA_OR_POINT')}")
+    if len(a.GetGCPs()) != len(b.GetGCPs()):
+        problems.append(f"{len(a.GetGCPs())} GCPs vs gdal {len(b.GetGCPs())}")
     sa, sb = a.GetSpatialRef(), b.GetSpatialRef()
     if (sa is None) != (sb is None) or (sa and not sa.IsSame(sb)):
         problems.append("CRS differs")
@@ -176,8 +221,19 @@ def compare(rk_path, gd_path, tol):
             continue
         if ba.GetNoDataValue() != bb.GetNoDataValue():
             problems.append(f"band {i} nodata {ba.GetNoDataValue()} vs {bb.GetNoDataValue()}")
-        if (ba.GetScale(), ba.GetOffset()) != (bb.GetScale(), bb.GetOffset()):
+        so_a, so_b = (ba.GetScale(), ba.GetOffset()), (bb.GetScale(), bb.GetOffset())
+        if os.path.exists(gd_path + ".aux.xml"):
+            # GDAL's side-car states scale 1 / offset 0 for every band it
+            # describes; no scale is the same thing.
+            so_a, so_b = ((x if x is not None else d for x, d in zip(so, (1.0, 0.0)))
+                          for so in (so_a, so_b))
+            so_a, so_b = tuple(so_a), tuple(so_b)
+        if so_a != so_b:
             problems.append(f"band {i} scale/offset {ba.GetScale()},{ba.GetOffset()} vs {bb.GetScale()},{bb.GetOffset()}")
+        ta, tb = ba.GetColorTable(), bb.GetColorTable()
+        if (ta is None) != (tb is None) or (ta and [ta.GetColorEntry(k) for k in range(ta.GetCount())]
+                                            != [tb.GetColorEntry(k) for k in range(tb.GetCount())]):
+            problems.append(f"band {i} colour table {'present' if ta else 'absent'} or entries differ")
         if ba.GetColorInterpretation() != bb.GetColorInterpretation():
             problems.append(f"band {i} color interpretation {ba.GetColorInterpretation()} vs {bb.GetColorInterpretation()}")
         xa = ba.ReadAsArray().astype("float64")

@@ -5,11 +5,13 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <rasterkit/drivers/register_builtin.h>
 #include <rasterkit/gdalcore/driver_manager.h>
+#include <rasterkit/gdalcore/warning.h>
 #include <rasterkit/utilities/translate.h>
 
 namespace rk {
@@ -94,6 +96,7 @@ TEST_CASE("translate option errors are usage errors naming the flag", "[translat
       {{"-outsize", "abc", "10"}, "not a size"},
       {{"-r", "bogus"}, "unknown resampling"},
       {{"-srcwin", "0", "0", "1", "1", "-projwin", "0", "1", "1", "0"}, "cannot be used together"},
+      {{"-tr", "1", "1", "-a_ullr", "0", "1", "1", "0"}, "-a_ullr and -tr cannot be used together"},
       {{"in.tif"}, "unexpected argument"},  // files are not options without extras
   };
   for (const Case& c : cases) {
@@ -107,6 +110,32 @@ TEST_CASE("translate option errors are usage errors naming the flag", "[translat
   auto quiet = parse_translate_options({"-q"});
   REQUIRE(quiet.ok());
   CHECK(quiet->quiet);
+}
+
+TEST_CASE("translate: -colorinterp, -colorinterp_N and -nogcp", "[translate][args]") {
+  std::vector<Warning> seen;
+  ScopedWarningHandler h([&](const Warning& w) { seen.push_back(w); });
+  auto o = parse_translate_options(
+      {"-colorinterp", "red,Green,grey", "-colorinterp_4", "alpha", "-nogcp"});
+  REQUIRE(o.ok());
+  CHECK(o->color_interps == std::map<int, ColorInterp>{{1, ColorInterp::kRed},
+                                                       {2, ColorInterp::kGreen},
+                                                       {3, ColorInterp::kGray},
+                                                       {4, ColorInterp::kAlpha}});
+  CHECK(o->no_gcps);
+  CHECK(seen.empty());
+  // As gdal_translate: an unknown name is a warning and leaves the band
+  // undefined; names past the output's bands are a warning too.
+  auto bad = parse_translate_options({"-of", "MEM", "-colorinterp", "pink,blue"});
+  REQUIRE(bad.ok());
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].message.find("Unsupported color interpretation: pink") != std::string::npos);
+  auto src = gradient(4, 3);
+  auto out = translate(*src, "", *bad);
+  REQUIRE(out.ok());
+  CHECK((*out)->band(1)->color_interp() == ColorInterp::kUndefined);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[1].message.find("More bands defined in -colorinterp") != std::string::npos);
 }
 
 TEST_CASE("translate into memory: resampled, converted, georeferenced", "[translate]") {

@@ -55,15 +55,18 @@ class GTiffDriver final : public Driver {
     CreateParams params = copy_params(src, options, cache);
     // libtiff fixes the photometric interpretation when writing starts, so
     // a palette must be known now.
-    if (src.band_count() == 1 && src.band(1)->color_table() && !options.contains("PHOTOMETRIC") &&
-        (params.type == DataType::kByte || params.type == DataType::kUInt16)) {
-      params.options.set("PHOTOMETRIC", "PALETTE");
-    }
+    // As GDAL's CreateCopy: one or two bands (the second then being alpha,
+    // whatever it says it is).
+    const int n = src.band_count();
+    const bool palette = n <= 2 && src.band(1)->color_table() && !options.contains("PHOTOMETRIC") &&
+                         (params.type == DataType::kByte || params.type == DataType::kUInt16);
+    if (palette) params.options.set("PHOTOMETRIC", "PALETTE");
     // A last band that says it is alpha is written as alpha (ExtraSamples),
     // as GDAL's CreateCopy does.
-    const int n = src.band_count();
-    if (n > 1 && src.band(n)->color_interp() == ColorInterp::kAlpha && !options.contains("ALPHA")) {
-      params.options.set("ALPHA", "YES");
+    // Any other last band is not, even where Create would assume RGBA.
+    if (n > 1 && !options.contains("ALPHA")) {
+      const bool alpha = palette || src.band(n)->color_interp() == ColorInterp::kAlpha;
+      params.options.set("ALPHA", alpha ? "YES" : "NO");
     }
     Status st;
     {

@@ -87,10 +87,9 @@ Status write_georeferencing(TiffHandle& handle, const std::optional<GeoTransform
     }
     TIFFSetField(t, kTagModelTiepoint, static_cast<uint16_t>(ties.size()), ties.data());
   }
-  if (!srs) {
-    if (!gt && gcps.empty()) return Status();
-    // No CRS: the raster type still matters for the transform.
-  }
+  // No CRS: the raster type still matters for the transform, and GDAL
+  // writes PixelIsPoint even for a raster with no georeferencing at all.
+  if (!srs && !gt && gcps.empty() && !pixel_is_point) return Status();
   std::unique_ptr<GTIF, GtifDeleter> g(GTIFNew(t));
   if (!g) return Status::internal(handle.path(), "cannot create the GeoKey directory");
   // Without a CRS, GDAL writes no keys for the default (area) raster type;

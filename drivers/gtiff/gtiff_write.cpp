@@ -365,7 +365,7 @@ Status GTiffDataset::write_tags() {
     emit_warning(description(),
                  "the color table is not written: create the file with "
                  "PHOTOMETRIC=PALETTE to store one");
-  } else if (ct && band_count() == 1 && l.bits_per_sample <= 16) {
+  } else if (ct && band_count() <= 2 && l.bits_per_sample <= 16) {
     const size_t n = size_t{1} << l.bits_per_sample;
     std::vector<uint16_t> r(n, 0), g(n, 0), b(n, 0);
     for (size_t i = 0; i < n && i < ct->entries.size(); ++i) {
@@ -396,12 +396,13 @@ Status GTiffDataset::write_tags() {
       }
     }
     char buf[64];
-    if (band_b->offset()) {
-      std::snprintf(buf, sizeof buf, "%.17g", *band_b->offset());
+    // As GDAL: both, and only when they change the values (1 and 0 are
+    // what a reader assumes anyway).
+    const double scale = band_b->scale().value_or(1.0), offset = band_b->offset().value_or(0.0);
+    if (scale != 1.0 || offset != 0.0) {
+      std::snprintf(buf, sizeof buf, "%.17g", offset);
       items.push_back(MetadataItem{"OFFSET", "", "offset", sample, buf});
-    }
-    if (band_b->scale()) {
-      std::snprintf(buf, sizeof buf, "%.17g", *band_b->scale());
+      std::snprintf(buf, sizeof buf, "%.17g", scale);
       items.push_back(MetadataItem{"SCALE", "", "scale", sample, buf});
     }
     if (!band_b->unit().empty())
@@ -410,21 +411,26 @@ Status GTiffDataset::write_tags() {
       items.push_back(MetadataItem{"", "", "description", sample, band_b->description()});
     }
   }
-  // Color interpretations the TIFF tags would not give back.
-  for (int b = 1; b <= band_count(); ++b) {
-    auto* gb = static_cast<GTiffBand*>(band(b));
-    ColorInterp implied = ColorInterp::kUndefined;
+  // Color interpretations the TIFF tags would not give back. As GDAL 3.6,
+  // when any band differs from what the tags imply, every band's is written
+  // (role "colorinterp", which GDAL 3.6 reads). GDAL itself puts a gray or
+  // undefined band the tags cannot express in a .aux.xml side-car instead;
+  // kept in the file, it survives without one (doc/cli.md).
+  const auto implied = [&](int b) {
     if (l.photometric == PHOTOMETRIC_RGB && b <= 3) {
-      implied = b == 1 ? ColorInterp::kRed : b == 2 ? ColorInterp::kGreen : ColorInterp::kBlue;
-    } else if (b == 1) {
-      implied = ct ? ColorInterp::kPalette : ColorInterp::kGray;
-    } else if (b == band_count() && settings_->alpha) {
-      implied = ColorInterp::kAlpha;
+      return b == 1 ? ColorInterp::kRed : b == 2 ? ColorInterp::kGreen : ColorInterp::kBlue;
     }
-    if (gb->color_interp() != implied && gb->color_interp() != ColorInterp::kUndefined) {
-      items.push_back(MetadataItem{"COLORINTERP", "", "colorinterp", b - 1,
-                                   std::string(color_interp_name(gb->color_interp()))});
+    if (b == 1 && l.photometric != PHOTOMETRIC_RGB) {
+      return ct ? ColorInterp::kPalette : ColorInterp::kGray;
     }
+    if (b == band_count() && settings_->alpha) return ColorInterp::kAlpha;
+    return ColorInterp::kUndefined;
+  };
+  bool all_implied = true;
+  for (int b = 1; b <= band_count(); ++b) all_implied &= band(b)->color_interp() == implied(b);
+  for (int b = 1; b <= band_count() && !all_implied; ++b) {
+    items.push_back(MetadataItem{"COLORINTERP", "", "colorinterp", b - 1,
+                                 std::string(color_interp_name(band(b)->color_interp()))});
   }
   if (!items.empty()) TIFFSetField(t, kTagGdalMetadata, format_gdal_metadata(items).c_str());
   if (!metadata().items("RPC").empty()) write_rpc_tag(t, metadata().items("RPC"));
