@@ -123,6 +123,9 @@ Plan make_plan(RasterBand& band, bool approx) {
     const int64_t nblocks = b.blocks_per_row() * b.blocks_per_column();
     plan.sampled = true;
     plan.rate = static_cast<int64_t>(std::max(1.0, std::sqrt(static_cast<double>(nblocks))));
+    // As GDAL (its #6378): a rate equal to the blocks per row would sample
+    // only the first column of blocks, often padding; step one further.
+    if (plan.rate == b.blocks_per_row() && plan.rate > 1) ++plan.rate;
     plan.cells = (nblocks + plan.rate - 1) / plan.rate;
     set_steps(plan, std::min(bw, b.x_size()), std::min(bh, b.y_size()));
     return plan;

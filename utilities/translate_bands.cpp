@@ -225,7 +225,10 @@ Status describe_copied_band(RasterBand& sb, const TranslateOptions& o, int out_b
 // -a_nodata, then GDAL's clamping of a nodata value the output type cannot
 // hold; -a_scale and -a_offset.
 void assign_properties(const TranslateOptions& o, ViewBandSpec* b) {
-  if (!o.assign_nodata.empty()) {
+  // A band made from a mask (-b mask) keeps 0/255 without nodata or scale,
+  // as in gdal_translate.
+  const bool mask = b->source == ViewBandSpec::Source::kMask;
+  if (!o.assign_nodata.empty() && !mask) {
     if (o.assign_nodata == "none" || o.assign_nodata == "None") {
       b->nodata.reset();
     } else {
@@ -239,9 +242,8 @@ void assign_properties(const TranslateOptions& o, ViewBandSpec* b) {
     convert_values(&v, DataType::kFloat64, 8, one.data(), b->type, 0, 1);
     b->nodata = value_as_double(one.data(), b->type);
   }
-  // As gdal_translate: either one given sets both, the other to its default;
-  // a band made from a mask (-b mask) keeps 0/255 without a scale.
-  if ((o.assign_scale || o.assign_offset) && b->source != ViewBandSpec::Source::kMask) {
+  // As gdal_translate: either one given sets both, the other to its default.
+  if ((o.assign_scale || o.assign_offset) && !mask) {
     b->value_scale = o.assign_scale.value_or(1.0);
     b->value_offset = o.assign_offset.value_or(0.0);
   }
@@ -275,6 +277,7 @@ Result<std::vector<ViewBandSpec>> band_specs(const Dataset& src, const Translate
       static const ColorInterp kInterp[4] = {ColorInterp::kRed, ColorInterp::kGreen,
                                              ColorInterp::kBlue, ColorInterp::kAlpha};
       b.color_interp = o.expand == "gray" ? ColorInterp::kGray : kInterp[p.component];
+      RK_RETURN_IF_ERROR(set_scaling(*sb, o, static_cast<int>(k + 1), &b));
     }
     assign_properties(o, &b);
     if (auto ci = o.color_interps.find(static_cast<int>(k + 1)); ci != o.color_interps.end()) {

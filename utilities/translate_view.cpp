@@ -145,9 +145,11 @@ class ViewBand : public RasterBand {
     const int64_t q1 = std::clamp<int64_t>(end_inside(sy, ry, sh), q0, r1);
 
     // Pixels whose source lies outside the raster get the fill value
-    // (nodata or 0); only windows reaching outside pay for it.
+    // (nodata or 0; a mask is 0 there, "not valid", whatever the output's
+    // nodata, as gdal_translate fills it); only windows reaching outside
+    // pay for it.
     if (c0 > 0 || c1 < w || q0 > r0 || q1 < r1) {
-      const double fv = fill_value();
+      const double fv = spec_.source == ViewBandSpec::Source::kMask ? 0.0 : fill_value();
       convert_values(&fv, DataType::kFloat64, 0, out, type, static_cast<ptrdiff_t>(tsize),
                      static_cast<size_t>(nrows * w));
     }
@@ -199,12 +201,12 @@ class ViewBand : public RasterBand {
           v = 0;
           continue;
         }
+        // The colour, then -scale as on any value (gdal_translate scales
+        // expanded bands too).
         const ColorEntry& e = ct->entries[static_cast<size_t>(idx)];
         const int16_t comps[4] = {e.c1, e.c2, e.c3, e.c4};
         v = comps[spec_.component];
-        continue;
-      }
-      if (src_nodata && (v == *src_nodata || (std::isnan(v) && std::isnan(*src_nodata)))) {
+      } else if (src_nodata && (v == *src_nodata || (std::isnan(v) && std::isnan(*src_nodata)))) {
         v = fill_value();
         continue;
       }

@@ -159,6 +159,9 @@ CASES = [
     ("palette_alpha", "palette_alpha.tif", [], EXACT),
     ("palette_two_bands", "palette.tif", ["-b", "1", "-b", "1"], EXACT),
     ("palette_scaled", "palette.tif", ["-scale", "0", "255", "255", "0"], EXACT),
+    ("expand_scaled", "palette.tif", ["-expand", "rgb", "-scale_1", "0", "255", "255", "0"], EXACT),
+    ("mask_outside_zero", "int16.tif", ["-b", "mask", "-srcwin", "70", "40", "20", "20", "-a_nodata", "7"], EXACT),
+
     ("palette_alpha_scaled", "palette_alpha.tif", ["-scale"], EXACT),
     ("a_scale_one", "byte.tif", ["-a_scale", "1"], EXACT),
     ("mask_band_a_scale", "int16.tif", ["-b", "1", "-b", "mask", "-a_scale", "2", "-a_nodata", "3"], EXACT),

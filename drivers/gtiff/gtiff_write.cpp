@@ -426,8 +426,14 @@ Status GTiffDataset::write_tags() {
     if (b == band_count() && settings_->alpha) return ColorInterp::kAlpha;
     return ColorInterp::kUndefined;
   };
+  // An undefined first band of a min-is-black file is gray to GDAL, which
+  // keeps nothing for it.
   bool all_implied = true;
-  for (int b = 1; b <= band_count(); ++b) all_implied &= band(b)->color_interp() == implied(b);
+  for (int b = 1; b <= band_count(); ++b) {
+    const ColorInterp have = band(b)->color_interp(), want = implied(b);
+    const bool gray_first = b == 1 && want == ColorInterp::kGray && have == ColorInterp::kUndefined;
+    all_implied &= have == want || gray_first;
+  }
   for (int b = 1; b <= band_count() && !all_implied; ++b) {
     items.push_back(MetadataItem{"COLORINTERP", "", "colorinterp", b - 1,
                                  std::string(color_interp_name(band(b)->color_interp()))});
