@@ -239,6 +239,17 @@ Result<BlockRef> RasterBand::load_block(int64_t bx, int64_t by, BlockFetch& clai
   // The read runs without any cache lock held; threads that miss the same
   // block meanwhile (sharing this owner id, as the thread-safe proxy's do)
   // wait for it instead of reading it again.
+  // A file can declare blocks of any size; one too large to decode is
+  // refused before its buffer exists (allocating gigabytes only to have
+  // the driver refuse them costs the memory, and under a sanitizer the
+  // time). GTiff's own limit is the same.
+  constexpr size_t kMaxBlockBytes = size_t{1} << 30;
+  if (block_bytes() > kMaxBlockBytes) {
+    return Status::out_of_memory(dataset_->description(),
+                                 "a " + std::to_string(block_x_size()) + "x" +
+                                     std::to_string(block_y_size()) +
+                                     " block is larger than the decoding limit");
+  }
   BlockRef block = BlockCache::allocate(block_key(bx, by), block_bytes());
   if (!block) {
     return Status::out_of_memory(

@@ -16,6 +16,7 @@
 
 #include <rasterkit/drivers/register_builtin.h>
 #include <rasterkit/gdalcore/checksum.h>
+#include <rasterkit/gdalcore/pam.h>
 #include <rasterkit/gdalcore/statistics.h>
 #include <rasterkit/gdalcore/warning.h>
 #include <rasterkit/utilities/info.h>
@@ -77,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto ds = rk::open(path, params);
   if (ds.ok()) {
     rk::Dataset& d = **ds;
-    if (auto report = rk::info(d)) {
+    if (auto report = rk::info(d); report.ok()) {
       (void)report->to_text();
       (void)report->to_json();
     }
