@@ -140,7 +140,8 @@ std::string render(const FootprintToolOptions& o, const std::string& location, c
                                {"properties", {{"location", location}}},
                                {"geometry", nlohmann::ordered_json::parse(p.to_geojson())}});
   }
-  return doc.dump() + "\n";
+  // A path need not be UTF-8: invalid bytes become U+FFFD, not an exception.
+  return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 Result<std::string> document(const Dataset& src, const FootprintToolOptions& o,

@@ -233,7 +233,9 @@ std::string InfoReport::to_json() const {
   for (const InfoBand& b : bands) jbands.push_back(band_json(b, options));
   j["bands"] = jbands;
   j["stac"] = stac(*this);
-  return j.dump(2) + "\n";
+  // Metadata from a file need not be UTF-8: invalid bytes become U+FFFD
+  // instead of an exception (gdalinfo writes them through as they are).
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace rk

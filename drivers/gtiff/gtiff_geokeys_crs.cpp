@@ -314,7 +314,9 @@ PjPtr ensemble_as_datum(PJ_CONTEXT* ctx, PjPtr crs) {
     }
   }
   base = rebuilt;
-  PjPtr plain(proj_create(ctx, j.dump().c_str()));
+  // Names come from the file's citations and need not be UTF-8.
+  const std::string json = j.dump(-1, ' ', false, decltype(j)::error_handler_t::replace);
+  PjPtr plain(proj_create(ctx, json.c_str()));
   return plain ? std::move(plain) : std::move(crs);
 }
 
