@@ -224,7 +224,7 @@ Status describe_copied_band(RasterBand& sb, const TranslateOptions& o, int out_b
 
 // -a_nodata, then GDAL's clamping of a nodata value the output type cannot
 // hold; -a_scale and -a_offset.
-void assign_properties(const TranslateOptions& o, ViewBandSpec* b) {
+void assign_properties(const TranslateOptions& o, int out_band, ViewBandSpec* b) {
   // A band made from a mask (-b mask) keeps 0/255 without nodata or scale,
   // as in gdal_translate.
   const bool mask = b->source == ViewBandSpec::Source::kMask;
@@ -235,8 +235,24 @@ void assign_properties(const TranslateOptions& o, ViewBandSpec* b) {
       b->nodata = std::strtod(o.assign_nodata.c_str(), nullptr);
     }
   }
-  // Complex integer types are left alone, as gdal_translate leaves them.
-  if (b->nodata && !is_floating(b->type) && !is_complex(b->type) && !std::isnan(*b->nodata)) {
+  // Complex integer types are left alone, as gdal_translate leaves them. An
+  // integer band never gets a NaN nodata value; what it gets instead is
+  // gdal_translate 3.6's (measured): none for 64-bit types, INT32_MIN for
+  // Int32, 0 for the others.
+  if (b->nodata && !is_floating(b->type) && !is_complex(b->type) && std::isnan(*b->nodata)) {
+    const std::string type(data_type_name(b->type));
+    if (b->type == DataType::kInt64 || b->type == DataType::kUInt64) {
+      emit_warning("", "Cannot set nodata value nan on a " + type + " band");
+      b->nodata.reset();
+    } else {
+      b->nodata = b->type == DataType::kInt32 ? -2147483648.0 : 0.0;
+      emit_warning("", "for band " + std::to_string(out_band) +
+                           ", nodata value has been rounded to " +
+                           (b->type == DataType::kInt32 ? "-2147483648" : "0") + ", " + type +
+                           " being an integer datatype.");
+    }
+  }
+  if (b->nodata && !is_floating(b->type) && !is_complex(b->type)) {
     const double v = *b->nodata;
     std::vector<std::byte> one(data_type_size(b->type));
     convert_values(&v, DataType::kFloat64, 8, one.data(), b->type, 0, 1);
@@ -279,7 +295,7 @@ Result<std::vector<ViewBandSpec>> band_specs(const Dataset& src, const Translate
       b.color_interp = o.expand == "gray" ? ColorInterp::kGray : kInterp[p.component];
       RK_RETURN_IF_ERROR(set_scaling(*sb, o, static_cast<int>(k + 1), &b));
     }
-    assign_properties(o, &b);
+    assign_properties(o, static_cast<int>(k + 1), &b);
     if (auto ci = o.color_interps.find(static_cast<int>(k + 1)); ci != o.color_interps.end()) {
       b.color_interp = ci->second;
     }

@@ -195,6 +195,11 @@ class ViewBand : public RasterBand {
     const bool single_precision = type != DataType::kInt32 && type != DataType::kUInt32 &&
                                   type != DataType::kFloat64 && type != DataType::kCFloat64;
     for (double& v : values) {
+      // Nodata pixels stay nodata (the output's, else 0), expanded or not.
+      if (src_nodata && (v == *src_nodata || (std::isnan(v) && std::isnan(*src_nodata)))) {
+        v = fill_value();
+        continue;
+      }
       if (spec_.source == ViewBandSpec::Source::kPaletteEntry) {
         const auto idx = static_cast<int64_t>(v);
         if (!ct || idx < 0 || idx >= static_cast<int64_t>(ct->entries.size())) {
@@ -206,9 +211,6 @@ class ViewBand : public RasterBand {
         const ColorEntry& e = ct->entries[static_cast<size_t>(idx)];
         const int16_t comps[4] = {e.c1, e.c2, e.c3, e.c4};
         v = comps[spec_.component];
-      } else if (src_nodata && (v == *src_nodata || (std::isnan(v) && std::isnan(*src_nodata)))) {
-        v = fill_value();
-        continue;
       }
       if (single_precision) v = static_cast<float>(v);
       if (spec_.unscale) v = v * spec_.unscale->first + spec_.unscale->second;

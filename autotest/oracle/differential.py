@@ -449,13 +449,12 @@ KNOWN_OPEN = [
         or (inv.has("-unscale") and inv.has("-scale", "-scale_"))),
      "scaling complex values (the imaginary part), -scale with -unscale"),
     (11, lambda inv, d: (
-        (inv.has("-expand") and inv.src_nodata is not None and (_pixels(d) or d["kind"] == "nodata"))
-        or (inv.has("-unscale") and inv.has("-a_nodata") and (_pixels(d) or d["kind"] == "nodata"))
-        or (inv.out_type in INTEGER_TYPES and (
-            (inv.src_nodata == "nan" and (_pixels(d) or (d["kind"] == "nodata" and not inv.has("-a_nodata"))))
-            or (inv.has("-a_nodata") and inv.val("-a_nodata").lower() == "nan"
-                and (d["kind"] == "nodata" or _pixels(d)))))),
-     "nodata under -expand, under -unscale with -a_nodata, and NaN nodata for integer types"),
+        (inv.has("-unscale") and inv.has("-a_nodata") and (_pixels(d) or d["kind"] == "nodata"))
+        or (inv.out_type in INTEGER_TYPES and _pixels(d) and (
+            inv.src_nodata == "nan"
+            or (inv.has("-a_nodata") and inv.val("-a_nodata").lower() == "nan")))),
+     "nodata under -unscale with -a_nodata, and the values NaN pixels take in an integer type "
+     "(GDAL's depend on its code path: -32768 for Int16 through a VRT, 0 through RasterIO)"),
 ]
 
 # ----------------------------------------------------------------------------

@@ -81,6 +81,19 @@ def make_inputs(d):
     ds.GetRasterBand(2).WriteArray((np.arange(40 * 30).reshape(30, 40) % 2 * 255).astype("uint8"))
     ds = None
 
+    # A palette with nodata, and a float band whose nodata is NaN.
+    ds = drv.Create(f"{d}/palette_nd.tif", 40, 30, 1, gdal.GDT_Byte)
+    ds.GetRasterBand(1).SetRasterColorTable(ct)
+    ds.GetRasterBand(1).WriteArray((np.arange(40 * 30).reshape(30, 40) % 7 * 30).astype("uint8"))
+    ds.GetRasterBand(1).SetNoDataValue(60)
+    ds = None
+    ds = drv.Create(f"{d}/float_nan.tif", 30, 20, 1, gdal.GDT_Float32)
+    a = (np.arange(30 * 20).reshape(20, 30) % 250).astype("float32")
+    a[::3, ::4] = np.nan
+    ds.GetRasterBand(1).WriteArray(a)
+    ds.GetRasterBand(1).SetNoDataValue(float("nan"))
+    ds = None
+
     # No georeferencing at all; and GCPs instead of a geotransform.
     ds = drv.Create(f"{d}/nogeo.tif", 30, 20, 1, gdal.GDT_Int16)
     ds.GetRasterBand(1).WriteArray((np.arange(30 * 20).reshape(20, 30) - 300).astype("int16"))
@@ -159,6 +172,12 @@ CASES = [
     ("palette_alpha", "palette_alpha.tif", [], EXACT),
     ("palette_two_bands", "palette.tif", ["-b", "1", "-b", "1"], EXACT),
     ("palette_scaled", "palette.tif", ["-scale", "0", "255", "255", "0"], EXACT),
+    ("expand_nodata", "palette_nd.tif", ["-expand", "rgba"], EXACT),
+    ("expand_gray_a_nodata", "palette_nd.tif", ["-expand", "gray", "-a_nodata", "5"], EXACT),
+    ("nan_nodata_to_byte", "float_nan.tif", ["-ot", "Byte"], EXACT),
+    ("a_nodata_nan_integer", "byte.tif", ["-ot", "Int16", "-a_nodata", "nan"], EXACT),
+    ("a_nodata_nan_int32", "byte.tif", ["-ot", "Int32", "-a_nodata", "nan"], EXACT),
+    ("a_nodata_nan_int64", "byte.tif", ["-ot", "Int64", "-a_nodata", "nan"], EXACT),
     ("expand_scaled", "palette.tif", ["-expand", "rgb", "-scale_1", "0", "255", "255", "0"], EXACT),
     ("mask_outside_zero", "int16.tif", ["-b", "mask", "-srcwin", "70", "40", "20", "20", "-a_nodata", "7"], EXACT),
 
