@@ -394,7 +394,7 @@ Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const Buff
   const double fill = empty_value(src);
   struct Candidate {
     double re, im;
-    size_t order;  // position in raster order: ties go to the first seen
+    size_t order;  // position in raster order
   };
   std::vector<Candidate> values;
   const std::vector<int64_t> keep = least_first_from(vy);
@@ -423,15 +423,18 @@ Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const Buff
           if (a.im != b.im) return a.im < b.im;
           return a.order < b.order;
         });
+        // A tie goes to the value that reached the winning count first in
+        // raster order (its last occurrence comes first), as in GDAL, whose
+        // scan changes its pick only when a count overtakes the pick's.
         size_t best_count = 0, best_order = 0;
         for (size_t s = 0; s < values.size();) {
           size_t e = s;
           while (e < values.size() && values[e].re == values[s].re && values[e].im == values[s].im)
             ++e;
-          const size_t count = e - s;
-          if (count > best_count || (count == best_count && values[s].order < best_order)) {
+          const size_t count = e - s, reached = values[e - 1].order;
+          if (count > best_count || (count == best_count && reached < best_order)) {
             best_count = count;
-            best_order = values[s].order;
+            best_order = reached;
             best_re = values[s].re;
             best_im = values[s].im;
           }

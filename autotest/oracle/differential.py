@@ -414,7 +414,8 @@ INTEGER_TYPES = ("Byte", "UInt16", "Int16", "UInt32", "Int32", "UInt64", "Int64"
 # checked like everything else: item 12 (-scale_N / -exponent_N past the
 # output band count is an error) and item 10's equal source min/max
 # (widened by 0.1), both in 4524267; item 8 (-projwin_srs by its two
-# corners), in a787df2.
+# corners), in a787df2. Item 4 in part: mode's ties follow GDAL's rule (a
+# pick changes only when a count overtakes it).
 KNOWN_OPEN = [
     (1, lambda inv, d: _pixels(d) and inv.kernel_applies and (
         (inv.src_nodata is not None and inv.kernel in INTERPOLATING)
@@ -428,8 +429,10 @@ KNOWN_OPEN = [
      "RGBA: GDAL weights the colour bands by the alpha band in resampling"),
     (3, lambda inv, d: _pixels(d) and inv.f["palette"] and inv.kernel_applies,
      "a paletted band resampled with a kernel other than nearest"),
-    (4, lambda inv, d: _pixels(d) and inv.kernel == "mode" and inv.kernel_applies,
-     "mode: ties and non-integer ratios pick another value than GDAL"),
+    (4, lambda inv, d: _pixels(d) and inv.kernel == "mode" and inv.kernel_applies and (
+        inv.has("-tr", "-projwin") or inv.f["dtype"] in ("Float64", "Int32", "UInt32")),
+     "mode: windows under -tr/-projwin, and GDAL's single-precision working type for 64-bit "
+     "and 32-bit integer sources (ties and -outsize windows agree)"),
     (5, lambda inv, d: _pixels(d) and inv.has("-tr") and inv.kernel in INTERPOLATING
      and _non_integer_tr(inv),
      "-tr that does not divide the extent into whole pixels, with an interpolating kernel"),
