@@ -436,17 +436,18 @@ Metadata::Items statistics_metadata_items(const BandStatistics& s, bool approxim
   return items;
 }
 
+std::optional<double> metadata_number(const Metadata& md, std::string_view key) {
+  const auto v = md.get(key);
+  if (!v) return std::nullopt;
+  char* end = nullptr;
+  const double d = std::strtod(v->c_str(), &end);
+  if (end == v->c_str()) return std::nullopt;
+  return d;
+}
+
 std::optional<std::pair<double, double>> stored_min_max(const RasterBand& band) {
-  auto number = [&band](const char* key) -> std::optional<double> {
-    const auto v = band.metadata().get(key);
-    if (!v) return std::nullopt;
-    char* end = nullptr;
-    const double d = std::strtod(v->c_str(), &end);
-    if (end == v->c_str()) return std::nullopt;
-    return d;
-  };
-  const auto mn = number("STATISTICS_MINIMUM");
-  const auto mx = number("STATISTICS_MAXIMUM");
+  const auto mn = metadata_number(band.metadata(), "STATISTICS_MINIMUM");
+  const auto mx = metadata_number(band.metadata(), "STATISTICS_MAXIMUM");
   if (!mn || !mx) return std::nullopt;
   return std::make_pair(*mn, *mx);
 }

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,10 @@ RK_API Metadata::Items statistics_metadata_items(const BandStatistics& s, bool a
 // `items` without the STATISTICS_* ones (which statistics_metadata_items
 // replaces).
 RK_API Metadata::Items without_statistics(const Metadata::Items& items);
+
+// A metadata item read as a number (leading text strtod accepts), if it is
+// one.
+RK_API std::optional<double> metadata_number(const Metadata& md, std::string_view key);
 
 // The minimum and maximum a band carries in its STATISTICS_MINIMUM and
 // _MAXIMUM metadata (GDAL's GetMinimum/GetMaximum), if both are numbers.

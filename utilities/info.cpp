@@ -137,15 +137,6 @@ Status gather_dataset(const Dataset& ds, const InfoOptions& o, InfoReport* r) {
   return Status();
 }
 
-std::optional<double> metadata_number(const Metadata& md, const char* key) {
-  const auto v = md.get(key);
-  if (!v) return std::nullopt;
-  char* end = nullptr;
-  const double d = std::strtod(v->c_str(), &end);
-  if (end == v->c_str()) return std::nullopt;
-  return d;
-}
-
 // Statistics kept with the file (STATISTICS_* metadata, from its tags or
 // its side-car). gdalinfo reports them as they are — without -stats, and
 // with -stats too unless they are approximate and -stats wants exact ones.
