@@ -37,6 +37,12 @@ class DerivedMaskBand final : public ComputedMaskBand {
       : ComputedMaskBand(parent, parent), parent_(parent) {}
 
  protected:
+  bool reads_without_blocks() const override { return !parent_.nodata(); }
+  Status read_window_impl(const Window& window, void* dst) override {
+    if (parent_.nodata()) return RasterBand::read_window_impl(window, dst);
+    std::memset(dst, 255, static_cast<size_t>(window.width * window.height));
+    return Status();
+  }
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override {
     const size_t n = static_cast<size_t>(block_x_size() * block_y_size());
     auto* out = static_cast<uint8_t*>(dst);

@@ -397,7 +397,7 @@ Status RasterBand::read(const Window& window, void* data, const BufferLayout& la
       }
     }
     if (l.width == window.width && l.height == window.height) {
-      if (block_bytes() > kMaxCachedBlockBytes) {
+      if (block_bytes() > kMaxCachedBlockBytes || reads_without_blocks()) {
         Status st = read_unblocked(window, static_cast<std::byte*>(data), l);
         if (st.code() != StatusCode::kNotSupported) return st;
       }

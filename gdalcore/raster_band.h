@@ -173,6 +173,11 @@ class RK_API RasterBand {
   // override it (GTiff, uncompressed data); the default is kNotSupported,
   // and reads then go through whole blocks as usual.
   virtual Status read_window_impl(const Window& window, void* dst);
+  // True when reads of any size go to read_window_impl() rather than to
+  // blocks: values that cost nothing to produce (an all-valid mask, as
+  // GDAL's fills a read's buffer directly) would otherwise fill and cache
+  // whole blocks, 13 MB each for a 64-pixel read of a wide strip.
+  virtual bool reads_without_blocks() const { return false; }
 
   // Called after a block of this band was read into the block cache (not
   // after decode_block()). Drivers whose bands decode together (a
