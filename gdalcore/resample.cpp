@@ -100,12 +100,14 @@ std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t 
       if (k1 < k0) k1 = k0;
     } else {
       // A kernel centred on the footprint, stretched by the downsampling
-      // factor so every source pixel contributes (no aliasing).
+      // factor so every source pixel contributes (no aliasing). The support
+      // is GDAL's, zero weights at its ends included: nodata handling
+      // counts them (see convolve_with_invalid).
       const double center = origin + (static_cast<double>(i) + 0.5) * ratio;
       const double s = std::max(1.0, ratio);
       const double r = kernel_radius(m) * s;
-      k0 = static_cast<int64_t>(std::ceil(center - 0.5 - r));
-      k1 = static_cast<int64_t>(std::floor(center - 0.5 + r));
+      k0 = static_cast<int64_t>(std::floor(center - r + 0.5));
+      k1 = static_cast<int64_t>(std::floor(center + r + 0.5)) - 1;
     }
     k0 = std::max<int64_t>(k0, 0);
     k1 = std::min<int64_t>(k1, src_n - 1);
@@ -122,15 +124,19 @@ std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t 
       }
       t.weights.push_back(w);
     }
-    // Trim zero weights at both ends (they only cost reads).
-    while (t.weights.size() > 1 && t.weights.back() == 0) t.weights.pop_back();
-    size_t lead = 0;
-    while (lead + 1 < t.weights.size() && t.weights[lead] == 0) ++lead;
-    if (lead > 0) {
-      t.weights.erase(t.weights.begin(), t.weights.begin() + static_cast<ptrdiff_t>(lead));
-      t.first += static_cast<int64_t>(lead);
+    if (m == Resampling::kAverage || m == Resampling::kMode) {
+      // Trim zero weights at both ends (they only cost reads).
+      while (t.weights.size() > 1 && t.weights.back() == 0) t.weights.pop_back();
+      size_t lead = 0;
+      while (lead + 1 < t.weights.size() && t.weights[lead] == 0) ++lead;
+      if (lead > 0) {
+        t.weights.erase(t.weights.begin(), t.weights.begin() + static_cast<ptrdiff_t>(lead));
+        t.first += static_cast<int64_t>(lead);
+      }
     }
-    if (t.weights.size() == 1 && t.weights[0] == 0) t.weights[0] = 1;
+    if (std::all_of(t.weights.begin(), t.weights.end(), [](double w) { return w == 0; })) {
+      t.weights[0] = 1;
+    }
   }
   return taps;
 }
@@ -282,103 +288,290 @@ Status nearest(RasterBand& src, const SourceWindow& sw, std::byte* data, const B
 // The value written where no valid source pixel contributes.
 double empty_value(const RasterBand& band) { return band.nodata().value_or(0.0); }
 
-Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte* data,
-                const BufferLayout& l, const ProgressFn& progress) {
-  const std::vector<Taps> hx = axis_taps(m, sw.x, sw.width, l.width, src.x_size());
-  const std::vector<Taps> vy = axis_taps(m, sw.y, sw.height, l.height, src.y_size());
-  int64_t c0 = hx.front().first, c1 = hx.front().last();
-  for (const Taps& t : hx) {
-    c0 = std::min(c0, t.first);
-    c1 = std::max(c1, t.last());
+// How a kernel's results become the caller's values, as in GDAL's
+// resampling: convolutions (and averages of Int16 and floating-point bands)
+// go through single precision, and on a band with nodata a result that
+// would read as nodata is moved off it, so resampling never creates holes.
+// 32- and 64-bit integer and Float64 bands keep double precision, where
+// GDAL 3.6 rounds them through float (doc/raster-io.md). Complex bands are
+// left in double. (GDAL's single-band path also rounds results to the
+// source's type before converting them; its multi-band path does not:
+// issue 16's item 6, open.)
+class KernelResults {
+ public:
+  KernelResults(const RasterBand& band, Resampling m)
+      : type_(band.data_type()), nodata_(band.nodata()) {
+    const bool small_int = type_ == DataType::kByte || type_ == DataType::kUInt16;
+    const bool wide = type_ == DataType::kInt32 || type_ == DataType::kUInt32 ||
+                      type_ == DataType::kInt64 || type_ == DataType::kUInt64 ||
+                      type_ == DataType::kFloat64;
+    through_float_ = !wide && !(small_int && m == Resampling::kAverage);
+    complex_ = is_complex(type_);
+    set_range();
+    if (nodata_) replacement_ = replacement_for(*nodata_);
   }
-  RowSource rows(src, c0, c1);
-  const int nc = rows.components();
-  const size_t out_n = static_cast<size_t>(l.width);
-  std::vector<double> out(out_n * static_cast<size_t>(nc));
-  // Numerators (per component) and denominators of the vertical pass.
-  std::vector<double> num(out_n * static_cast<size_t>(nc)), den(out_n);
-  const double fill = empty_value(src);
-  // Sums of each output column's horizontal weights, and a column buffer
-  // for the vertical pass of the all-valid case.
-  std::vector<double> hx_sum(out_n, 0.0);
-  for (size_t i = 0; i < out_n; ++i) {
-    for (double w : hx[i].weights) hx_sum[i] += w;
+
+  // Converts `n` results (a row) into `dst`, laid out as `l`.
+  // `empty[i]` marks a pixel no valid source pixel reached: it holds the
+  // fill value, nodata included, as is.
+  void write(std::vector<double>& values, const std::vector<char>& empty, size_t n, std::byte* dst,
+             const BufferLayout& l) {
+    if (complex_) {
+      convert_values(values.data(), DataType::kCFloat64, sizeof(double) * 2, dst, l.type,
+                     l.pixel_spacing, n);
+      return;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (!empty[i]) values[i] = adjust(values[i]);
+    }
+    convert_values(values.data(), DataType::kFloat64, sizeof(double), dst, l.type, l.pixel_spacing,
+                   n);
   }
-  std::vector<double> column(static_cast<size_t>(c1 - c0 + 1));
-  // Some pixels do not count: each output pixel's sums run over the valid
-  // ones only, and dividing them renormalises the separable kernel.
-  auto with_invalid_pixels = [&](const Taps& ty) {
-    std::fill(num.begin(), num.end(), 0.0);
-    std::fill(den.begin(), den.end(), 0.0);
-    std::vector<char> any(out_n, 0);
+
+ private:
+  void set_range() {
+    switch (type_) {
+      case DataType::kByte:
+        lo_ = 0, hi_ = 255;
+        break;
+      case DataType::kUInt16:
+        lo_ = 0, hi_ = 65535;
+        break;
+      case DataType::kInt16:
+        lo_ = -32768, hi_ = 32767;
+        break;
+      case DataType::kUInt32:
+        lo_ = 0, hi_ = 4294967295.0;
+        break;
+      case DataType::kInt32:
+        lo_ = -2147483648.0, hi_ = 2147483647.0;
+        break;
+      case DataType::kFloat32:
+        lo_ = -std::numeric_limits<float>::max(), hi_ = std::numeric_limits<float>::max();
+        break;
+      default:
+        break;
+    }
+  }
+
+  double replacement_for(double nodata) const {
+    if (is_floating(type_)) {
+      if (nodata == 0) return std::numeric_limits<float>::min();
+      return static_cast<float>(nodata + 1e-7 * nodata);
+    }
+    return nodata >= hi_ ? nodata - 1 : nodata + 1;
+  }
+
+  double adjust(double v) const {
+    if (through_float_) v = static_cast<float>(v);
+    if (!nodata_ || std::isnan(v)) return v;
+    const double clamped = std::clamp(v, lo_, hi_);
+    bool is_nodata;
+    if (!is_floating(type_)) {
+      is_nodata = std::llround(clamped) == static_cast<int64_t>(*nodata_);
+    } else if (type_ == DataType::kFloat32) {
+      is_nodata = static_cast<float>(clamped) == static_cast<float>(*nodata_);
+    } else {
+      is_nodata = clamped == *nodata_;
+    }
+    return is_nodata ? replacement_ : clamped;
+  }
+
+  DataType type_;
+  std::optional<double> nodata_;
+  bool through_float_ = false;
+  bool complex_ = false;
+  double lo_ = -std::numeric_limits<double>::infinity();
+  double hi_ = std::numeric_limits<double>::infinity();
+  double replacement_ = 0;
+};
+
+// Average and the interpolating kernels: separable weights (taps) along
+// each axis, output rows one at a time.
+class WeightedPass {
+ public:
+  WeightedPass(RasterBand& src, Resampling m, const SourceWindow& sw, const BufferLayout& l)
+      : m_(m),
+        hx_(axis_taps(m, sw.x, sw.width, l.width, src.x_size())),
+        vy_(axis_taps(m, sw.y, sw.height, l.height, src.y_size())),
+        c0_(column_span(hx_).first),
+        rows_(src, c0_, column_span(hx_).second),
+        nc_(static_cast<size_t>(rows_.components())),
+        out_n_(static_cast<size_t>(l.width)),
+        out_(out_n_ * nc_),
+        num_(out_n_ * nc_),
+        den_(out_n_),
+        empty_(out_n_, 0),
+        fill_(empty_value(src)),
+        hx_sum_(out_n_, 0.0),
+        column_(static_cast<size_t>(column_span(hx_).second - c0_ + 1)) {
+    for (size_t i = 0; i < out_n_; ++i) {
+      for (double w : hx_[i].weights) hx_sum_[i] += w;
+    }
+  }
+
+  Status run(RasterBand& src, std::byte* data, const BufferLayout& l, const ProgressFn& progress) {
+    KernelResults results(src, m_);
+    const std::vector<int64_t> keep = least_first_from(vy_);
+    for (int64_t j = 0; j < l.height; ++j) {
+      const Taps& ty = vy_[static_cast<size_t>(j)];
+      RK_RETURN_IF_ERROR(rows_.ensure(ty.first, ty.last(), keep[static_cast<size_t>(j)]));
+      bool all_valid = nc_ == 1;
+      for (int64_t r = ty.first; all_valid && r <= ty.last(); ++r) all_valid = rows_.all_valid(r);
+      if (all_valid) {
+        all_valid_row(ty);
+      } else if (m_ == Resampling::kAverage) {
+        average_with_invalid(ty);
+      } else {
+        convolve_with_invalid(ty);
+      }
+      results.write(out_, empty_, out_n_, data + j * l.line_spacing, l);
+      if (progress && !progress(static_cast<double>(j + 1) / static_cast<double>(l.height), "")) {
+        return Status::cancelled(src.dataset()->description());
+      }
+    }
+    return Status();
+  }
+
+ private:
+  static std::pair<int64_t, int64_t> column_span(const std::vector<Taps>& hx) {
+    int64_t c0 = hx.front().first, c1 = hx.front().last();
+    for (const Taps& t : hx) {
+      c0 = std::min(c0, t.first);
+      c1 = std::max(c1, t.last());
+    }
+    return {c0, c1};
+  }
+
+  // Every pixel counts: rows first (a contiguous pass the compiler
+  // vectorises), then one short sum per output pixel; the weights
+  // normalise to the products of their sums.
+  void all_valid_row(const Taps& ty) {
+    std::fill(column_.begin(), column_.end(), 0.0);
+    double wy_sum = 0;
+    for (size_t k = 0; k < ty.weights.size(); ++k) {
+      const double wy = ty.weights[k];
+      wy_sum += wy;
+      const double* row = rows_.row(ty.first + static_cast<int64_t>(k)).data();
+      for (size_t c = 0; c < column_.size(); ++c) column_[c] += wy * row[c];
+    }
+    for (size_t i = 0; i < out_n_; ++i) {
+      const Taps& tx = hx_[i];
+      const double* v = column_.data() + (tx.first - c0_);
+      double sum = 0;
+      for (size_t q = 0; q < tx.weights.size(); ++q) sum += tx.weights[q] * v[q];
+      const double d = wy_sum * hx_sum_[i];
+      empty_[i] = std::fabs(d) <= 1e-12;
+      out_[i] = empty_[i] ? fill_ : sum / d;
+    }
+  }
+
+  // An average over the valid pixels of each footprint, weighted by their
+  // overlap, as GDAL's average with a mask.
+  void average_with_invalid(const Taps& ty) {
+    std::fill(num_.begin(), num_.end(), 0.0);
+    std::fill(den_.begin(), den_.end(), 0.0);
     for (size_t k = 0; k < ty.weights.size(); ++k) {
       const double wy = ty.weights[k];
       const int64_t r = ty.first + static_cast<int64_t>(k);
-      const std::vector<double>& row = rows.row(r);
-      const std::vector<char>& valid = rows.valid(r);
-      for (size_t i = 0; i < out_n; ++i) {
-        const Taps& tx = hx[i];
-        double wsum = 0;
+      for (size_t i = 0; i < out_n_; ++i) {
         double vsum[2] = {0, 0};
-        for (size_t q = 0; q < tx.weights.size(); ++q) {
-          const size_t c = static_cast<size_t>(tx.first - c0) + q;
-          if (!valid[c]) continue;
-          const double w = tx.weights[q];
-          wsum += w;
-          for (int p = 0; p < nc; ++p)
-            vsum[p] += w * row[c * static_cast<size_t>(nc) + static_cast<size_t>(p)];
-          any[i] = 1;
-        }
-        den[i] += wy * wsum;
-        for (int p = 0; p < nc; ++p)
-          num[i * static_cast<size_t>(nc) + static_cast<size_t>(p)] += wy * vsum[p];
+        const double wsum = row_sum(r, hx_[i], vsum);
+        den_[i] += wy * wsum;
+        for (size_t p = 0; p < nc_; ++p) num_[i * nc_ + p] += wy * vsum[p];
       }
     }
-    for (size_t i = 0; i < out_n; ++i) {
-      const bool ok = any[i] && std::fabs(den[i]) > 1e-12;
-      for (int p = 0; p < nc; ++p) {
-        const size_t o = i * static_cast<size_t>(nc) + static_cast<size_t>(p);
-        out[o] = ok ? num[o] / den[i] : (p == 0 ? fill : 0.0);
+    for (size_t i = 0; i < out_n_; ++i) {
+      const bool ok = den_[i] > 1e-12;
+      empty_[i] = !ok;
+      for (size_t p = 0; p < nc_; ++p) {
+        out_[i * nc_ + p] = ok ? num_[i * nc_ + p] / den_[i] : (p == 0 ? fill_ : 0.0);
       }
-    }
-  };
-  const std::vector<int64_t> keep = least_first_from(vy);
-  for (int64_t j = 0; j < l.height; ++j) {
-    const Taps& ty = vy[static_cast<size_t>(j)];
-    RK_RETURN_IF_ERROR(rows.ensure(ty.first, ty.last(), keep[static_cast<size_t>(j)]));
-    bool all_valid = nc == 1;
-    for (int64_t r = ty.first; all_valid && r <= ty.last(); ++r) all_valid = rows.all_valid(r);
-    if (all_valid) {
-      // Every pixel counts: rows first (a contiguous pass the compiler
-      // vectorises), then one short sum per output pixel; the weights
-      // normalise to the products of their sums.
-      std::fill(column.begin(), column.end(), 0.0);
-      double wy_sum = 0;
-      for (size_t k = 0; k < ty.weights.size(); ++k) {
-        const double wy = ty.weights[k];
-        wy_sum += wy;
-        const double* row = rows.row(ty.first + static_cast<int64_t>(k)).data();
-        for (size_t c = 0; c < column.size(); ++c) column[c] += wy * row[c];
-      }
-      for (size_t i = 0; i < out_n; ++i) {
-        const Taps& tx = hx[i];
-        const double* v = column.data() + (tx.first - c0);
-        double sum = 0;
-        for (size_t q = 0; q < tx.weights.size(); ++q) sum += tx.weights[q] * v[q];
-        const double d = wy_sum * hx_sum[i];
-        out[i] = std::fabs(d) > 1e-12 ? sum / d : fill;
-      }
-    } else {
-      with_invalid_pixels(ty);
-    }
-    convert_values(out.data(), nc == 2 ? DataType::kCFloat64 : DataType::kFloat64,
-                   static_cast<ptrdiff_t>(sizeof(double) * static_cast<size_t>(nc)),
-                   data + j * l.line_spacing, l.type, l.pixel_spacing, out_n);
-    if (progress && !progress(static_cast<double>(j + 1) / static_cast<double>(l.height), "")) {
-      return Status::cancelled(src.dataset()->description());
     }
   }
-  return Status();
+
+  // GDAL's convolution where some source pixels do not count: each source
+  // row is filtered over its valid pixels and renormalised; a row with none
+  // (or, for kernels with negative lobes, whose longest run of valid pixels
+  // covers less than half the kernel's support) drops out of the vertical
+  // pass, which does the same over the rows. A row with one valid pixel
+  // weighs as much as a full one: this is not a 2-D renormalisation.
+  void convolve_with_invalid(const Taps& ty) {
+    const bool negative_lobes = m_ == Resampling::kCubic || m_ == Resampling::kLanczos;
+    std::fill(num_.begin(), num_.end(), 0.0);
+    std::fill(den_.begin(), den_.end(), 0.0);
+    run_.assign(out_n_, 0);
+    best_run_.assign(out_n_, 0);
+    for (size_t k = 0; k < ty.weights.size(); ++k) {
+      const double wy = ty.weights[k];
+      const int64_t r = ty.first + static_cast<int64_t>(k);
+      for (size_t i = 0; i < out_n_; ++i) {
+        const Taps& tx = hx_[i];
+        double vsum[2] = {0, 0};
+        bool ok = !negative_lobes || longest_valid_run(r, tx) >= tx.weights.size() / 2;
+        double wsum = 0;
+        if (ok) wsum = row_sum(r, tx, vsum);
+        ok = ok && wsum > 0;
+        if (!ok) {
+          run_[i] = 0;
+          continue;
+        }
+        best_run_[i] = std::max(best_run_[i], ++run_[i]);
+        den_[i] += wy;
+        for (size_t p = 0; p < nc_; ++p) num_[i * nc_ + p] += wy * (vsum[p] / wsum);
+      }
+    }
+    for (size_t i = 0; i < out_n_; ++i) {
+      bool ok = den_[i] > 0;
+      if (negative_lobes && best_run_[i] < ty.weights.size() / 2) ok = false;
+      empty_[i] = !ok;
+      for (size_t p = 0; p < nc_; ++p) {
+        out_[i * nc_ + p] = ok ? num_[i * nc_ + p] / den_[i] : (p == 0 ? fill_ : 0.0);
+      }
+    }
+  }
+
+  // Sums of weights and weighted values over the valid pixels of row r.
+  double row_sum(int64_t r, const Taps& tx, double vsum[2]) const {
+    const std::vector<double>& row = rows_.row(r);
+    const std::vector<char>& valid = rows_.valid(r);
+    double wsum = 0;
+    for (size_t q = 0; q < tx.weights.size(); ++q) {
+      const size_t c = static_cast<size_t>(tx.first - c0_) + q;
+      if (!valid[c]) continue;
+      const double w = tx.weights[q];
+      wsum += w;
+      for (size_t p = 0; p < nc_; ++p) vsum[p] += w * row[c * nc_ + p];
+    }
+    return wsum;
+  }
+
+  size_t longest_valid_run(int64_t r, const Taps& tx) const {
+    const std::vector<char>& valid = rows_.valid(r);
+    size_t run = 0, best = 0;
+    for (size_t q = 0; q < tx.weights.size(); ++q) {
+      run = valid[static_cast<size_t>(tx.first - c0_) + q] ? run + 1 : 0;
+      best = std::max(best, run);
+    }
+    return best;
+  }
+
+  Resampling m_;
+  std::vector<Taps> hx_, vy_;
+  int64_t c0_;
+  RowSource rows_;
+  size_t nc_, out_n_;
+  std::vector<double> out_, num_, den_;
+  std::vector<char> empty_;
+  double fill_;
+  std::vector<double> hx_sum_, column_;
+  std::vector<size_t> run_, best_run_;
+};
+
+Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte* data,
+                const BufferLayout& l, const ProgressFn& progress) {
+  WeightedPass pass(src, m, sw, l);
+  return pass.run(src, data, l, progress);
 }
 
 Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const BufferLayout& l,

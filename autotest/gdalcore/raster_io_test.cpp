@@ -155,6 +155,32 @@ std::unique_ptr<TestDataset> make_grid(BlockCache* cache, int64_t w, int64_t h,
   return ds;
 }
 
+TEST_CASE("kernels near nodata weigh rows as GDAL's do, and never make nodata",
+          "[rasterio][resample]") {
+  BlockCache cache(1 << 20);
+  RasterIOOptions bilinear{Resampling::kBilinear, nullptr, {}};
+  // Rows are renormalised one at a time, then the rows: (10 + (20 + 30) / 2) / 2
+  // = 17.5, rounded to 18; a two-dimensional renormalisation would give 20.
+  auto grid = make_grid(&cache, 2, 2, {10, 0, 20, 30});
+  grid->test_band(1)->init_nodata_value(0);
+  uint8_t one = 0;
+  REQUIRE(
+      grid->band(1)
+          ->read(Window{0, 0, 2, 2}, &one, BufferLayout::packed(DataType::kByte, 1, 1), bilinear)
+          .ok());
+  CHECK(one == 18);
+  // 4, 6 upsampled gives 4, 4.5, 5.5, 6; 4.5 would round to the nodata
+  // value 5, and is moved off it to 6, as GDAL does.
+  auto row = make_grid(&cache, 2, 1, {4, 6});
+  row->test_band(1)->init_nodata_value(5);
+  std::vector<uint8_t> up(4);
+  REQUIRE(row->band(1)
+              ->read(Window{0, 0, 2, 1}, up.data(), BufferLayout::packed(DataType::kByte, 4, 1),
+                     bilinear)
+              .ok());
+  CHECK(up == std::vector<uint8_t>{4, 6, 6, 6});
+}
+
 TEST_CASE("bilinear resampling", "[rasterio][resample]") {
   BlockCache cache(1 << 20);
   RasterIOOptions bilinear{Resampling::kBilinear, nullptr, {}};
