@@ -3,7 +3,7 @@
 # N times in a row in build/, to catch tests that fail only sometimes: a
 # flaky test can keep a good change from landing. Prints one line per round
 # and stops at the first failing round, whose failures ctest prints.
-# Not part of the test run (about 11 minutes a round on 2 cores).
+# Not part of the test run (4-5 minutes a round on 2 cores).
 # Usage: scripts/repeat_tests.sh [rounds]   (default 10; build/ must be built)
 set -euo pipefail
 cd "$(dirname "$0")/../build"
