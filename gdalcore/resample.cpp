@@ -329,28 +329,16 @@ class KernelResults {
   }
 
  private:
+  // The type's range, from the conversion rules (infinities clamp to it).
   void set_range() {
-    switch (type_) {
-      case DataType::kByte:
-        lo_ = 0, hi_ = 255;
-        break;
-      case DataType::kUInt16:
-        lo_ = 0, hi_ = 65535;
-        break;
-      case DataType::kInt16:
-        lo_ = -32768, hi_ = 32767;
-        break;
-      case DataType::kUInt32:
-        lo_ = 0, hi_ = 4294967295.0;
-        break;
-      case DataType::kInt32:
-        lo_ = -2147483648.0, hi_ = 2147483647.0;
-        break;
-      case DataType::kFloat32:
-        lo_ = -std::numeric_limits<float>::max(), hi_ = std::numeric_limits<float>::max();
-        break;
-      default:
-        break;
+    if (is_integer(type_)) {
+      std::byte edge[8];
+      store_double(-std::numeric_limits<double>::infinity(), edge, type_);
+      lo_ = value_as_double(edge, type_);
+      store_double(std::numeric_limits<double>::infinity(), edge, type_);
+      hi_ = value_as_double(edge, type_);
+    } else if (type_ == DataType::kFloat32) {
+      lo_ = -std::numeric_limits<float>::max(), hi_ = std::numeric_limits<float>::max();
     }
   }
 
@@ -366,15 +354,9 @@ class KernelResults {
     if (through_float_) v = static_cast<float>(v);
     if (!nodata_ || std::isnan(v)) return v;
     const double clamped = std::clamp(v, lo_, hi_);
-    bool is_nodata;
-    if (!is_floating(type_)) {
-      is_nodata = std::llround(clamped) == static_cast<int64_t>(*nodata_);
-    } else if (type_ == DataType::kFloat32) {
-      is_nodata = static_cast<float>(clamped) == static_cast<float>(*nodata_);
-    } else {
-      is_nodata = clamped == *nodata_;
-    }
-    return is_nodata ? replacement_ : clamped;
+    // Integer types compare the value they would store.
+    const double stored = is_floating(type_) ? clamped : std::round(clamped);
+    return is_nodata_value(stored, *nodata_, type_) ? replacement_ : clamped;
   }
 
   DataType type_;
@@ -394,8 +376,9 @@ class WeightedPass {
       : m_(m),
         hx_(axis_taps(m, sw.x, sw.width, l.width, src.x_size())),
         vy_(axis_taps(m, sw.y, sw.height, l.height, src.y_size())),
-        c0_(column_span(hx_).first),
-        rows_(src, c0_, column_span(hx_).second),
+        cols_(column_span(hx_)),
+        c0_(cols_.first),
+        rows_(src, cols_.first, cols_.second),
         nc_(static_cast<size_t>(rows_.components())),
         out_n_(static_cast<size_t>(l.width)),
         out_(out_n_ * nc_),
@@ -404,7 +387,7 @@ class WeightedPass {
         empty_(out_n_, 0),
         fill_(empty_value(src)),
         hx_sum_(out_n_, 0.0),
-        column_(static_cast<size_t>(column_span(hx_).second - c0_ + 1)) {
+        column_(static_cast<size_t>(cols_.second - cols_.first + 1)) {
     for (size_t i = 0; i < out_n_; ++i) {
       for (double w : hx_[i].weights) hx_sum_[i] += w;
     }
@@ -558,6 +541,7 @@ class WeightedPass {
 
   Resampling m_;
   std::vector<Taps> hx_, vy_;
+  std::pair<int64_t, int64_t> cols_;  // first and last source column read
   int64_t c0_;
   RowSource rows_;
   size_t nc_, out_n_;
