@@ -35,6 +35,7 @@ class DerivedMaskBand final : public ComputedMaskBand {
  public:
   explicit DerivedMaskBand(RasterBand& parent)
       : ComputedMaskBand(parent, parent), parent_(parent) {}
+  bool resampled_as_nearest() const override { return parent_.nodata().has_value(); }
 
  protected:
   bool reads_without_blocks() const override { return !parent_.nodata(); }

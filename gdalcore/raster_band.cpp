@@ -357,6 +357,37 @@ Status RasterBand::check_window(const Window& w, const BufferLayout& layout) con
   return Status();
 }
 
+namespace {
+
+// Whether a read's fractional source window fits its whole-pixel window,
+// and the window the kernels get (`*fitted`). Past an edge of the raster
+// it may reach any distance (GDAL's VRT widens windows there, so a partly
+// covered edge pixel is computed whole from the edge's pixels); anywhere
+// else a rounding error's worth (edges computed from georeferenced corners
+// land a hair off) is brought onto the window, so no kernel ever sees a
+// coordinate outside what it may read.
+bool source_window_fits(const Window& w, const WindowF& f, int64_t xs, int64_t ys, WindowF* fitted) {
+  constexpr double kSlack = 1e-6;
+  if (!(f.width > 0) || !(f.height > 0)) return false;
+  auto fit = [&](double lo, double len, int64_t wlo, int64_t wlen, int64_t n, double* out_lo,
+                 double* out_len) {
+    double hi = lo + len;
+    const auto a = static_cast<double>(wlo), b = static_cast<double>(wlo + wlen);
+    if (lo < a - kSlack && !(wlo == 0 && lo < 0)) return false;
+    if (hi > b + kSlack && !(wlo + wlen == n && hi > static_cast<double>(n))) return false;
+    if (lo < a && lo >= a - kSlack) lo = a;
+    if (hi > b && hi <= b + kSlack) hi = b;
+    if (!(hi > lo)) return false;
+    *out_lo = lo;
+    *out_len = hi - lo;
+    return true;
+  };
+  return fit(f.x, f.width, w.x, w.width, xs, &fitted->x, &fitted->width) &&
+         fit(f.y, f.height, w.y, w.height, ys, &fitted->y, &fitted->height);
+}
+
+}  // namespace
+
 Status RasterBand::read(const Window& window, void* data, const BufferLayout& layout,
                         const RasterIOOptions& options) {
   return no_exceptions(dataset_->description(), [&]() -> Status {
@@ -365,29 +396,37 @@ Status RasterBand::read(const Window& window, void* data, const BufferLayout& la
     RK_RETURN_IF_ERROR(dataset_->check_open("read"));
     const BufferLayout l = layout.resolved();
     RK_RETURN_IF_ERROR(check_window(window, l));
-    if (const auto& f = options.source_window) {
-      // (A rounding error's worth outside is inside: edges computed from
-      // georeferenced corners land a hair off.)
-      constexpr double kSlack = 1e-6;
-      const bool inside =
-          f->width > 0 && f->height > 0 && f->x >= static_cast<double>(window.x) - kSlack &&
-          f->y >= static_cast<double>(window.y) - kSlack &&
-          f->x + f->width <= static_cast<double>(window.x + window.width) + kSlack &&
-          f->y + f->height <= static_cast<double>(window.y + window.height) + kSlack;
-      if (!inside) {
+    if (options.piece) {
+      const auto& p = *options.piece;
+      if (!options.source_window || p.x < 0 || p.y < 0 || p.x + l.width > p.width ||
+          p.y + l.height > p.height) {
+        return Status::invalid_argument(dataset_->description(),
+                                        "a read's piece is not inside its whole read");
+      }
+      // The piece's own source must fit the window; the kernels see the
+      // whole read's source window.
+      const WindowF& f = *options.source_window;
+      const double rx = f.width / static_cast<double>(p.width);
+      const double ry = f.height / static_cast<double>(p.height);
+      WindowF unused;
+      if (!source_window_fits(window,
+                              WindowF{f.x + static_cast<double>(p.x) * rx,
+                                      f.y + static_cast<double>(p.y) * ry,
+                                      static_cast<double>(l.width) * rx,
+                                      static_cast<double>(l.height) * ry},
+                              x_size_, y_size_, &unused)) {
         return Status::out_of_range(dataset_->description(),
                                     "the fractional source window is not inside the read window");
       }
-      // Within the slack: brought onto the window, so no kernel ever sees
-      // a coordinate outside what it may read.
+      return resampled_read(*this, window, static_cast<std::byte*>(data), l, options);
+    }
+    if (const auto& f = options.source_window) {
       RasterIOOptions clamped = options;
       WindowF& g = *clamped.source_window;
-      const double x1 = std::min(g.x + g.width, static_cast<double>(window.x + window.width));
-      const double y1 = std::min(g.y + g.height, static_cast<double>(window.y + window.height));
-      g.x = std::max(g.x, static_cast<double>(window.x));
-      g.y = std::max(g.y, static_cast<double>(window.y));
-      g.width = x1 - g.x;
-      g.height = y1 - g.y;
+      if (!source_window_fits(window, *f, x_size_, y_size_, &g)) {
+        return Status::out_of_range(dataset_->description(),
+                                    "the fractional source window is not inside the read window");
+      }
       const bool whole = g.x == static_cast<double>(window.x) &&
                          g.y == static_cast<double>(window.y) &&
                          g.width == static_cast<double>(window.width) &&

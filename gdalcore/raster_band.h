@@ -107,6 +107,11 @@ class RK_API RasterBand {
   // with real masks override both.
   virtual int mask_flags() const;
   virtual RasterBand* mask_band();
+  // True for a mask derived from its parent's nodata value: GDAL samples
+  // such a mask with nearest whatever kernel a read asks for (its nodata
+  // mask reads its parent without the kernel), so -b mask gives 0 or 255,
+  // never a blend. rasterkit does the same.
+  virtual bool resampled_as_nearest() const { return false; }
 
   // ---- Pixels ------------------------------------------------------------
 

@@ -74,7 +74,20 @@ struct RK_API RasterIOOptions {
   // with the same result as in one read (output rows k..k+n map to
   // y + k * ratio .. y + (k + n) * ratio). Edges up to 1e-6 pixel outside
   // `window` (rounding in georeferenced arithmetic) are taken as on it.
+  // Where `window` reaches an edge of the raster, the source window may
+  // reach past it: kernels there take the pixels there are (average gives
+  // the edge pixel the weight of the part outside), as GDAL does for the
+  // partly covered edge pixels of a window partly outside the raster.
   std::optional<WindowF> source_window;
+  // With source_window: the buffer is a piece of a larger read, output
+  // pixels [x, x + buffer width) x [y, y + buffer height) of
+  // `source_window` resampled to width x height, computed exactly as in
+  // that read (a view resampling a large window in parallel pieces gets
+  // the bits one read would). `window` must then hold the piece's source.
+  struct Piece {
+    int64_t x = 0, y = 0, width = 0, height = 0;
+  };
+  std::optional<Piece> piece = std::nullopt;
   // When set and the band's driver can decode blocks concurrently
   // (RasterBand::can_decode_concurrently()), the blocks of the window that
   // are not cached are decoded on this pool; the caller's thread works too.

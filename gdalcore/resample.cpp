@@ -6,6 +6,7 @@
 #include <deque>
 #include <limits>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include <rasterkit/gdalcore/convert.h>
@@ -18,8 +19,18 @@ namespace {
 
 // A source window in (possibly fractional) pixel coordinates of the band
 // actually read: fractional once a window is mapped onto an overview.
+// The buffer holds output pixels [piece_x, piece_x + buffer width) x
+// [piece_y, ...) of the read of this window into whole_width x
+// whole_height pixels.
 struct SourceWindow {
   double x, y, width, height;
+  int64_t whole_width, whole_height;
+  int64_t piece_x = 0, piece_y = 0;
+  // The whole read's first source column and row (of the band read:
+  // GDAL rounds them onto an overview), which coordinates count from.
+  int64_t base_x = 0, base_y = 0;
+  double x_ratio() const { return width / static_cast<double>(whole_width); }
+  double y_ratio() const { return height / static_cast<double>(whole_height); }
 };
 
 // Contributions of a run of source pixels to one output pixel.
@@ -80,59 +91,100 @@ double kernel(Resampling m, double d) {
   }
 }
 
-// Taps along one axis. Output pixel i covers source coordinates
+// Average's and mode's pixels for the footprint [a, b) (relative to
+// source column or row `base`), as GDAL's: from trunc(a + 1e-8) to
+// ceil(b - 1e-8), at least one, inside the raster; the end pixels weigh
+// what the footprint covers of them, measured from the pixel kept — so
+// where the footprint reaches past the raster's edge the edge pixel weighs
+// more than 1 — and a lone pixel weighs 1.
+void footprint_taps(double a, double b, int64_t base, int64_t src_n, Taps* t) {
+  int64_t k0 = std::max<int64_t>(static_cast<int64_t>(a + 1e-8), -base);
+  int64_t k1 = static_cast<int64_t>(std::ceil(b - 1e-8));
+  if (k1 == k0) ++k1;
+  k1 = std::min(k1, src_n - base);
+  if (k1 <= k0) {
+    k0 = std::clamp<int64_t>(k1 - 1, -base, src_n - base - 1);
+    k1 = k0 + 1;
+  }
+  t->first = base + k0;
+  t->weights.assign(static_cast<size_t>(k1 - k0), 1.0);
+  if (k1 - k0 == 1) return;
+  t->weights.front() = 1 - (a - static_cast<double>(k0));
+  t->weights.back() = 1 - (static_cast<double>(k1) - b);
+}
+
+// Source coordinates of output coordinates along one axis, computed as
+// GDAL computes them, since footprint edges and kernel centres that land
+// on a pixel edge in exact arithmetic fall on either side of it by the
+// last bit: where the origin is a whole number of output pixels into the
+// band, from the band's edge ((virtual + t) * ratio); otherwise relative
+// to the read window's first pixel (delta + t * ratio, delta = origin -
+// that pixel).
+class AxisCoordinates {
+ public:
+  AxisCoordinates(double origin, double ratio, int64_t window_first) : ratio_(ratio) {
+    const double virt = origin / ratio;
+    if (std::fabs(virt - std::round(virt)) < 1e-8) {
+      virtual_ = std::round(virt);
+    } else {
+      base_ = window_first;
+      delta_ = origin - static_cast<double>(window_first);
+    }
+  }
+  int64_t base() const { return base_; }
+  // The coordinate of output pixel i's left (or top) edge, relative to base().
+  double edge(int64_t i) const {
+    if (virtual_) return (*virtual_ + static_cast<double>(i)) * ratio_;
+    return delta_ + static_cast<double>(i) * ratio_;
+  }
+  double centre(int64_t i) const {
+    if (virtual_) return (*virtual_ + static_cast<double>(i) + 0.5) * ratio_;
+    return (static_cast<double>(i) + 0.5) * ratio_ + delta_;
+  }
+
+ private:
+  double ratio_;
+  std::optional<double> virtual_;
+  int64_t base_ = 0;
+  double delta_ = 0;
+};
+
+// Taps along one axis for output pixels [piece_first, piece_first +
+// piece_n) of `whole_n`; output pixel i covers source coordinates
 // [origin + i * ratio, origin + (i + 1) * ratio). Source pixels outside
 // [0, src_n) are left out; the weights are renormalised later, over the
 // pixels actually valid.
-std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t out_n,
-                            int64_t src_n) {
-  const double ratio = length / static_cast<double>(out_n);
-  std::vector<Taps> taps(static_cast<size_t>(out_n));
-  for (int64_t i = 0; i < out_n; ++i) {
-    Taps& t = taps[static_cast<size_t>(i)];
-    const double a = origin + static_cast<double>(i) * ratio;
-    const double b = a + ratio;
-    int64_t k0, k1;
+std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t whole_n,
+                            int64_t src_n, int64_t window_first, int64_t piece_first,
+                            int64_t piece_n) {
+  const double ratio = length / static_cast<double>(whole_n);
+  const AxisCoordinates at(origin, ratio, window_first);
+  const int64_t base = at.base();
+  std::vector<Taps> taps(static_cast<size_t>(piece_n));
+  for (int64_t i = piece_first; i < piece_first + piece_n; ++i) {
+    Taps& t = taps[static_cast<size_t>(i - piece_first)];
     if (m == Resampling::kAverage || m == Resampling::kMode) {
-      // Pixels overlapping the footprint, weighted by the overlap.
-      k0 = static_cast<int64_t>(std::floor(a + 1e-10));
-      k1 = static_cast<int64_t>(std::ceil(b - 1e-10)) - 1;
-      if (k1 < k0) k1 = k0;
-    } else {
-      // A kernel centred on the footprint, stretched by the downsampling
-      // factor so every source pixel contributes (no aliasing). The support
-      // is GDAL's, zero weights at its ends included: nodata handling
-      // counts them (see convolve_with_invalid).
-      const double center = origin + (static_cast<double>(i) + 0.5) * ratio;
-      const double s = std::max(1.0, ratio);
-      const double r = kernel_radius(m) * s;
-      k0 = static_cast<int64_t>(std::floor(center - r + 0.5));
-      k1 = static_cast<int64_t>(std::floor(center + r + 0.5)) - 1;
+      footprint_taps(at.edge(i), at.edge(i + 1), base, src_n, &t);
+      continue;
     }
-    k0 = std::max<int64_t>(k0, 0);
-    k1 = std::min<int64_t>(k1, src_n - 1);
-    if (k1 < k0) k0 = k1 = std::clamp<int64_t>(static_cast<int64_t>(std::floor(a)), 0, src_n - 1);
-    t.first = k0;
+    // A kernel centred on the footprint, stretched by the downsampling
+    // factor so every source pixel contributes (no aliasing). The support
+    // is GDAL's, zero weights at its ends included: nodata handling counts
+    // them (see convolve_with_invalid).
+    const double center = at.centre(i);
+    const double s = std::max(1.0, ratio);
+    const double r = kernel_radius(m) * s;
+    int64_t k0 = static_cast<int64_t>(std::floor(center - r + 0.5));
+    int64_t k1 = static_cast<int64_t>(std::floor(center + r + 0.5)) - 1;
+    k0 = std::max<int64_t>(k0, -base);
+    k1 = std::min<int64_t>(k1, src_n - base - 1);
+    if (k1 < k0) {
+      k0 = k1 = std::clamp<int64_t>(static_cast<int64_t>(std::floor(at.edge(i))), -base,
+                                    src_n - base - 1);
+    }
+    t.first = base + k0;
     for (int64_t k = k0; k <= k1; ++k) {
-      double w;
-      if (m == Resampling::kAverage || m == Resampling::kMode) {
-        w = std::min(b, static_cast<double>(k + 1)) - std::max(a, static_cast<double>(k));
-        if (w <= 1e-10) w = 0;
-      } else {
-        const double center = origin + (static_cast<double>(i) + 0.5) * ratio;
-        w = kernel(m, (static_cast<double>(k) + 0.5 - center) / std::max(1.0, ratio));
-      }
-      t.weights.push_back(w);
-    }
-    if (m == Resampling::kAverage || m == Resampling::kMode) {
-      // Trim zero weights at both ends (they only cost reads).
-      while (t.weights.size() > 1 && t.weights.back() == 0) t.weights.pop_back();
-      size_t lead = 0;
-      while (lead + 1 < t.weights.size() && t.weights[lead] == 0) ++lead;
-      if (lead > 0) {
-        t.weights.erase(t.weights.begin(), t.weights.begin() + static_cast<ptrdiff_t>(lead));
-        t.first += static_cast<int64_t>(lead);
-      }
+      t.weights.push_back(kernel(m, (static_cast<double>(k) + 0.5 - center) / s));
     }
     if (std::all_of(t.weights.begin(), t.weights.end(), [](double w) { return w == 0; })) {
       t.weights[0] = 1;
@@ -250,12 +302,11 @@ Status nearest(RasterBand& src, const SourceWindow& sw, std::byte* data, const B
                const ProgressFn& progress) {
   const DataType t = src.data_type();
   const size_t tsize = data_type_size(t);
-  const double rx = sw.width / static_cast<double>(l.width);
-  const double ry = sw.height / static_cast<double>(l.height);
+  const double rx = sw.x_ratio(), ry = sw.y_ratio();
   std::vector<int64_t> cols(static_cast<size_t>(l.width));
   for (int64_t i = 0; i < l.width; ++i) {
-    const auto c =
-        static_cast<int64_t>(std::floor(sw.x + (static_cast<double>(i) + 0.5) * rx + 1e-10));
+    const auto c = static_cast<int64_t>(
+        std::floor(sw.x + (static_cast<double>(i + sw.piece_x) + 0.5) * rx + 1e-10));
     cols[static_cast<size_t>(i)] = std::clamp<int64_t>(c, 0, src.x_size() - 1);
   }
   const int64_t c0 = cols.front(), c1 = cols.back();
@@ -264,7 +315,9 @@ Status nearest(RasterBand& src, const SourceWindow& sw, std::byte* data, const B
   int64_t last = -1;
   for (int64_t j = 0; j < l.height; ++j) {
     const int64_t r = std::clamp<int64_t>(
-        static_cast<int64_t>(std::floor(sw.y + (static_cast<double>(j) + 0.5) * ry + 1e-10)), 0,
+        static_cast<int64_t>(
+            std::floor(sw.y + (static_cast<double>(j + sw.piece_y) + 0.5) * ry + 1e-10)),
+        0,
         src.y_size() - 1);
     if (r != last) {
       RK_RETURN_IF_ERROR(src.read(Window{c0, r, c1 - c0 + 1, 1}, row.data(),
@@ -374,8 +427,10 @@ class WeightedPass {
  public:
   WeightedPass(RasterBand& src, Resampling m, const SourceWindow& sw, const BufferLayout& l)
       : m_(m),
-        hx_(axis_taps(m, sw.x, sw.width, l.width, src.x_size())),
-        vy_(axis_taps(m, sw.y, sw.height, l.height, src.y_size())),
+        hx_(axis_taps(m, sw.x, sw.width, sw.whole_width, src.x_size(), sw.base_x, sw.piece_x,
+                      l.width)),
+        vy_(axis_taps(m, sw.y, sw.height, sw.whole_height, src.y_size(), sw.base_y, sw.piece_y,
+                      l.height)),
         cols_(column_span(hx_)),
         c0_(cols_.first),
         rows_(src, cols_.first, cols_.second),
@@ -401,10 +456,10 @@ class WeightedPass {
       RK_RETURN_IF_ERROR(rows_.ensure(ty.first, ty.last(), keep[static_cast<size_t>(j)]));
       bool all_valid = nc_ == 1;
       for (int64_t r = ty.first; all_valid && r <= ty.last(); ++r) all_valid = rows_.all_valid(r);
-      if (all_valid) {
+      if (m_ == Resampling::kAverage) {
+        average_row(ty, all_valid);
+      } else if (all_valid) {
         all_valid_row(ty);
-      } else if (m_ == Resampling::kAverage) {
-        average_with_invalid(ty);
       } else {
         convolve_with_invalid(ty);
       }
@@ -450,27 +505,36 @@ class WeightedPass {
   }
 
   // An average over the valid pixels of each footprint, weighted by their
-  // overlap, as GDAL's average with a mask.
-  void average_with_invalid(const Taps& ty) {
-    std::fill(num_.begin(), num_.end(), 0.0);
-    std::fill(den_.begin(), den_.end(), 0.0);
-    for (size_t k = 0; k < ty.weights.size(); ++k) {
-      const double wy = ty.weights[k];
-      const int64_t r = ty.first + static_cast<int64_t>(k);
-      for (size_t i = 0; i < out_n_; ++i) {
-        double vsum[2] = {0, 0};
-        const double wsum = row_sum(r, hx_[i], vsum);
-        den_[i] += wy * wsum;
-        for (size_t p = 0; p < nc_; ++p) num_[i * nc_ + p] += wy * vsum[p];
-      }
-    }
+  // overlap, as GDAL's: row by row, in GDAL's order of operations, so
+  // results halfway between two integers round the same way.
+  void average_row(const Taps& ty, bool all_valid) {
     for (size_t i = 0; i < out_n_; ++i) {
-      const bool ok = den_[i] > 1e-12;
+      const Taps& tx = hx_[i];
+      double total[2] = {0, 0}, weight = 0;
+      for (size_t k = 0; k < ty.weights.size(); ++k) {
+        double line[2] = {0, 0};
+        const double line_weight = row_sum(ty.first + static_cast<int64_t>(k), tx, line);
+        for (size_t p = 0; p < nc_; ++p) total[p] += line[p] * ty.weights[k];
+        weight += line_weight * ty.weights[k];
+      }
+      if (all_valid) weight = full_weight(tx) * full_weight(ty);
+      const bool ok = weight > 1e-12;
       empty_[i] = !ok;
       for (size_t p = 0; p < nc_; ++p) {
-        out_[i * nc_ + p] = ok ? num_[i * nc_ + p] / den_[i] : (p == 0 ? fill_ : 0.0);
+        out_[i * nc_ + p] = ok ? total[p] / weight : (p == 0 ? fill_ : 0.0);
       }
     }
+  }
+
+  // GDAL's sum of a footprint's weights: the ends, and 1 for each pixel
+  // between them.
+  static double full_weight(const Taps& t) {
+    double w = t.weights.front();
+    if (t.weights.size() > 1) {
+      w += static_cast<double>(t.weights.size() - 2);
+      w += t.weights.back();
+    }
+    return w;
   }
 
   // GDAL's convolution where some source pixels do not count: each source
@@ -558,22 +622,71 @@ Status weighted(RasterBand& src, Resampling m, const SourceWindow& sw, std::byte
   return pass.run(src, data, l, progress);
 }
 
+// A footprint's values for mode, in raster order.
+struct ModeCandidate {
+  double re, im;
+  size_t order;  // position in raster order
+};
+
+// The most frequent value; a tie goes to the value that reached the
+// winning count first in raster order (its last occurrence comes first),
+// as in GDAL, whose scan changes its pick only when a count overtakes the
+// pick's. NaN equals nothing, so each NaN counts once (at `first_nan`,
+// the position of the first; npos: none). False: no value at all.
+bool pick_mode(std::vector<ModeCandidate>& values, size_t first_nan, double* re, double* im) {
+  std::sort(values.begin(), values.end(), [](const ModeCandidate& a, const ModeCandidate& b) {
+    if (a.re != b.re) return a.re < b.re;
+    if (a.im != b.im) return a.im < b.im;
+    return a.order < b.order;
+  });
+  size_t best_count = 0, best_order = 0;
+  for (size_t s = 0; s < values.size();) {
+    size_t e = s;
+    while (e < values.size() && values[e].re == values[s].re && values[e].im == values[s].im) ++e;
+    const size_t count = e - s, reached = values[e - 1].order;
+    if (count > best_count || (count == best_count && reached < best_order)) {
+      best_count = count;
+      best_order = reached;
+      *re = values[s].re;
+      *im = values[s].im;
+    }
+    s = e;
+  }
+  if (first_nan != std::string::npos && (best_count == 0 || (best_count == 1 && first_nan < best_order))) {
+    *re = std::numeric_limits<double>::quiet_NaN();
+    *im = 0;
+    return true;
+  }
+  return best_count > 0;
+}
+
+// GDAL stores a single-precision result into a 32-bit integer band adding
+// 0.5 in single precision: odd values between 2^23 and 2^24 round up to the
+// next even one (12,344,317 becomes 12,344,318).
+double to_int32_like_gdal(float v) {
+  const float r = v >= 0 ? v + 0.5f : v - 0.5f;
+  return std::trunc(static_cast<double>(r));
+}
+
+// GDAL's mode: over each footprint's pixels, in single precision (its
+// working type; exact for 8- and 16-bit values); NaN pixels count unless
+// NaN is the band's nodata value.
 Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const BufferLayout& l,
             const ProgressFn& progress) {
-  const std::vector<Taps> hx = axis_taps(Resampling::kMode, sw.x, sw.width, l.width, src.x_size());
-  const std::vector<Taps> vy =
-      axis_taps(Resampling::kMode, sw.y, sw.height, l.height, src.y_size());
+  const std::vector<Taps> hx = axis_taps(Resampling::kMode, sw.x, sw.width, sw.whole_width,
+                                         src.x_size(), sw.base_x, sw.piece_x, l.width);
+  const std::vector<Taps> vy = axis_taps(Resampling::kMode, sw.y, sw.height, sw.whole_height,
+                                         src.y_size(), sw.base_y, sw.piece_y, l.height);
   const int64_t c0 = hx.front().first, c1 = hx.back().last();
   RowSource rows(src, c0, c1);
   const size_t nc = static_cast<size_t>(rows.components());
   const size_t out_n = static_cast<size_t>(l.width);
   std::vector<double> out(out_n * nc);
   const double fill = empty_value(src);
-  struct Candidate {
-    double re, im;
-    size_t order;  // position in raster order
-  };
-  std::vector<Candidate> values;
+  const bool nan_counts = !(src.nodata() && std::isnan(*src.nodata()));
+  const bool single = nc == 1;
+  const bool int32 = src.data_type() == DataType::kInt32 || src.data_type() == DataType::kUInt32;
+  std::vector<ModeCandidate> values;
   const std::vector<int64_t> keep = least_first_from(vy);
   for (int64_t j = 0; j < l.height; ++j) {
     const Taps& ty = vy[static_cast<size_t>(j)];
@@ -581,42 +694,28 @@ Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const Buff
     for (size_t i = 0; i < out_n; ++i) {
       const Taps& tx = hx[i];
       values.clear();
+      size_t position = 0, first_nan = std::string::npos;
       for (size_t k = 0; k < ty.weights.size(); ++k) {
-        if (ty.weights[k] == 0) continue;
         const int64_t r = ty.first + static_cast<int64_t>(k);
         const std::vector<double>& row = rows.row(r);
         const std::vector<char>& valid = rows.valid(r);
-        for (size_t q = 0; q < tx.weights.size(); ++q) {
-          if (tx.weights[q] == 0) continue;
+        for (size_t q = 0; q < tx.weights.size(); ++q, ++position) {
           const size_t c = static_cast<size_t>(tx.first - c0) + q;
+          double re = row[c * nc];
+          if (std::isnan(re)) {
+            if (nan_counts && first_nan == std::string::npos) first_nan = position;
+            continue;
+          }
           if (!valid[c]) continue;
-          values.push_back({row[c * nc], nc == 2 ? row[c * nc + 1] : 0.0, values.size()});
+          if (single) re = static_cast<float>(re);
+          values.push_back({re, nc == 2 ? row[c * nc + 1] : 0.0, position});
         }
       }
       double best_re = fill, best_im = 0;
-      if (!values.empty()) {
-        std::sort(values.begin(), values.end(), [](const Candidate& a, const Candidate& b) {
-          if (a.re != b.re) return a.re < b.re;
-          if (a.im != b.im) return a.im < b.im;
-          return a.order < b.order;
-        });
-        // A tie goes to the value that reached the winning count first in
-        // raster order (its last occurrence comes first), as in GDAL, whose
-        // scan changes its pick only when a count overtakes the pick's.
-        size_t best_count = 0, best_order = 0;
-        for (size_t s = 0; s < values.size();) {
-          size_t e = s;
-          while (e < values.size() && values[e].re == values[s].re && values[e].im == values[s].im)
-            ++e;
-          const size_t count = e - s, reached = values[e - 1].order;
-          if (count > best_count || (count == best_count && reached < best_order)) {
-            best_count = count;
-            best_order = reached;
-            best_re = values[s].re;
-            best_im = values[s].im;
-          }
-          s = e;
-        }
+      if (!pick_mode(values, first_nan, &best_re, &best_im)) {
+        best_re = fill, best_im = 0;
+      } else if (int32 && !std::isnan(best_re)) {
+        best_re = to_int32_like_gdal(static_cast<float>(best_re));
       }
       out[i * nc] = best_re;
       if (nc == 2) out[i * nc + 1] = best_im;
@@ -652,23 +751,40 @@ RasterBand* best_overview(RasterBand& band, double factor) {
 Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const BufferLayout& l,
                       const RasterIOOptions& options) {
   RasterBand* src = &band;
-  SourceWindow sw{static_cast<double>(w.x), static_cast<double>(w.y), static_cast<double>(w.width),
-                  static_cast<double>(w.height)};
+  SourceWindow sw{static_cast<double>(w.x),     static_cast<double>(w.y),
+                  static_cast<double>(w.width), static_cast<double>(w.height),
+                  l.width,                      l.height};
   if (options.source_window) {
     const WindowF& f = *options.source_window;
-    sw = SourceWindow{f.x, f.y, f.width, f.height};
+    sw = SourceWindow{f.x, f.y, f.width, f.height, l.width, l.height};
+    if (const auto& p = options.piece) {
+      sw.whole_width = p->width;
+      sw.whole_height = p->height;
+      sw.piece_x = p->x;
+      sw.piece_y = p->y;
+    }
   }
-  const double factor =
-      std::min(sw.width / static_cast<double>(l.width), sw.height / static_cast<double>(l.height));
+  sw.base_x = std::clamp<int64_t>(static_cast<int64_t>(std::floor(sw.x)), 0, band.x_size() - 1);
+  sw.base_y = std::clamp<int64_t>(static_cast<int64_t>(std::floor(sw.y)), 0, band.y_size() - 1);
+  const double factor = std::min(sw.x_ratio(), sw.y_ratio());
   if (factor > 1) {
     if (RasterBand* ov = best_overview(band, factor)) {
       const double fx = static_cast<double>(band.x_size()) / static_cast<double>(ov->x_size());
       const double fy = static_cast<double>(band.y_size()) / static_cast<double>(ov->y_size());
-      sw = SourceWindow{sw.x / fx, sw.y / fy, sw.width / fx, sw.height / fy};
+      sw.x /= fx;
+      sw.y /= fy;
+      // GDAL rounds the window's first pixel onto the overview.
+      sw.base_x = std::min(ov->x_size() - 1,
+                           static_cast<int64_t>(static_cast<double>(sw.base_x) / fx + 0.5));
+      sw.base_y = std::min(ov->y_size() - 1,
+                           static_cast<int64_t>(static_cast<double>(sw.base_y) / fy + 0.5));
+      sw.width /= fx;
+      sw.height /= fy;
       src = ov;
     }
   }
-  switch (options.resampling) {
+  const Resampling m = band.resampled_as_nearest() ? Resampling::kNearest : options.resampling;
+  switch (m) {
     case Resampling::kNearest:
       return nearest(*src, sw, data, l, options.progress);
     case Resampling::kMode:
@@ -678,7 +794,7 @@ Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const 
     case Resampling::kCubicSpline:
     case Resampling::kLanczos:
     case Resampling::kAverage:
-      return weighted(*src, options.resampling, sw, data, l, options.progress);
+      return weighted(*src, m, sw, data, l, options.progress);
   }
   return Status::invalid_argument(band.dataset()->description(), "unknown resampling method");
 }

@@ -171,7 +171,8 @@ class ThreadSafeBand final : public RasterBand {
         state_(std::move(state)),
         path_(path),
         mask_flags_(proto.mask_flags()),
-        wants_prefetch_(proto.wants_prefetch()) {
+        wants_prefetch_(proto.wants_prefetch()),
+        resampled_as_nearest_(proto.resampled_as_nearest()) {
     share_between_threads();
     // Distinct cache levels: full resolution and overviews from 0 up, masks
     // of those from -1 down, overviews of a mask below -1000.
@@ -222,6 +223,7 @@ class ThreadSafeBand final : public RasterBand {
 
   int mask_flags() const override { return mask_flags_; }
   RasterBand* mask_band() override { return mask_ ? mask_.get() : this; }
+  bool resampled_as_nearest() const override { return resampled_as_nearest_; }
 
   // Remote files: the blocks a read misses are fetched ahead by this
   // thread's dataset, into the process-wide range cache all threads share.
@@ -287,6 +289,7 @@ class ThreadSafeBand final : public RasterBand {
   bool wants_prefetch_;
   std::vector<std::unique_ptr<ThreadSafeBand>> overviews_;
   std::unique_ptr<ThreadSafeBand> mask_;
+  bool resampled_as_nearest_;
 };
 
 class ThreadSafeDataset final : public Dataset {

@@ -189,11 +189,13 @@ Status check_destination(const std::string& destination) {
 Result<ViewSpec> view_spec(const Dataset& src, const TranslateOptions& o) {
   const Resampling resampling = *parse_resampling(o.resampling);
   RK_ASSIGN_OR_RETURN(steps::WindowChoice choice, steps::choose_window(src, o, resampling));
-  RK_ASSIGN_OR_RETURN(steps::Grid grid, steps::output_grid(src, o, choice));
+  RK_ASSIGN_OR_RETURN(steps::Grid grid, steps::output_grid(src, o, choice, resampling));
   ViewSpec spec;
   spec.width = grid.width;
   spec.height = grid.height;
   spec.source_window = grid.window;
+  spec.dest_width = grid.dest_width;
+  spec.dest_height = grid.dest_height;
   spec.resampling = resampling;
   RK_ASSIGN_OR_RETURN(spec.bands, steps::band_specs(src, o, grid));
   RK_RETURN_IF_ERROR(steps::describe_dataset(src, o, grid, &spec));

@@ -20,9 +20,15 @@ struct Grid {
   WindowF window;  // in (fractional) source pixels; may reach outside the source
   int64_t width = 0, height = 0;
   bool windowed = false;  // -srcwin, -projwin or a crop chose the window
+  // The output pixels the window maps onto, from the output's top left
+  // corner: the output size, except for -tr with a kernel other than
+  // nearest, where gdal_translate maps the window onto its exact size in
+  // -tr pixels (fractional), so every output pixel is exactly -tr wide and
+  // the last one reaches past the window.
+  double dest_width = 0, dest_height = 0;
   // Source pixels per output pixel.
-  double x_ratio() const { return window.width / static_cast<double>(width); }
-  double y_ratio() const { return window.height / static_cast<double>(height); }
+  double x_ratio() const { return window.width / dest_width; }
+  double y_ratio() const { return window.height / dest_height; }
 };
 
 // The window -srcwin or -projwin (with -projwin_srs) asks for, or the
@@ -38,7 +44,8 @@ Result<WindowChoice> choose_window(const Dataset& src, const TranslateOptions& o
                                    Resampling resampling);
 
 // The output size for the window (-outsize, -tr, or the window's size).
-Result<Grid> output_grid(const Dataset& src, const TranslateOptions& o, const WindowChoice& w);
+Result<Grid> output_grid(const Dataset& src, const TranslateOptions& o, const WindowChoice& w,
+                         Resampling resampling);
 
 // One ViewBandSpec per output band (-b, -expand, -scale, -ot, -a_nodata,
 // ...), properties and metadata included.

@@ -18,6 +18,115 @@ int64_t block_rows(int64_t width, int64_t height) {
   return std::min(rows, std::max<int64_t>(1, height));
 }
 
+// Where one axis of the output holds data and which source it is computed
+// from, as in gdal_translate's VRT (whose last bits decide pixels halfway
+// between two values, so the arithmetic is GDAL's, step for step):
+// the source window, clipped to the raster, maps onto a destination
+// window of the output, both snapped to whole pixels within 1e-3; an
+// output pixel the destination window covers by more than 1e-3 is
+// computed whole, from a source window widened to cover it (past the
+// raster's edge if need be).
+struct AxisSpan {
+  int64_t first = 0, end = 0;  // output pixels [first, end) hold data
+  double src_off = 0;          // source coordinate of output pixel `first`'s edge
+  double src_len = 0;          // source length of output pixels [first, end)
+  double ratio() const { return src_len / static_cast<double>(end - first); }
+  double source_of(int64_t k) const { return src_off + static_cast<double>(k - first) * ratio(); }
+};
+
+double snap(double v) {
+  const double r = std::round(v);
+  return std::fabs(v - r) < 1e-3 ? r : v;
+}
+
+// A VRT source's windows along one axis.
+struct SourceRects {
+  double src_off, src_len, dst_off, dst_len;
+};
+
+// gdal_translate's clipping of the source window to the raster, and of
+// the destination window with it. False: nothing of the raster is read.
+bool clip_to_raster(double src_off, double src_len, double dst_len, int64_t raster_n,
+                    SourceRects* r) {
+  const auto n = static_cast<double>(raster_n);
+  double off = src_off, len = src_len;
+  bool modified = false;
+  if (off < 0) {
+    len += off;
+    off = 0;
+    modified = true;
+  }
+  if (off + len > n) {
+    len = n - off;
+    modified = true;
+  }
+  if (off >= n || len <= 0) return false;
+  *r = SourceRects{off, len, 0, dst_len};
+  if (modified) {
+    const double ul = (off - src_off) / src_len * dst_len;
+    const double lr = (off + len - src_off) / src_len * dst_len;
+    r->dst_off = std::max(0.0, ul);
+    r->dst_len = lr - ul;
+    if (r->dst_off + r->dst_len > dst_len) r->dst_len = dst_len - r->dst_off;
+    if (r->dst_len <= 0) return false;
+  }
+  *r = SourceRects{snap(r->src_off), snap(r->src_len), snap(r->dst_off), snap(r->dst_len)};
+  return true;
+}
+
+// The VRT source's answer to a read of the whole output axis (`out_n`
+// pixels).
+AxisSpan data_span(double src_off, double src_len, double dest_len, int64_t out_n,
+                   int64_t raster_n) {
+  if (!(dest_len > 0)) dest_len = static_cast<double>(out_n);
+  AxisSpan a;
+  SourceRects s{};
+  if (!clip_to_raster(src_off, src_len, dest_len, raster_n, &s)) return a;
+  const auto n = static_cast<double>(raster_n);
+  double r_off = 0, r_len = static_cast<double>(out_n);
+  bool modified = false;
+  if (r_off < s.dst_off) {
+    r_len += r_off - s.dst_off;
+    r_off = s.dst_off;
+    modified = true;
+  }
+  if (r_off + r_len > s.dst_off + s.dst_len) {
+    r_len = s.dst_off + s.dst_len - r_off;
+    modified = true;
+  }
+  if (!(r_len > 0)) return a;
+  const double scale = s.src_len / s.dst_len;
+  double off = (r_off - s.dst_off) * scale + s.src_off;
+  double len = r_len * scale;
+  if (off < 0) {
+    len += off;
+    off = 0;
+    modified = true;
+  }
+  if (off + len > n) {
+    len = n - off;
+    modified = true;
+  }
+  a.first = 0;
+  a.end = out_n;
+  if (modified) {
+    // Back to output pixels, then out to whole ones.
+    const double ul = (off - s.src_off) / s.src_len * s.dst_len + s.dst_off;
+    const double lr = (off + len - s.src_off) / s.src_len * s.dst_len + s.dst_off;
+    a.first = ul <= 0 ? 0 : static_cast<int64_t>(ul + 0.001);
+    const double left = (ul - static_cast<double>(a.first)) / s.dst_len * s.src_len;
+    off -= left;
+    len += left;
+    if (lr < ul) return AxisSpan{};
+    a.end = std::min<int64_t>(out_n, static_cast<int64_t>(std::ceil(lr - 0.001)));
+    len += (static_cast<double>(a.end) - lr) / s.dst_len * s.src_len;
+  }
+  if (a.end <= a.first) return AxisSpan{};
+  a.src_off = off;
+  a.src_len = len;
+  return a;
+}
+
 class ViewBand : public RasterBand {
  public:
   ViewBand(TranslateView* view, int number, const ViewBandSpec& spec)
@@ -126,28 +235,16 @@ class ViewBand : public RasterBand {
     const int64_t nrows = r1 - r0;
     RasterBand* src = source_band();
     if (!src) return Status::internal(view_->description(), "source band missing");
-    const double rx = vs.source_window.width / static_cast<double>(vs.width);
-    const double ry = vs.source_window.height / static_cast<double>(vs.height);
-    const double sx = vs.source_window.x, sy = vs.source_window.y;
-    const auto sw = static_cast<double>(src->x_size()), sh = static_cast<double>(src->y_size());
-    // The output pixels whose source lies inside the raster.
-    // (A source edge off by a rounding error, a -projwin corner at
-    // 440719.99999999, counts as on the raster: the tolerance.)
-    auto first_inside = [](double origin, double ratio) {
-      return static_cast<int64_t>(std::ceil(-origin / ratio - 1e-6));
-    };
-    auto end_inside = [](double origin, double ratio, double size) {
-      return static_cast<int64_t>(std::floor((size - origin) / ratio + 1e-6));
-    };
-    const int64_t c0 = std::clamp<int64_t>(first_inside(sx, rx), 0, w);
-    const int64_t c1 = std::clamp<int64_t>(end_inside(sx, rx, sw), c0, w);
-    const int64_t q0 = std::clamp<int64_t>(first_inside(sy, ry), r0, r1);
-    const int64_t q1 = std::clamp<int64_t>(end_inside(sy, ry, sh), q0, r1);
+    const AxisSpan xs = data_span(vs.source_window.x, vs.source_window.width, vs.dest_width, w,
+                                  src->x_size());
+    const AxisSpan ys = data_span(vs.source_window.y, vs.source_window.height, vs.dest_height,
+                                  y_size(), src->y_size());
+    const int64_t c0 = xs.first, c1 = xs.end;
+    const int64_t q0 = std::clamp(ys.first, r0, r1), q1 = std::clamp(ys.end, q0, r1);
 
-    // Pixels whose source lies outside the raster get the fill value
-    // (nodata or 0; a mask is 0 there, "not valid", whatever the output's
-    // nodata, as gdal_translate fills it); only windows reaching outside
-    // pay for it.
+    // Pixels outside the data span get the fill value (nodata or 0; a mask
+    // is 0 there, "not valid", whatever the output's nodata, as
+    // gdal_translate fills it); only windows reaching outside pay for it.
     if (c0 > 0 || c1 < w || q0 > r0 || q1 < r1) {
       const double fv = spec_.source == ViewBandSpec::Source::kMask ? 0.0 : fill_value();
       convert_values(&fv, DataType::kFloat64, 0, out, type, static_cast<ptrdiff_t>(tsize),
@@ -156,8 +253,9 @@ class ViewBand : public RasterBand {
     if (c1 <= c0 || q1 <= q0) return Status();
 
     const int64_t iw = c1 - c0, ih = q1 - q0;
-    const WindowF f{sx + static_cast<double>(c0) * rx, sy + static_cast<double>(q0) * ry,
-                    static_cast<double>(iw) * rx, static_cast<double>(ih) * ry};
+    // The source of this piece of the data span (whole-pixel window); the
+    // piece is resampled as part of the whole span.
+    const WindowF f{xs.src_off, ys.source_of(q0), xs.src_len, static_cast<double>(ih) * ys.ratio()};
     const auto x0 =
         std::clamp<int64_t>(static_cast<int64_t>(std::floor(f.x + 1e-9)), 0, src->x_size() - 1);
     const auto y0 =
@@ -169,9 +267,13 @@ class ViewBand : public RasterBand {
     const Window window{x0, y0, x1 - x0, y1 - y0};
     RasterIOOptions io;
     io.resampling = vs.resampling;
-    const bool exact = window.width == iw && window.height == ih &&
-                       f.x == static_cast<double>(x0) && f.y == static_cast<double>(y0);
-    if (!exact) io.source_window = f;
+    const bool exact = window.width == iw && window.height == ih && f.width == static_cast<double>(iw) &&
+                       f.height == static_cast<double>(ih) && f.x == static_cast<double>(x0) &&
+                       f.y == static_cast<double>(y0);
+    if (!exact) {
+      io.source_window = WindowF{xs.src_off, ys.src_off, xs.src_len, ys.src_len};
+      io.piece = RasterIOOptions::Piece{0, q0 - ys.first, iw, ys.end - ys.first};
+    }
     std::byte* region = out + ((q0 - r0) * w + c0) * static_cast<int64_t>(tsize);
     const BufferLayout out_layout{
         type, iw, ih, static_cast<int64_t>(tsize), w * static_cast<int64_t>(tsize), 0};

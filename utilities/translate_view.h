@@ -49,7 +49,12 @@ struct ViewBandSpec {
 
 struct ViewSpec {
   int64_t width = 0, height = 0;  // output size
-  WindowF source_window;          // may reach outside the source raster
+  // gdal_translate's VRT source: `source_window` (source pixels; may reach
+  // outside the source raster) maps onto the output's top left
+  // dest_width x dest_height pixels (fractional with -tr; 0: the output
+  // size).
+  WindowF source_window;
+  double dest_width = 0, dest_height = 0;
   Resampling resampling = Resampling::kNearest;
   std::vector<ViewBandSpec> bands;
   std::optional<GeoTransform> geo_transform;

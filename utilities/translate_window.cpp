@@ -166,7 +166,8 @@ Result<WindowChoice> choose_window(const Dataset& src, const TranslateOptions& o
   return w;
 }
 
-Result<Grid> output_grid(const Dataset& src, const TranslateOptions& o, const WindowChoice& w) {
+Result<Grid> output_grid(const Dataset& src, const TranslateOptions& o, const WindowChoice& w,
+                         Resampling resampling) {
   Grid g;
   g.window = w.window;
   g.windowed = w.windowed;
@@ -198,6 +199,10 @@ Result<Grid> output_grid(const Dataset& src, const TranslateOptions& o, const Wi
     if (!gt) return Status::invalid_argument(src.description(), "-tr needs a georeferenced source");
     g.width = static_cast<int64_t>(ww * std::fabs(gt->c[1]) / o.target_resolution->first + 0.5);
     g.height = static_cast<int64_t>(wh * std::fabs(gt->c[5]) / o.target_resolution->second + 0.5);
+    if (resampling != Resampling::kNearest) {
+      g.dest_width = ww * std::fabs(gt->c[1]) / o.target_resolution->first;
+      g.dest_height = wh * std::fabs(gt->c[5]) / o.target_resolution->second;
+    }
   }
   if (g.width <= 0 || g.height <= 0 || g.width > (int64_t{1} << 31) ||
       g.height > (int64_t{1} << 31)) {
@@ -205,6 +210,8 @@ Result<Grid> output_grid(const Dataset& src, const TranslateOptions& o, const Wi
                                                            "x" + std::to_string(g.height) +
                                                            " is not valid");
   }
+  if (!(g.dest_width > 0)) g.dest_width = static_cast<double>(g.width);
+  if (!(g.dest_height > 0)) g.dest_height = static_cast<double>(g.height);
   return g;
 }
 

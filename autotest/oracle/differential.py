@@ -308,17 +308,39 @@ DELIBERATE = {
         "of the colours (its complex path skips the colour table); rasterkit expands (doc/cli.md)"),
     "translate-uint64-keeps-nodata": (
         lambda inv, d: (inv.tool == "translate" and inv.out_type == "UInt64"
-                        and not inv.has("-a_nodata") and d["kind"] == "nodata"
-                        and d["values"][1] is None and d["values"][0] is not None),
+                        and not inv.has("-a_nodata") and (
+                            (d["kind"] == "nodata" and d["values"][1] is None
+                             and d["values"][0] is not None)
+                            # and fills outside the raster with it
+                            or (_pixels(d) and d.get("rk_nodata_gd_zero")))),
         "-ot UInt64 keeps the source's nodata value; gdal_translate 3.6.2 drops it (it keeps it "
         "for Int64 and for -a_nodata) (doc/cli.md)"),
     "resample-nan-left-out": (
         lambda inv, d: (_pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
-                        and inv.f["nans"] and d.get("gd_nan_some")),
+                        and inv.f["nans"] and (
+                            d.get("gd_nan_some")
+                            or (d.get("band_type") in INTEGER_TYPES + ("CInt16", "CInt32")
+                                and d.get("gd_int_nan_all")))),
         "NaN pixels are left out of the interpolating kernels, as nodata pixels are; GDAL 3.6.2 "
         "multiplies them by a weight, zero for a NaN nodata value, and spreads each NaN to every "
         "output pixel whose kernel support reaches it (the pixels beside them then differ as the "
         "NaN pixels count or not) (doc/cli.md)"),
+    "nan-to-int32-zero": (
+        lambda inv, d: (_pixels(d) and inv.out_type in ("Int32", "CInt32")
+                        and inv.f["dtype"] == "Float32" and d.get("gd_int_min_all")
+                        and (d.get("rk_zero_all")
+                             or (inv.kernel in INTERPOLATING and inv.kernel_applies))),
+        "NaN converted to Int32 or CInt32 is 0, as GDAL converts NaN from Float64 and to every "
+        "other integer type; GDAL 3.6.2 converts Float32 NaN to Int32 with a vector instruction "
+        "that gives -2147483648 (where its kernels spread NaN, rasterkit has values: "
+        "resample-nan-left-out) (doc/cli.md)"),
+    "resample-complex-separable": (
+        lambda inv, d: (_pixels(d) and inv.kernel in INTERPOLATING - {"average"}
+                        and inv.kernel_applies and inv.f["dtype"].startswith("C")),
+        "complex bands resampled with bilinear, cubic, cubic spline or Lanczos: rasterkit "
+        "applies the same separable kernels as to real bands, to both parts; GDAL 3.6.2 sends "
+        "complex bands through its warper, whose kernels treat edges and supports differently "
+        "(doc/cli.md)"),
     "translate-mask-first-keeps-nodata": (
         lambda inv, d: (inv.tool == "translate" and inv.out_bands[0].startswith("mask")
                         and d["kind"] == "nodata" and d["values"][1] is None
@@ -383,15 +405,6 @@ def _pixels(d):
     return d["kind"].startswith("pixels/")
 
 
-def _non_integer_tr(inv):
-    """-tr does not divide the extent read into whole pixels."""
-    trx, try_ = (abs(float(v)) for v in inv.val("-tr", 2))
-    gt = inv.f["gt"]
-    w = inv.window_px or [0, 0, inv.f["w"], inv.f["h"]]
-    nx, ny = w[2] * abs(gt[1]) / trx, w[3] * abs(gt[5]) / try_
-    return abs(nx - round(nx)) > 1e-6 or abs(ny - round(ny)) > 1e-6
-
-
 def _small(d, rel, absolute=1.0):
     """A pixel difference of at most `absolute` + `rel` times the largest
     magnitude of GDAL's band."""
@@ -421,37 +434,41 @@ INTEGER_TYPES = ("Byte", "UInt16", "Int16", "UInt32", "Int32", "UInt64", "Int64"
 # checked like everything else: item 12 (-scale_N / -exponent_N past the
 # output band count is an error) and item 10's equal source min/max
 # (widened by 0.1), both in 4524267; item 8 (-projwin_srs by its two
-# corners), in a787df2. Item 4 in part: mode's ties follow GDAL's rule (a
-# pick changes only when a count overtakes it); item 1 but for -b mask
-# bands and fractional windows (kernels weigh valid pixels as GDAL's).
+# corners), in a787df2; item 1 (kernels weigh valid pixels as GDAL's; a
+# nodata mask band is sampled with nearest, as GDAL samples it); items 4, 5
+# and 7 (GDAL's VRT windows: -tr's exact ratio, partly covered edge pixels
+# computed whole, average's edge weights, mode's footprints and single
+# precision, GDAL's coordinate arithmetic). What remains of items 1 and 5
+# is below.
+def _integer_tr_ratio(inv):
+    """-tr is a whole multiple of the source's pixel size."""
+    gt = inv.f["gt"]
+    rx = abs(float(inv.val("-tr", 2)[0])) / abs(gt[1])
+    ry = abs(float(inv.val("-tr", 2)[1])) / abs(gt[5])
+    return abs(rx - round(rx)) < 1e-9 or abs(ry - round(ry)) < 1e-9
+
+
 KNOWN_OPEN = [
-    (1, lambda inv, d: _pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies and (
-        any(inv.out_bands[b - 1].startswith("mask") for b in inv.diff_bands(d))
-        or (inv.src_nodata is not None and (inv.fractional or inv.partly_outside))),
-     "a -b mask band resampled with an interpolating kernel (GDAL resamples the data band and "
-     "derives the mask from the result, 0 or 255; rasterkit resamples the mask's values), and "
-     "nodata next to the edge of a fractional window"),
+    (1, lambda inv, d: _pixels(d) and inv.kernel == "mode" and inv.kernel_applies
+     and inv.f["alpha"] and any(inv.out_bands[b - 1].startswith("mask") for b in inv.diff_bands(d)),
+     "-b mask of an alpha band resampled with mode: GDAL 3.6.2's values are neither the alpha "
+     "band's mode (rasterkit's, and GDAL's for -b 4) nor its nearest sample"),
+    (5, lambda inv, d: _pixels(d) and inv.has("-tr") and inv.kernel in INTERPOLATING
+     and inv.kernel_applies and inv.src_nodata is not None and _integer_tr_ratio(inv),
+     "-tr a whole multiple of the pixel size with nodata: the kernel's support ends exactly on "
+     "pixel edges, and the last bits of GDAL's window arithmetic decide whether a zero-weight "
+     "end pixel counts towards its half-support rule"),
     (2, lambda inv, d: _pixels(d) and inv.f["alpha"] and not inv.f["palette"]
      and inv.kernel in INTERPOLATING and inv.kernel_applies
      and all(inv.out_bands[b - 1] != str(inv.f["nb"]) for b in inv.diff_bands(d)),
      "RGBA: GDAL weights the colour bands by the alpha band in resampling"),
     (3, lambda inv, d: _pixels(d) and inv.f["palette"] and inv.kernel_applies,
      "a paletted band resampled with a kernel other than nearest"),
-    (4, lambda inv, d: _pixels(d) and inv.kernel == "mode" and inv.kernel_applies and (
-        inv.has("-tr", "-projwin") or inv.f["dtype"] in ("Float64", "Int32", "UInt32")),
-     "mode: windows under -tr/-projwin, and GDAL's single-precision working type for 64-bit "
-     "and 32-bit integer sources (ties and -outsize windows agree)"),
-    (5, lambda inv, d: _pixels(d) and inv.has("-tr") and inv.kernel in INTERPOLATING
-     and _non_integer_tr(inv),
-     "-tr that does not divide the extent into whole pixels, with an interpolating kernel"),
     (6, lambda inv, d: _pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
      and _kernel_type(inv, d),
      "kernel arithmetic type: GDAL resamples in the source's type (rounded and clamped to it "
      "before -ot Float32/Float64, -scale or -unscale) and in single precision for 32-bit integer "
      "sources"),
-    (7, lambda inv, d: _pixels(d) and inv.partly_outside and (inv.resampled or inv.fractional),
-     "partly outside -srcwin/-projwin, resampled or fractional: the edge of the data and the "
-     "fill beyond it (mode over fractional windows: item 4)"),
     (9, lambda inv, d: _pixels(d) and all(inv.scale_of(b) == [] for b in inv.diff_bands(d)),
      "-scale without a source range: the computed range and its mapping (off by 1 in a few "
      "integer pixels, by about 1/256000 of the range in floating-point ones)"),
@@ -1409,11 +1426,25 @@ def compare_band(out, i, ba, bb, kernel, tag, src_type):
                  same=f"pixels/{kernel}")
         fin = np.abs(np.real(xb[np.isfinite(xb)]).astype("float64")) if xb.size else np.zeros(0)
         d["worst"], d["mag"] = worst, float(fin.max()) if fin.size else 0.0
+        d["band_type"] = ta
         with np.errstate(invalid="ignore"):
             fa, fb = np.real(xa).astype("float64"), np.real(xb).astype("float64")
             bad = ~((fa == fb) | (np.abs(fa - fb) <= tol) | (np.isnan(fa) & np.isnan(fb)))
             # pixels apart include NaNs of GDAL's where rasterkit has numbers
             d["gd_nan_some"] = bool((np.isnan(fb[bad]) & np.isfinite(fa[bad])).any())
+            # every pixel apart is INT32_MIN in GDAL's (its single-precision
+            # to 32-bit integer conversion of NaN), and 0 here or not
+            d["gd_int_min_all"] = bool(bad.any() and (fb[bad] == -2147483648).all())
+            d["rk_zero_all"] = bool(bad.any() and (fa[bad] == 0).all())
+            # GDAL's NaN converted to an integer type (0, or INT32_MIN)
+            d["gd_int_nan_all"] = bool(bad.any() and np.isin(fb[bad], (0, -2147483648)).all())
+            # rasterkit's nodata value (the fill beyond the raster) where
+            # GDAL has 0
+            # (the value as the output type stores it: clamped to its range)
+            na_stored = (None if na is None or ta not in RANGE or math.isnan(na)
+                         else float(np.clip(na, *RANGE[ta])))
+            d["rk_nodata_gd_zero"] = bool(na_stored is not None and bad.any()
+                                          and (fb[bad] == 0).all() and (fa[bad] == na_stored).all())
         if src_type in INTEGER_TYPES:
             # whether GDAL's values are rasterkit's rounded and clamped to
             # the source's type (GDAL's kernels working in that type; of a
