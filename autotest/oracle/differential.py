@@ -1440,11 +1440,14 @@ def compare_band(out, i, ba, bb, kernel, tag, src_type):
             d["gd_int_nan_all"] = bool(bad.any() and np.isin(fb[bad], (0, -2147483648)).all())
             # rasterkit's nodata value (the fill beyond the raster) where
             # GDAL has 0
-            # (the value as the output type stores it: clamped to its range)
-            na_stored = (None if na is None or ta not in RANGE or math.isnan(na)
-                         else float(np.clip(na, *RANGE[ta])))
-            d["rk_nodata_gd_zero"] = bool(na_stored is not None and bad.any()
-                                          and (fb[bad] == 0).all() and (fa[bad] == na_stored).all())
+            # (the value as the output type stores it: clamped to its range;
+            # GDAL cannot read back a UInt64 nodata tag beyond the range, so
+            # then the range's ends)
+            stored = ([] if ta not in RANGE else [float(v) for v in RANGE[ta]]
+                      if na is None else [float(np.clip(na, *RANGE[ta]))]
+                      if not math.isnan(na) else [])
+            d["rk_nodata_gd_zero"] = bool(stored and bad.any() and (fb[bad] == 0).all()
+                                          and np.isin(fa[bad], stored).all())
         if src_type in INTEGER_TYPES:
             # whether GDAL's values are rasterkit's rounded and clamped to
             # the source's type (GDAL's kernels working in that type; of a

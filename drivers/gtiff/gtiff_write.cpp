@@ -46,6 +46,17 @@ std::string format_nodata(const RasterBand& b) {
     return std::to_string(*b.nodata_uint64());
   }
   const double v = *b.nodata();
+  // A 64-bit integer band's value as the integer it stands for: GDAL reads
+  // these tags as integers ("1.8446744073709552e+19" would read as 1).
+  if (b.data_type() == DataType::kUInt64 && !std::isnan(v)) {
+    if (v >= 18446744073709551615.0) return "18446744073709551615";
+    return std::to_string(v <= 0 ? uint64_t{0} : static_cast<uint64_t>(v));
+  }
+  if (b.data_type() == DataType::kInt64 && !std::isnan(v)) {
+    if (v >= 9223372036854775807.0) return "9223372036854775807";
+    if (v <= -9223372036854775808.0) return "-9223372036854775808";
+    return std::to_string(static_cast<int64_t>(v));
+  }
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buf[64];
