@@ -366,7 +366,8 @@ namespace {
 // else a rounding error's worth (edges computed from georeferenced corners
 // land a hair off) is brought onto the window, so no kernel ever sees a
 // coordinate outside what it may read.
-bool source_window_fits(const Window& w, const WindowF& f, int64_t xs, int64_t ys, WindowF* fitted) {
+bool source_window_fits(const Window& w, const WindowF& f, int64_t xs, int64_t ys,
+                        WindowF* fitted) {
   constexpr double kSlack = 1e-6;
   if (!(f.width > 0) || !(f.height > 0)) return false;
   auto fit = [&](double lo, double len, int64_t wlo, int64_t wlen, int64_t n, double* out_lo,
@@ -409,12 +410,11 @@ Status RasterBand::read(const Window& window, void* data, const BufferLayout& la
       const double rx = f.width / static_cast<double>(p.width);
       const double ry = f.height / static_cast<double>(p.height);
       WindowF unused;
-      if (!source_window_fits(window,
-                              WindowF{f.x + static_cast<double>(p.x) * rx,
-                                      f.y + static_cast<double>(p.y) * ry,
-                                      static_cast<double>(l.width) * rx,
-                                      static_cast<double>(l.height) * ry},
-                              x_size_, y_size_, &unused)) {
+      if (!source_window_fits(
+              window,
+              WindowF{f.x + static_cast<double>(p.x) * rx, f.y + static_cast<double>(p.y) * ry,
+                      static_cast<double>(l.width) * rx, static_cast<double>(l.height) * ry},
+              x_size_, y_size_, &unused)) {
         return Status::out_of_range(dataset_->description(),
                                     "the fractional source window is not inside the read window");
       }

@@ -317,8 +317,7 @@ Status nearest(RasterBand& src, const SourceWindow& sw, std::byte* data, const B
     const int64_t r = std::clamp<int64_t>(
         static_cast<int64_t>(
             std::floor(sw.y + (static_cast<double>(j + sw.piece_y) + 0.5) * ry + 1e-10)),
-        0,
-        src.y_size() - 1);
+        0, src.y_size() - 1);
     if (r != last) {
       RK_RETURN_IF_ERROR(src.read(Window{c0, r, c1 - c0 + 1, 1}, row.data(),
                                   BufferLayout::packed(t, c1 - c0 + 1, 1)));
@@ -652,7 +651,8 @@ bool pick_mode(std::vector<ModeCandidate>& values, size_t first_nan, double* re,
     }
     s = e;
   }
-  if (first_nan != std::string::npos && (best_count == 0 || (best_count == 1 && first_nan < best_order))) {
+  if (first_nan != std::string::npos &&
+      (best_count == 0 || (best_count == 1 && first_nan < best_order))) {
     *re = std::numeric_limits<double>::quiet_NaN();
     *im = 0;
     return true;
@@ -751,9 +751,12 @@ RasterBand* best_overview(RasterBand& band, double factor) {
 Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const BufferLayout& l,
                       const RasterIOOptions& options) {
   RasterBand* src = &band;
-  SourceWindow sw{static_cast<double>(w.x),     static_cast<double>(w.y),
-                  static_cast<double>(w.width), static_cast<double>(w.height),
-                  l.width,                      l.height};
+  SourceWindow sw{static_cast<double>(w.x),
+                  static_cast<double>(w.y),
+                  static_cast<double>(w.width),
+                  static_cast<double>(w.height),
+                  l.width,
+                  l.height};
   if (options.source_window) {
     const WindowF& f = *options.source_window;
     sw = SourceWindow{f.x, f.y, f.width, f.height, l.width, l.height};

@@ -235,8 +235,8 @@ class ViewBand : public RasterBand {
     const int64_t nrows = r1 - r0;
     RasterBand* src = source_band();
     if (!src) return Status::internal(view_->description(), "source band missing");
-    const AxisSpan xs = data_span(vs.source_window.x, vs.source_window.width, vs.dest_width, w,
-                                  src->x_size());
+    const AxisSpan xs =
+        data_span(vs.source_window.x, vs.source_window.width, vs.dest_width, w, src->x_size());
     const AxisSpan ys = data_span(vs.source_window.y, vs.source_window.height, vs.dest_height,
                                   y_size(), src->y_size());
     const int64_t c0 = xs.first, c1 = xs.end;
@@ -267,9 +267,9 @@ class ViewBand : public RasterBand {
     const Window window{x0, y0, x1 - x0, y1 - y0};
     RasterIOOptions io;
     io.resampling = vs.resampling;
-    const bool exact = window.width == iw && window.height == ih && f.width == static_cast<double>(iw) &&
-                       f.height == static_cast<double>(ih) && f.x == static_cast<double>(x0) &&
-                       f.y == static_cast<double>(y0);
+    const bool exact = window.width == iw && window.height == ih &&
+                       f.width == static_cast<double>(iw) && f.height == static_cast<double>(ih) &&
+                       f.x == static_cast<double>(x0) && f.y == static_cast<double>(y0);
     if (!exact) {
       io.source_window = WindowF{xs.src_off, ys.src_off, xs.src_len, ys.src_len};
       io.piece = RasterIOOptions::Piece{0, q0 - ys.first, iw, ys.end - ys.first};

@@ -1,5 +1,8 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -566,6 +569,93 @@ TEST_CASE("source windows a rounding error outside the read window", "[rasterio]
     REQUIRE(ds.band(1)->read(window, got.data(), l, off).ok());
     for (size_t k = 0; k < got.size(); ++k) REQUIRE(got[k] == want[k]);
   }
+}
+
+// A read in pieces (RasterIOOptions::piece) gives the bits of the whole
+// read, whatever the kernel, the window (fractional, reaching past the
+// raster's edges) and the cut: how a view resamples in parallel.
+TEST_CASE("a read in pieces gives exactly the whole read's values", "[rasterio][resample]") {
+  BlockCache cache(4 << 20);
+  constexpr int64_t kW = 41, kH = 33;
+  TestDataset ds(kW, kH, 1, DataType::kFloat32, 8, 5, &cache);
+  test::fill_band<float>(ds.test_band(1), [](int64_t x, int64_t y) {
+    return static_cast<float>((x * 7 + y * 13) % 31) + 0.25f * static_cast<float>(x % 3);
+  });
+  const Resampling kernels[] = {
+      Resampling::kNearest, Resampling::kBilinear, Resampling::kCubic, Resampling::kCubicSpline,
+      Resampling::kLanczos, Resampling::kAverage,  Resampling::kMode};
+  std::mt19937 rng(20261203);
+  auto uniform = [&rng](double a, double b) {
+    return a + (b - a) * static_cast<double>(rng() % 100000) / 100000.0;
+  };
+  for (int trial = 0; trial < 300; ++trial) {
+    const Resampling m = kernels[rng() % 7];
+    // Up to 4 pixels past each edge, fractional or not.
+    WindowF f{uniform(-4, kW - 2), uniform(-4, kH - 2), 0, 0};
+    f.width = uniform(1, kW + 4 - f.x);
+    f.height = uniform(1, kH + 4 - f.y);
+    if (rng() % 3 == 0)
+      f = WindowF{std::round(f.x), std::round(f.y), std::round(f.width) + 1,
+                  std::round(f.height) + 1};
+    const int64_t bw = 1 + rng() % 50, bh = 2 + rng() % 50;
+    auto whole_window = [&](double y0, double y1) {
+      const auto x0 = std::clamp<int64_t>(static_cast<int64_t>(std::floor(f.x)), 0, kW - 1);
+      const auto x1 =
+          std::clamp<int64_t>(static_cast<int64_t>(std::ceil(f.x + f.width)), x0 + 1, kW);
+      const auto r0 = std::clamp<int64_t>(static_cast<int64_t>(std::floor(y0)), 0, kH - 1);
+      const auto r1 = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(y1)), r0 + 1, kH);
+      return Window{x0, r0, x1 - x0, r1 - r0};
+    };
+    INFO(resampling_name(m) << " window " << f.x << "," << f.y << " " << f.width << "x" << f.height
+                            << " buffer " << bw << "x" << bh);
+    RasterIOOptions whole{m, nullptr, f};
+    std::vector<double> want(static_cast<size_t>(bw * bh));
+    REQUIRE(ds.band(1)
+                ->read(whole_window(f.y, f.y + f.height), want.data(),
+                       BufferLayout::packed(DataType::kFloat64, bw, bh), whole)
+                .ok());
+    const int64_t cut = 1 + static_cast<int64_t>(rng() % static_cast<uint32_t>(bh - 1));
+    for (const auto& [r0, r1] : {std::make_pair(int64_t{0}, cut), std::make_pair(cut, bh)}) {
+      RasterIOOptions piece = whole;
+      piece.piece = RasterIOOptions::Piece{0, r0, bw, bh};
+      const double ry = f.height / static_cast<double>(bh);
+      std::vector<double> got(static_cast<size_t>(bw * (r1 - r0)));
+      REQUIRE(ds.band(1)
+                  ->read(whole_window(f.y + static_cast<double>(r0) * ry,
+                                      f.y + static_cast<double>(r1) * ry),
+                         got.data(), BufferLayout::packed(DataType::kFloat64, bw, r1 - r0), piece)
+                  .ok());
+      for (size_t k = 0; k < got.size(); ++k) {
+        const double w = want[static_cast<size_t>(r0 * bw) + k];
+        REQUIRE((got[k] == w || (std::isnan(got[k]) && std::isnan(w))));
+      }
+    }
+  }
+}
+
+// GDAL's mode works in single precision and counts NaN pixels (each once:
+// NaN equals nothing) unless NaN is the band's nodata value.
+TEST_CASE("mode counts NaN once per pixel and works in single precision", "[rasterio][resample]") {
+  BlockCache cache(1 << 20);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto mode_of = [&](std::vector<double> values, std::optional<double> nodata) {
+    TestDataset ds(static_cast<int64_t>(values.size()), 1, 1, DataType::kFloat64, 4, 1, &cache);
+    test::fill_band<double>(ds.test_band(1),
+                            [&](int64_t x, int64_t) { return values[static_cast<size_t>(x)]; });
+    if (nodata) ds.test_band(1)->init_nodata_value(*nodata);
+    double out = -1;
+    REQUIRE(ds.band(1)
+                ->read(Window{0, 0, static_cast<int64_t>(values.size()), 1}, &out,
+                       BufferLayout::packed(DataType::kFloat64, 1, 1),
+                       RasterIOOptions{Resampling::kMode, nullptr, {}})
+                .ok());
+    return out;
+  };
+  CHECK(std::isnan(mode_of({nan, 1, 2}, std::nullopt)));  // all once: the first
+  CHECK(mode_of({nan, 1, 2, 1}, std::nullopt) == 1);
+  CHECK(mode_of({nan, 1, 2}, nan) == 1);  // NaN nodata: left out
+  // 0.1 and 0.1 + 1e-12 are one single-precision value; the result is it.
+  CHECK(mode_of({5, 0.1, 0.1 + 1e-12}, std::nullopt) == static_cast<double>(0.1f));
 }
 
 }  // namespace

@@ -158,6 +158,73 @@ TEST_CASE("translate into memory: resampled, converted, georeferenced", "[transl
   CHECK(px == Approx((2 + 3 + 42 + 43) / 4.0));  // the mean of the 2x2 source pixels
 }
 
+// The output of `flags` from gradient(40, 30) (nodata 45 when asked), read
+// back as doubles.
+std::vector<double> translated(const std::vector<std::string>& flags, bool nodata = false) {
+  auto src = gradient(40, 30);
+  if (nodata) REQUIRE(src->band(1)->set_nodata(45).ok());
+  std::vector<std::string> all = {"-of", "MEM", "-q"};
+  all.insert(all.end(), flags.begin(), flags.end());
+  auto o = parse_translate_options(all);
+  REQUIRE(o.ok());
+  auto out = translate(*src, "", *o);
+  REQUIRE(out.ok());
+  Dataset& d = **out;
+  std::vector<double> v(static_cast<size_t>(d.x_size() * d.y_size()));
+  REQUIRE(d.band(1)
+              ->read(Window{0, 0, d.x_size(), d.y_size()}, v.data(),
+                     BufferLayout::packed(DataType::kFloat64, d.x_size(), d.y_size()))
+              .ok());
+  return v;
+}
+
+double sum(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return s;
+}
+
+// Expected values from gdal_translate 3.6.2 on the same raster (issue 16,
+// items 1, 4, 5 and 7).
+TEST_CASE("translate: windows, -tr and edges as gdal_translate computes them", "[translate]") {
+  SECTION("-tr samples every output pixel exactly -tr apart, the last past the window") {
+    const auto v = translated({"-tr", "2.6", "2.6", "-r", "bilinear"});
+    REQUIRE(v.size() == 31u * 23u);
+    CHECK(sum(v) == 310169);
+    CHECK(v[5 * 31 + 29] == 302);
+    CHECK(v[5 * 31 + 30] == 303);
+  }
+  SECTION("an edge pixel partly over the raster is computed whole (average weighs the edge)") {
+    const auto v =
+        translated({"-srcwin", "-3.5", "2", "20", "10", "-outsize", "13", "7", "-r", "average"});
+    REQUIRE(v.size() == 13u * 7u);
+    CHECK(sum(v) == 20601);
+    CHECK(v[3 * 13 + 1] == 0);    // wholly outside: the fill
+    CHECK(v[3 * 13 + 2] == 260);  // 0.275 of it over the raster
+    CHECK(v[3 * 13 + 3] == 261);
+  }
+  SECTION("a window past the right and bottom edges, with cubic") {
+    const auto v =
+        translated({"-srcwin", "30.5", "25", "20", "10", "-outsize", "9", "4", "-r", "cubic"});
+    REQUIRE(v.size() == 9u * 4u);
+    CHECK(sum(v) == 1446);
+    CHECK(v[0] == 135);
+  }
+  SECTION("a nodata mask is sampled with nearest whatever the kernel: 0 or 255, no blend") {
+    const auto v = translated({"-b", "mask", "-outsize", "17", "13", "-r", "bilinear"}, true);
+    REQUIRE(v.size() == 17u * 13u);
+    CHECK(sum(v) == 55845);  // 219 pixels of 255
+    CHECK(v[0 * 17 + 2] == 0);
+    CHECK(v[11 * 17 + 2] == 0);
+  }
+  SECTION("mode over -tr's footprints") {
+    const auto v = translated({"-tr", "3.1", "3.1", "-r", "mode"});
+    REQUIRE(v.size() == 26u * 19u);
+    CHECK(sum(v) == 223588);
+    CHECK(v.back() == 118);
+  }
+}
+
 TEST_CASE("translate: nothing starts before the destination can be created", "[translate]") {
   auto src = gradient(40, 30);
   int calls = 0;
