@@ -155,6 +155,19 @@ RasterBand* RasterBand::alpha_band() const {
   return (n == 2 && number_ == 1) || (n == 4 && number_ <= 3) ? last : nullptr;
 }
 
+Resampling RasterBand::applied_resampling(Resampling requested, std::string* warning) const {
+  if (resampled_as_nearest()) return Resampling::kNearest;
+  const bool interpolating =
+      requested == Resampling::kBilinear || requested == Resampling::kCubic ||
+      requested == Resampling::kCubicSpline || requested == Resampling::kLanczos;
+  if (!interpolating || !color_table_) return requested;
+  if (warning) {
+    *warning = std::string(resampling_name(requested)) +
+               " resampling does not apply to a paletted band: using nearest neighbour";
+  }
+  return Resampling::kNearest;
+}
+
 int RasterBand::mask_flags() const {
   if (nodata_) return kMaskNoData;
   if (alpha_band()) return kMaskPerDataset | kMaskAlpha;

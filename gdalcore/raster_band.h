@@ -112,6 +112,13 @@ class RK_API RasterBand {
   // mask reads its parent without the kernel), so -b mask gives 0 or 255,
   // never a blend. rasterkit does the same.
   virtual bool resampled_as_nearest() const { return false; }
+  // The method a resampled read asking for `requested` applies: nearest
+  // for a mask as above, and, as GDAL, nearest instead of an interpolating
+  // kernel (bilinear, cubic, cubicspline, lanczos) on a paletted band,
+  // whose indices blended would be made-up colours. In that last case
+  // `warning`, when given, receives a sentence saying so (a resampled read
+  // sends it to the warning handler).
+  Resampling applied_resampling(Resampling requested, std::string* warning = nullptr) const;
 
   // ---- Pixels ------------------------------------------------------------
 

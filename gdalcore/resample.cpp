@@ -12,291 +12,18 @@
 #include <rasterkit/gdalcore/convert.h>
 #include <rasterkit/gdalcore/dataset.h>
 #include <rasterkit/gdalcore/mask_band.h>
+#include <rasterkit/gdalcore/resample_rows.h>
+#include <rasterkit/gdalcore/warning.h>
 
 namespace rk {
 
 namespace {
 
-// A source window in (possibly fractional) pixel coordinates of the band
-// actually read: fractional once a window is mapped onto an overview.
-// The buffer holds output pixels [piece_x, piece_x + buffer width) x
-// [piece_y, ...) of the read of this window into whole_width x
-// whole_height pixels.
-struct SourceWindow {
-  double x, y, width, height;
-  int64_t whole_width, whole_height;
-  int64_t piece_x = 0, piece_y = 0;
-  // The whole read's first source column and row (of the band read:
-  // GDAL rounds them onto an overview), which coordinates count from.
-  int64_t base_x = 0, base_y = 0;
-  double x_ratio() const { return width / static_cast<double>(whole_width); }
-  double y_ratio() const { return height / static_cast<double>(whole_height); }
-};
-
-// Contributions of a run of source pixels to one output pixel.
-struct Taps {
-  int64_t first = 0;
-  std::vector<double> weights;
-  int64_t last() const { return first + static_cast<int64_t>(weights.size()) - 1; }
-};
-
-// For each output row j, the least first source row of rows j, j+1, ...:
-// what a row cache must keep.
-std::vector<int64_t> least_first_from(const std::vector<Taps>& taps) {
-  std::vector<int64_t> out(taps.size());
-  int64_t least = std::numeric_limits<int64_t>::max();
-  for (size_t j = taps.size(); j-- > 0;) {
-    least = std::min(least, taps[j].first);
-    out[j] = least;
-  }
-  return out;
-}
-
-double kernel_radius(Resampling m) {
-  switch (m) {
-    case Resampling::kCubic:
-    case Resampling::kCubicSpline:
-      return 2.0;
-    case Resampling::kLanczos:
-      return 3.0;
-    default:
-      return 1.0;
-  }
-}
-
-double sinc(double x) {
-  if (x == 0) return 1;
-  const double px = M_PI * x;
-  return std::sin(px) / px;
-}
-
-double kernel(Resampling m, double d) {
-  d = std::fabs(d);
-  switch (m) {
-    case Resampling::kCubic:
-      // Keys' cubic convolution with a = -0.5 (Catmull-Rom), as GDAL's "cubic".
-      if (d < 1) return (1.5 * d - 2.5) * d * d + 1;
-      if (d < 2) return ((-0.5 * d + 2.5) * d - 4) * d + 2;
-      return 0;
-    case Resampling::kCubicSpline:
-      // The cubic B-spline (smoothing, not interpolating), as GDAL's "cubicspline".
-      if (d < 1) return (3 * d * d * d - 6 * d * d + 4) / 6;
-      if (d < 2) return (2 - d) * (2 - d) * (2 - d) / 6;
-      return 0;
-    case Resampling::kLanczos:
-      // Lanczos windowed sinc with a = 3, as GDAL's "lanczos".
-      return d < 3 ? sinc(d) * sinc(d / 3) : 0;
-    default:
-      return d < 1 ? 1 - d : 0;  // bilinear: the triangle
-  }
-}
-
-// Average's and mode's pixels for the footprint [a, b) (relative to
-// source column or row `base`), as GDAL's: from trunc(a + 1e-8) to
-// ceil(b - 1e-8), at least one, inside the raster; the end pixels weigh
-// what the footprint covers of them, measured from the pixel kept — so
-// where the footprint reaches past the raster's edge the edge pixel weighs
-// more than 1 — and a lone pixel weighs 1.
-void footprint_taps(double a, double b, int64_t base, int64_t src_n, Taps* t) {
-  int64_t k0 = std::max<int64_t>(static_cast<int64_t>(a + 1e-8), -base);
-  int64_t k1 = static_cast<int64_t>(std::ceil(b - 1e-8));
-  if (k1 == k0) ++k1;
-  k1 = std::min(k1, src_n - base);
-  if (k1 <= k0) {
-    k0 = std::clamp<int64_t>(k1 - 1, -base, src_n - base - 1);
-    k1 = k0 + 1;
-  }
-  t->first = base + k0;
-  t->weights.assign(static_cast<size_t>(k1 - k0), 1.0);
-  if (k1 - k0 == 1) return;
-  t->weights.front() = 1 - (a - static_cast<double>(k0));
-  t->weights.back() = 1 - (static_cast<double>(k1) - b);
-}
-
-// Source coordinates of output coordinates along one axis, computed as
-// GDAL computes them, since footprint edges and kernel centres that land
-// on a pixel edge in exact arithmetic fall on either side of it by the
-// last bit: where the origin is a whole number of output pixels into the
-// band, from the band's edge ((virtual + t) * ratio); otherwise relative
-// to the read window's first pixel (delta + t * ratio, delta = origin -
-// that pixel).
-class AxisCoordinates {
- public:
-  AxisCoordinates(double origin, double ratio, int64_t window_first) : ratio_(ratio) {
-    const double virt = origin / ratio;
-    if (std::fabs(virt - std::round(virt)) < 1e-8) {
-      virtual_ = std::round(virt);
-    } else {
-      base_ = window_first;
-      delta_ = origin - static_cast<double>(window_first);
-    }
-  }
-  int64_t base() const { return base_; }
-  // The coordinate of output pixel i's left (or top) edge, relative to base().
-  double edge(int64_t i) const {
-    if (virtual_) return (*virtual_ + static_cast<double>(i)) * ratio_;
-    return delta_ + static_cast<double>(i) * ratio_;
-  }
-  double centre(int64_t i) const {
-    if (virtual_) return (*virtual_ + static_cast<double>(i) + 0.5) * ratio_;
-    return (static_cast<double>(i) + 0.5) * ratio_ + delta_;
-  }
-
- private:
-  double ratio_;
-  std::optional<double> virtual_;
-  int64_t base_ = 0;
-  double delta_ = 0;
-};
-
-// Taps along one axis for output pixels [piece_first, piece_first +
-// piece_n) of `whole_n`; output pixel i covers source coordinates
-// [origin + i * ratio, origin + (i + 1) * ratio). Source pixels outside
-// [0, src_n) are left out; the weights are renormalised later, over the
-// pixels actually valid.
-std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t whole_n,
-                            int64_t src_n, int64_t window_first, int64_t piece_first,
-                            int64_t piece_n) {
-  const double ratio = length / static_cast<double>(whole_n);
-  const AxisCoordinates at(origin, ratio, window_first);
-  const int64_t base = at.base();
-  std::vector<Taps> taps(static_cast<size_t>(piece_n));
-  for (int64_t i = piece_first; i < piece_first + piece_n; ++i) {
-    Taps& t = taps[static_cast<size_t>(i - piece_first)];
-    if (m == Resampling::kAverage || m == Resampling::kMode) {
-      footprint_taps(at.edge(i), at.edge(i + 1), base, src_n, &t);
-      continue;
-    }
-    // A kernel centred on the footprint, stretched by the downsampling
-    // factor so every source pixel contributes (no aliasing). The support
-    // is GDAL's, zero weights at its ends included: nodata handling counts
-    // them (see convolve_with_invalid).
-    const double center = at.centre(i);
-    const double s = std::max(1.0, ratio);
-    const double r = kernel_radius(m) * s;
-    int64_t k0 = static_cast<int64_t>(std::floor(center - r + 0.5));
-    int64_t k1 = static_cast<int64_t>(std::floor(center + r + 0.5)) - 1;
-    k0 = std::max<int64_t>(k0, -base);
-    k1 = std::min<int64_t>(k1, src_n - base - 1);
-    if (k1 < k0) {
-      k0 = k1 = std::clamp<int64_t>(static_cast<int64_t>(std::floor(at.edge(i))), -base,
-                                    src_n - base - 1);
-    }
-    t.first = base + k0;
-    for (int64_t k = k0; k <= k1; ++k) {
-      t.weights.push_back(kernel(m, (static_cast<double>(k) + 0.5 - center) / s));
-    }
-    if (std::all_of(t.weights.begin(), t.weights.end(), [](double w) { return w == 0; })) {
-      t.weights[0] = 1;
-    }
-  }
-  return taps;
-}
-
-// Source rows, read in batches and converted to doubles, kept while output
-// rows still need them. Row buffers are recycled: allocating one per source
-// row showed up as page faults in resampling profiles.
-class RowSource {
- public:
-  RowSource(RasterBand& band, int64_t col0, int64_t col1)
-      : band_(band),
-        col0_(col0),
-        width_(col1 - col0 + 1),
-        ncomp_(is_complex(band.data_type()) ? 2 : 1),
-        nodata_(band.nodata()),
-        // Only these can hold pixels that do not count.
-        may_be_invalid_(nodata_.has_value() || is_floating(band.data_type())) {}
-
-  int components() const { return ncomp_; }
-  int64_t width() const { return width_; }
-
-  // Makes rows [r0, r1] available. Rows before `keep_from` (<= r0) are
-  // dropped: the caller will not ask for them again. (A kernel's first row
-  // does not always grow with the output row — trimming zero weights can
-  // move it back — so the caller passes the least first row still to come.)
-  Status ensure(int64_t r0, int64_t r1, int64_t keep_from) {
-    keep_from = std::min(keep_from, r0);
-    if (!rows_.empty() && keep_from < first_) {
-      // Rows already dropped are wanted again: start afresh from there.
-      for (Row& row : rows_) spare_.push_back(std::move(row));
-      rows_.clear();
-    }
-    while (!rows_.empty() && first_ < keep_from) {
-      spare_.push_back(std::move(rows_.front()));
-      rows_.pop_front();
-      ++first_;
-    }
-    if (rows_.empty()) first_ = keep_from;
-    int64_t next = first_ + static_cast<int64_t>(rows_.size());
-    const size_t row_values = static_cast<size_t>(width_ * ncomp_);
-    while (next <= r1) {
-      const int64_t count =
-          std::min<int64_t>(std::max<int64_t>(r1 - next + 1, 16), band_.y_size() - next);
-      const DataType work = ncomp_ == 2 ? DataType::kCFloat64 : DataType::kFloat64;
-      batch_.resize(static_cast<size_t>(count) * row_values);
-      RK_RETURN_IF_ERROR(band_.read(Window{col0_, next, width_, count}, batch_.data(),
-                                    BufferLayout::packed(work, width_, count)));
-      for (int64_t r = 0; r < count; ++r) {
-        Row row = take_spare();
-        const double* begin = batch_.data() + static_cast<size_t>(r) * row_values;
-        row.values.assign(begin, begin + row_values);
-        row.all_valid = true;
-        if (may_be_invalid_) {
-          row.valid.assign(static_cast<size_t>(width_), 1);
-          for (int64_t c = 0; c < width_; ++c) {
-            const double v = row.values[static_cast<size_t>(c * ncomp_)];
-            if (std::isnan(v) || (nodata_ && is_nodata_value(v, *nodata_, band_.data_type()))) {
-              row.valid[static_cast<size_t>(c)] = 0;
-              row.all_valid = false;
-            }
-          }
-        }
-        rows_.push_back(std::move(row));
-      }
-      next += count;
-    }
-    return Status();
-  }
-
-  // Values of source row r, column col0 + c at index c * components().
-  const std::vector<double>& row(int64_t r) const { return at(r).values; }
-  // Whether column col0 + c of row r counts (valid(r)[c] != 0); only
-  // meaningful when !all_valid(r).
-  const std::vector<char>& valid(int64_t r) const {
-    const Row& row = at(r);
-    if (row.all_valid && row.valid.size() != static_cast<size_t>(width_)) {
-      row.valid.assign(static_cast<size_t>(width_), 1);
-    }
-    return row.valid;
-  }
-  bool all_valid(int64_t r) const { return at(r).all_valid; }
-  int64_t col0() const { return col0_; }
-
- private:
-  struct Row {
-    std::vector<double> values;
-    mutable std::vector<char> valid;  // filled lazily for all-valid rows
-    bool all_valid = true;
-  };
-  const Row& at(int64_t r) const { return rows_[static_cast<size_t>(r - first_)]; }
-  Row take_spare() {
-    if (spare_.empty()) return Row();
-    Row row = std::move(spare_.back());
-    spare_.pop_back();
-    return row;
-  }
-
-  RasterBand& band_;
-  int64_t col0_;
-  int64_t width_;
-  int ncomp_;
-  std::optional<double> nodata_;
-  bool may_be_invalid_;
-  int64_t first_ = 0;
-  std::deque<Row> rows_;
-  std::vector<Row> spare_;
-  std::vector<double> batch_;
-};
+using detail::axis_taps;
+using detail::least_first_from;
+using detail::RowSource;
+using detail::SourceWindow;
+using detail::Taps;
 
 Status nearest(RasterBand& src, const SourceWindow& sw, std::byte* data, const BufferLayout& l,
                const ProgressFn& progress) {
@@ -786,7 +513,14 @@ Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const 
       src = ov;
     }
   }
-  const Resampling m = band.resampled_as_nearest() ? Resampling::kNearest : options.resampling;
+  std::string warning;
+  const Resampling m = band.applied_resampling(options.resampling, &warning);
+  // A piece's caller warns once for the whole read.
+  if (!warning.empty() && !options.piece) emit_warning(band.dataset()->description(), warning);
+  const ColorTable* palette = band.color_table() ? &*band.color_table() : nullptr;
+  if (palette && m == Resampling::kAverage) {
+    return detail::palette_average(*src, *palette, sw, data, l, options.progress);
+  }
   switch (m) {
     case Resampling::kNearest:
       return nearest(*src, sw, data, l, options.progress);

@@ -37,6 +37,12 @@ Json double_or_special(double v) {
   return v;
 }
 
+Json transform_json(const GeoTransform& gt) {
+  Json out = Json::array();
+  for (double c : gt.c) out.push_back(info_render::decimals16(c));
+  return out;
+}
+
 Json stat_json(double v) { return std::isfinite(v) ? Json(rounded(v, 3)) : double_or_special(v); }
 
 // The value gdalinfo prints (its shortest round-trip text, which for a
@@ -129,7 +135,7 @@ void add_georeferencing(const InfoReport& r, Json& j) {
     j["coordinateSystem"] = cs;
   }
   if (const auto& gt = r.geo_transform) {
-    j["geoTransform"] = Json::array({gt->c[0], gt->c[1], gt->c[2], gt->c[3], gt->c[4], gt->c[5]});
+    j["geoTransform"] = transform_json(*gt);
   }
   if (r.gcps.empty()) return;
   Json g = Json::object();
@@ -183,7 +189,7 @@ Json stac(const InfoReport& r) {
     if (!projjson.is_discarded()) s["proj:projjson"] = projjson;
   }
   if (const auto& gt = r.geo_transform) {
-    s["proj:transform"] = Json::array({gt->c[0], gt->c[1], gt->c[2], gt->c[3], gt->c[4], gt->c[5]});
+    s["proj:transform"] = transform_json(*gt);
   }
   Json raster = Json::array(), eo = Json::array();
   for (const InfoBand& b : r.bands) {

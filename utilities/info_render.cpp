@@ -23,6 +23,49 @@ double rounded(double v, int digits) {
   return std::strtod(buf, nullptr);
 }
 
+namespace {
+
+// Whether the `count` characters of `s` that end `back` characters before
+// its end are all `c`.
+bool run_of(const std::string& s, char c, size_t count, size_t back) {
+  if (s.size() < count + back) return false;
+  const auto end = s.end() - static_cast<ptrdiff_t>(back);
+  return std::all_of(end - static_cast<ptrdiff_t>(count), end, [c](char x) { return x == c; });
+}
+
+}  // namespace
+
+double decimals16(double v) {
+  if (!std::isfinite(v)) return v;
+  int precision = 16;
+  std::string s;
+  for (;;) {
+    s = printf_string(("%." + std::to_string(precision) + "f").c_str(), v);
+    const size_t dot = s.find('.');
+    if (dot == std::string::npos || s.size() <= 10) break;
+    // At least eight characters after the point.
+    const bool long_fraction = s.size() - 8 > dot;
+    // A run of nines just before the last digit or two is the binary
+    // fraction's noise: print fewer decimals, which rounds it away.
+    if (precision > 1 && run_of(s, '9', 5, 1)) {
+      precision -= 1;
+      continue;
+    }
+    if (precision > 3 && long_fraction && run_of(s, '9', 6, 2)) {
+      precision -= 3;
+      continue;
+    }
+    // Likewise zeros followed by a digit or two of noise: cut the noise.
+    if (run_of(s, '0', 5, 1)) {
+      s.pop_back();
+    } else if (long_fraction && run_of(s, '0', 6, 2)) {
+      s.resize(s.size() - 2);
+    }
+    break;
+  }
+  return std::strtod(s.c_str(), nullptr);
+}
+
 std::vector<ShownDomain> shown_domains(const Metadata& md, const InfoOptions& o, bool band) {
   std::vector<ShownDomain> out{{"", false}};
   const auto& extra = o.extra_domains;

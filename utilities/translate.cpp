@@ -15,6 +15,7 @@
 #include <rasterkit/gdalcore/driver_manager.h>
 #include <rasterkit/gdalcore/options.h>
 #include <rasterkit/gdalcore/statistics.h>
+#include <rasterkit/gdalcore/warning.h>
 #include <rasterkit/gdalcore/worker_pool.h>
 #include <rasterkit/geometry/cutline.h>
 #include <rasterkit/utilities/arg_parsing.h>
@@ -186,6 +187,31 @@ Status check_destination(const std::string& destination) {
   return Status();
 }
 
+// A paletted band read with an interpolating kernel is read with nearest
+// (RasterBand::applied_resampling); gdal_translate warns once, when a read
+// is resampled at all, and so does this (the view's reads are pieces that
+// do not warn themselves).
+void warn_of_fallback(const Dataset& src, const ViewSpec& spec) {
+  const WindowF& w = spec.source_window;
+  const bool resampled = w.x != std::floor(w.x) || w.y != std::floor(w.y) ||
+                         w.width != spec.dest_width || w.height != spec.dest_height;
+  if (!resampled) return;
+  for (const ViewBandSpec& b : spec.bands) {
+    if (b.source != ViewBandSpec::Source::kBand &&
+        b.source != ViewBandSpec::Source::kPaletteEntry) {
+      continue;
+    }
+    const RasterBand* band = src.band(b.src_band);
+    if (!band) continue;
+    std::string warning;
+    band->applied_resampling(spec.resampling, &warning);
+    if (!warning.empty()) {
+      emit_warning(src.description(), warning);
+      return;
+    }
+  }
+}
+
 Result<ViewSpec> view_spec(const Dataset& src, const TranslateOptions& o) {
   const Resampling resampling = *parse_resampling(o.resampling);
   RK_ASSIGN_OR_RETURN(steps::WindowChoice choice, steps::choose_window(src, o, resampling));
@@ -200,6 +226,7 @@ Result<ViewSpec> view_spec(const Dataset& src, const TranslateOptions& o) {
   RK_ASSIGN_OR_RETURN(spec.bands, steps::band_specs(src, o, grid));
   RK_RETURN_IF_ERROR(steps::describe_dataset(src, o, grid, &spec));
   if (choice.cutline) RK_RETURN_IF_ERROR(steps::add_cutline(*choice.cutline, grid, &spec));
+  warn_of_fallback(src, spec);
   return spec;
 }
 

@@ -266,7 +266,10 @@ class ViewBand : public RasterBand {
                                         y0 + 1, src->y_size());
     const Window window{x0, y0, x1 - x0, y1 - y0};
     RasterIOOptions io;
-    io.resampling = vs.resampling;
+    // The band's rule decides for its mask too: gdal_translate reads the
+    // mask (alpha) of a paletted band with nearest where it would read the
+    // band so (measured: -b mask -r cubic gives the nearest samples).
+    io.resampling = view_->source().band(spec_.src_band)->applied_resampling(vs.resampling);
     const bool exact = window.width == iw && window.height == ih &&
                        f.width == static_cast<double>(iw) && f.height == static_cast<double>(ih) &&
                        f.x == static_cast<double>(x0) && f.y == static_cast<double>(y0);

@@ -286,8 +286,9 @@ DELIBERATE = {
         "nulls, fixed in later GDAL (doc/cli.md)"),
     "translate-gray-kept-in-file": (
         lambda inv, d: (inv.tool == "translate" and d["kind"] == "colorinterp"
-                        and set(d.get("interps", ())) == {"Gray", "Undefined"}),
-        "a gray (or undefined) band the TIFF tags cannot express keeps its colour "
+                        and (set(d.get("interps", ())) == {"Gray", "Undefined"}
+                             or tuple(d.get("interps", ())) == ("Palette", "Alpha"))),
+        "a gray, undefined or palette band the TIFF tags cannot express keeps its colour "
         "interpretation in the file's GDAL_METADATA (role colorinterp, read by GDAL 3.6); "
         "gdal_translate puts it in a .aux.xml side-car, lost with GDAL_PAM_ENABLED=NO (doc/cli.md)"),
     "gdal-valid-percent-one-short": (
@@ -307,14 +308,27 @@ DELIBERATE = {
         "-expand into a complex -ot: gdal_translate 3.6.2 writes the palette indices instead "
         "of the colours (its complex path skips the colour table); rasterkit expands (doc/cli.md)"),
     "translate-uint64-keeps-nodata": (
-        lambda inv, d: (inv.tool == "translate" and inv.out_type == "UInt64"
-                        and not inv.has("-a_nodata") and (
+        lambda inv, d: (inv.tool == "translate" and not inv.has("-a_nodata")
+                        and (inv.out_type == "UInt64" or (
+                            inv.out_type == "Int64" and inv.src_nodata not in (None, "nan")
+                            and not -2 ** 63 <= float(inv.src_nodata) < 2 ** 63))
+                        and (
                             (d["kind"] == "nodata" and d["values"][1] is None
                              and d["values"][0] is not None)
                             # and fills outside the raster with it
                             or (_pixels(d) and d.get("rk_nodata_gd_zero")))),
-        "-ot UInt64 keeps the source's nodata value; gdal_translate 3.6.2 drops it (it keeps it "
-        "for Int64 and for -a_nodata) (doc/cli.md)"),
+        "-ot UInt64 keeps the source's nodata value, and -ot Int64 one outside its range, "
+        "clamped; gdal_translate 3.6.2 drops them (it keeps an Int64 one in range and "
+        "-a_nodata) (doc/cli.md)"),
+    "translate-int64-nodata-clamped": (
+        lambda inv, d: (inv.tool == "translate" and inv.out_type in ("Int64", "UInt64")
+                        and inv.has("-a_nodata") and not _exact_in(inv.val("-a_nodata"),
+                                                                   inv.out_type)
+                        and (d["kind"] == "nodata"
+                             or (_pixels(d) and d.get("rk_nodata_gd_zero")))),
+        "-a_nodata on Int64/UInt64 rounds and clamps a value the type cannot hold, as for "
+        "every other integer type; gdal_translate 3.6.2 refuses a fractional one, wraps a "
+        "negative one into UInt64 and writes 1 for one too large (doc/cli.md)"),
     "resample-nan-left-out": (
         lambda inv, d: (_pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
                         and inv.f["nans"] and (
@@ -341,10 +355,18 @@ DELIBERATE = {
         "applies the same separable kernels as to real bands, to both parts; GDAL 3.6.2 sends "
         "complex bands through its warper, whose kernels treat edges and supports differently "
         "(doc/cli.md)"),
+    "resample-complex-mode": (
+        lambda inv, d: (d["kind"] == "exit/gdal-fails" and inv.kernel == "mode"
+                        and inv.kernel_applies and inv.f["dtype"].startswith("C")
+                        and "not supported for complex" in d["msg"]),
+        "mode resampling of a complex band gives the most frequent (real, imaginary) pair; "
+        "GDAL 3.6.2 sends complex bands through its warper, which refuses mode for complex "
+        "values (doc/cli.md)"),
     "translate-mask-first-keeps-nodata": (
         lambda inv, d: (inv.tool == "translate" and inv.out_bands[0].startswith("mask")
                         and d["kind"] == "nodata" and d["values"][1] is None
-                        and d["values"][0] is not None and inv.src_nodata is not None),
+                        and d["values"][0] is not None
+                        and (inv.src_nodata is not None or inv.has("-a_nodata"))),
         "a mask written as band 1 before data bands with nodata: GeoTIFF holds one nodata value "
         "and rasterkit keeps the data bands'; gdal_translate takes band 1's (none) and puts the "
         "others' in a .aux.xml side-car, lost with GDAL_PAM_ENABLED=NO (doc/cli.md)"),
@@ -440,6 +462,16 @@ INTEGER_TYPES = ("Byte", "UInt16", "Int16", "UInt32", "Int32", "UInt64", "Int64"
 # computed whole, average's edge weights, mode's footprints and single
 # precision, GDAL's coordinate arithmetic). What remains of items 1 and 5
 # is below.
+def _exact_in(text, type_name):
+    """Whether the number `text` is an integer the 64-bit type holds."""
+    try:
+        v = float(text)
+    except ValueError:
+        return False
+    lo, hi = RANGE[type_name]
+    return math.isfinite(v) and v == int(v) and lo <= int(v) <= hi
+
+
 def _integer_tr_ratio(inv):
     """-tr is a whole multiple of the source's pixel size."""
     gt = inv.f["gt"]
@@ -462,8 +494,6 @@ KNOWN_OPEN = [
      and inv.kernel in INTERPOLATING and inv.kernel_applies
      and all(inv.out_bands[b - 1] != str(inv.f["nb"]) for b in inv.diff_bands(d)),
      "RGBA: GDAL weights the colour bands by the alpha band in resampling"),
-    (3, lambda inv, d: _pixels(d) and inv.f["palette"] and inv.kernel_applies,
-     "a paletted band resampled with a kernel other than nearest"),
     (6, lambda inv, d: _pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
      and _kernel_type(inv, d),
      "kernel arithmetic type: GDAL resamples in the source's type (rounded and clamped to it "

@@ -35,6 +35,7 @@ class TestBand final : public RasterBand {
   }
   void set_level(int32_t level) { set_cache_level(level); }
   void init_nodata_value(double v) { init_nodata(v); }
+  void init_palette(ColorTable t) { init_color_table(std::move(t)); }
 
  protected:
   Status read_block_impl(int64_t bx, int64_t by, void* dst) override;
