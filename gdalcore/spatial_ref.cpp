@@ -351,7 +351,24 @@ Result<std::string> SpatialRef::to_wkt(std::string_view format) const {
   if (!ctx) return Status::out_of_memory("PROJ", "cannot create a PROJ context");
   PjPtr pj(proj_create(ctx, def_->projjson.c_str()));
   if (!pj) return Status::internal(name(), "PROJ cannot re-read its own PROJJSON");
-  const char* options[] = {"MULTILINE=YES", "INDENTATION_WIDTH=4", nullptr};
+  // PROJJSON keeps the identifiers of the CRS only, not of its datum,
+  // ellipsoid and so on, which WKT1 prints (AUTHORITY[...]) as GDAL does:
+  // write the registry's definition when it is the same CRS.
+  const char* auth = proj_get_id_auth_name(pj.get(), 0);
+  const char* code = proj_get_id_code(pj.get(), 0);
+  if (auth && code) {
+    PjPtr registered(proj_create_from_database(ctx, auth, code, PJ_CATEGORY_CRS, 0, nullptr));
+    if (registered && proj_is_equivalent_to(registered.get(), pj.get(), PJ_COMP_EQUIVALENT)) {
+      pj = std::move(registered);
+    }
+  }
+  // GDAL writes a geographic CRS's axes in WKT1 (PROJ leaves them out by
+  // default); a projected CRS's inner geographic one stays without.
+  const PJ_TYPE t = proj_get_type(pj.get());
+  const bool geographic = t == PJ_TYPE_GEOGRAPHIC_2D_CRS || t == PJ_TYPE_GEOGRAPHIC_3D_CRS;
+  const char* options[] = {"MULTILINE=YES", "INDENTATION_WIDTH=4",
+                           geographic && type == PJ_WKT1_GDAL ? "OUTPUT_AXIS=YES" : nullptr,
+                           nullptr};
   const char* out = proj_as_wkt(ctx, pj.get(), type, options);
   if (!out) return Status::not_supported(name(), "this CRS cannot be written as " + f);
   return std::string(out);

@@ -486,6 +486,7 @@ Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOpti
                                  "band " + std::to_string(band.number()) +
                                      " has no valid pixels to compute statistics from");
       }
+      if (exact->ok()) (*exact)->from_overview = plan.band != &band;
       return std::move(*exact);
     }
     Moments all;
@@ -529,6 +530,7 @@ Result<BandStatistics> compute_statistics(RasterBand& band, const StatisticsOpti
     }
     s.valid_count = all.count;
     s.sample_count = seen;
+    s.from_overview = plan.band != &band;
     return s;
   });
 }

@@ -24,8 +24,9 @@ struct RK_API BandStatistics {
   double max = 0;
   double mean = 0;
   double stddev = 0;
-  uint64_t valid_count = 0;   // pixels counted
-  uint64_t sample_count = 0;  // pixels looked at (valid or not)
+  uint64_t valid_count = 0;    // pixels counted
+  uint64_t sample_count = 0;   // pixels looked at (valid or not)
+  bool from_overview = false;  // approximate: computed on a reduced overview
 };
 
 // The STATISTICS_* metadata items GDAL keeps for `s`, with GDAL 3.6's

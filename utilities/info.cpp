@@ -188,6 +188,23 @@ Result<std::optional<BandStatistics>> compute_and_record(RasterBand& band, Stati
   return out;
 }
 
+// What gdalinfo 3.6 -hist leaves of statistics it computed on an overview
+// for the histogram's range: the overview's STATISTICS_VALID_PERCENT
+// (measured: GDALGetDefaultHistogram keeps no other item then).
+void keep_only_valid_percent(InfoBand* b, PamBandUpdate* save) {
+  auto only = [](const Metadata::Items& items) {
+    Metadata::Items out;
+    for (const auto& kv : items) {
+      if (kv.first.rfind("STATISTICS_", 0) != 0 || kv.first == "STATISTICS_VALID_PERCENT") {
+        out.push_back(kv);
+      }
+    }
+    return out;
+  };
+  b->metadata.set_items(only(b->metadata.items("")), "");
+  if (save->statistics) save->statistics = only(*save->statistics);
+}
+
 // -hist: the histogram kept with the file, else 256 buckets computed over
 // gdalinfo's range, from statistics it computes (approximately) and
 // records when none are at hand.
@@ -204,6 +221,7 @@ Status band_histogram(RasterBand& band, const StatisticsOptions& so,
     approx.approx = true;
     RK_ASSIGN_OR_RETURN(stats, compute_and_record(band, approx, b, save));
     if (!stats) return Status();  // no valid pixel: no histogram, as GDAL
+    if (stats->from_overview) keep_only_valid_percent(b, save);
   }
   Result<std::pair<double, double>> range =
       default_histogram_range(band, stats ? &*stats : nullptr);

@@ -12,7 +12,12 @@ Result<InfoOptions> parse_info_options(const std::vector<std::string>& args,
   cli::ArgTable t;
   t.add_switch({"-json"}, &o.json);
   t.add_switch({"-mm"}, &o.compute_min_max);
-  t.add_switch({"-stats"}, &o.compute_stats);
+  // As gdalinfo, the later of -stats and -approx_stats decides.
+  t.add({"-stats"}, 0, [&o](const std::string&, const Values&) {
+    o.compute_stats = true;
+    o.approx_stats = false;
+    return Status();
+  });
   t.add({"-approx_stats"}, 0, [&o](const std::string&, const Values&) {
     o.compute_stats = true;
     o.approx_stats = true;

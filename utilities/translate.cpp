@@ -231,18 +231,23 @@ Result<ViewSpec> view_spec(const Dataset& src, const TranslateOptions& o) {
 }
 
 // -stats: the output's statistics, kept in its band metadata (a GeoTIFF
-// writes them into its own GDAL_METADATA tag). Bands with no valid pixel
-// get none, as with GDAL.
+// writes them into its own GDAL_METADATA tag). A band with no valid pixel
+// gets STATISTICS_VALID_PERCENT=0 only, and a warning, as with GDAL.
 Status add_statistics(TranslateView& view) {
   for (int b = 1; b <= view.band_count(); ++b) {
     Result<BandStatistics> st = compute_statistics(*view.band(b), StatisticsOptions{});
-    if (!st.ok()) {
-      if (st.status().code() == StatusCode::kNotFound) continue;
+    Metadata::Items computed;
+    if (st.ok()) {
+      computed = statistics_metadata_items(*st, false);
+    } else if (st.status().code() == StatusCode::kNotFound) {
+      emit_warning(st.status().subject(), "failed to compute statistics: no valid pixel");
+      computed.emplace_back("STATISTICS_VALID_PERCENT", "0");
+    } else {
       return st.status();
     }
     Metadata md = view.band(b)->metadata();
     Metadata::Items items = without_statistics(md.items(""));
-    for (auto& kv : statistics_metadata_items(*st, false)) items.push_back(std::move(kv));
+    for (auto& kv : computed) items.push_back(std::move(kv));
     md.set_items(std::move(items), "");
     view.set_band_metadata(b, std::move(md));
   }

@@ -26,6 +26,21 @@ TEST_CASE("CRS from EPSG codes", "[crs]") {
   CHECK(SpatialRef::from_epsg(-3).status().code() == StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("WKT1 as gdalinfo writes it: inner authorities, geographic axes", "[crs]") {
+  auto utm = SpatialRef::from_epsg(32631);
+  REQUIRE(utm.ok());
+  const std::string w = utm->to_wkt("WKT1").value();
+  CHECK(w.find("AUTHORITY[\"EPSG\",\"7030\"]") != std::string::npos);  // the ellipsoid
+  CHECK(w.find("AUTHORITY[\"EPSG\",\"6326\"]") != std::string::npos);  // the datum
+  CHECK(w.find("AXIS[\"Easting\",EAST]") != std::string::npos);
+  CHECK(w.find("AXIS[\"Latitude\"") == std::string::npos);  // not the inner GEOGCS's
+  auto wgs84 = SpatialRef::from_epsg(4326);
+  REQUIRE(wgs84.ok());
+  const std::string g = wgs84->to_wkt("WKT1").value();
+  CHECK(g.find("AXIS[\"Latitude\",NORTH],\n    AXIS[\"Longitude\",EAST]") != std::string::npos);
+  CHECK(wgs84->to_wkt("WKT1_ESRI").value().find("AXIS") == std::string::npos);
+}
+
 TEST_CASE("CRS round-trips through WKT2, WKT1 and PROJJSON", "[crs]") {
   auto src = SpatialRef::from_epsg(2154);  // Lambert 93
   REQUIRE(src.ok());

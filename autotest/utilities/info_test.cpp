@@ -91,5 +91,15 @@ TEST_CASE("info -json prints geotransforms as gdalinfo does", "[info]") {
   }
 }
 
+TEST_CASE("info: the later of -stats and -approx_stats decides, as gdalinfo", "[info]") {
+  auto a = parse_info_options({"-approx_stats", "-stats"});
+  REQUIRE(a.ok());
+  CHECK(a->compute_stats);
+  CHECK_FALSE(a->approx_stats);
+  auto b = parse_info_options({"-stats", "-approx_stats"});
+  REQUIRE(b.ok());
+  CHECK(b->approx_stats);
+}
+
 }  // namespace
 }  // namespace rk

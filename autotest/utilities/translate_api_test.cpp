@@ -269,5 +269,48 @@ TEST_CASE("translate: source and destination must differ", "[translate]") {
   CHECK(out.status().message().find("must differ") != std::string::npos);
 }
 
+TEST_CASE("translate -stats of a band with no valid pixel: VALID_PERCENT 0", "[translate]") {
+  auto src = gradient(6, 4);
+  REQUIRE(src->band(1)->set_nodata(7).ok());
+  std::vector<uint16_t> v(24, 7);
+  REQUIRE(src->band(1)
+              ->write(Window{0, 0, 6, 4}, v.data(), BufferLayout::packed(DataType::kUInt16, 6, 4))
+              .ok());
+  auto o = parse_translate_options({"-of", "MEM", "-q", "-stats"});
+  REQUIRE(o.ok());
+  std::vector<Warning> seen;
+  ScopedWarningHandler handler([&](const Warning& w) { seen.push_back(w); });
+  auto out = translate(*src, "", *o);
+  REQUIRE(out.ok());
+  const Metadata& md = (*out)->band(1)->metadata();
+  CHECK(md.get("STATISTICS_VALID_PERCENT").value_or("") == "0");
+  CHECK_FALSE(md.get("STATISTICS_MEAN").has_value());
+  CHECK(seen.size() == 1);
+}
+
+TEST_CASE("translate -r bilinear of a paletted band reads nearest and warns once",
+          "[translate][palette]") {
+  auto src = gradient(40, 30, DataType::kByte);
+  ColorTable t;
+  for (int i = 0; i < 256; ++i) t.entries.push_back({int16_t(i), 0, 0, 255});
+  REQUIRE(src->band(1)->set_color_table(t).ok());
+  auto near = parse_translate_options({"-of", "MEM", "-q", "-outsize", "17", "11"});
+  auto bilinear =
+      parse_translate_options({"-of", "MEM", "-q", "-outsize", "17", "11", "-r", "bilinear"});
+  REQUIRE((near.ok() && bilinear.ok()));
+  std::vector<Warning> seen;
+  ScopedWarningHandler handler([&](const Warning& w) { seen.push_back(w); });
+  auto a = translate(*src, "", *near);
+  auto b = translate(*src, "", *bilinear);
+  REQUIRE((a.ok() && b.ok()));
+  std::vector<uint8_t> va(17 * 11), vb(17 * 11);
+  const BufferLayout l = BufferLayout::packed(DataType::kByte, 17, 11);
+  REQUIRE((*a)->band(1)->read(Window{0, 0, 17, 11}, va.data(), l).ok());
+  REQUIRE((*b)->band(1)->read(Window{0, 0, 17, 11}, vb.data(), l).ok());
+  CHECK(va == vb);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].message.find("paletted band") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace rk
