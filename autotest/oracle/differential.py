@@ -460,8 +460,9 @@ INTEGER_TYPES = ("Byte", "UInt16", "Int16", "UInt32", "Int32", "UInt64", "Int64"
 # nodata mask band is sampled with nearest, as GDAL samples it); items 4, 5
 # and 7 (GDAL's VRT windows: -tr's exact ratio, partly covered edge pixels
 # computed whole, average's edge weights, mode's footprints and single
-# precision, GDAL's coordinate arithmetic). What remains of items 1 and 5
-# is below.
+# precision, GDAL's coordinate arithmetic); item 3 (paletted bands: average
+# of colours, nearest for the interpolating kernels). What remains of items
+# 1 and 5 is below.
 def _exact_in(text, type_name):
     """Whether the number `text` is an integer the 64-bit type holds."""
     try:
