@@ -227,6 +227,26 @@ class ViewBand : public RasterBand {
     return Status();
   }
 
+  // The source values a transform (-scale, -unscale, -expand) starts
+  // from. A kernel's results on an integer band are first rounded and
+  // clamped to the band's type, as GDAL's per-band read delivers them to
+  // its scaling (item 6 of issue 16: measured, a lanczos overshoot below 0
+  // of a Byte band is 0 before -scale).
+  static Status read_for_transform(RasterBand& src, const Window& window, const RasterIOOptions& io,
+                                   int64_t w, int64_t h, double* values) {
+    const DataType st = src.data_type();
+    const bool kernel = io.source_window && io.resampling != Resampling::kNearest;
+    if (!kernel || !is_integer(st) || is_complex(st)) {
+      return src.read(window, values, BufferLayout::packed(DataType::kFloat64, w, h), io);
+    }
+    const size_t n = static_cast<size_t>(w * h), size = data_type_size(st);
+    std::vector<std::byte> raw(n * size);
+    RK_RETURN_IF_ERROR(src.read(window, raw.data(), BufferLayout::packed(st, w, h), io));
+    convert_values(raw.data(), st, static_cast<ptrdiff_t>(size), values, DataType::kFloat64,
+                   sizeof(double), n);
+    return Status();
+  }
+
   Status compute_rows(int64_t r0, int64_t r1, std::byte* out) {
     const ViewSpec& vs = view_->spec();
     const DataType type = data_type();
@@ -285,8 +305,7 @@ class ViewBand : public RasterBand {
     if (!transform) return src->read(window, region, out_layout, io);
 
     std::vector<double> values(static_cast<size_t>(iw * ih));
-    RK_RETURN_IF_ERROR(
-        src->read(window, values.data(), BufferLayout::packed(DataType::kFloat64, iw, ih), io));
+    RK_RETURN_IF_ERROR(read_for_transform(*src, window, io, iw, ih, values.data()));
     const std::optional<double> src_nodata = src->nodata();
     const ColorTable* ct = src->color_table() ? &*src->color_table() : nullptr;
     const double span = spec_.src_max - spec_.src_min;

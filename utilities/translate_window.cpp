@@ -135,9 +135,10 @@ Status check_outside(const Dataset& src, const TranslateOptions& o, const Window
 // -outsize's "X[%]" for a window side of `base` pixels.
 int64_t size_from(const std::string& s, double base) {
   if (!s.empty() && s.back() == '%') {
-    // gdal_translate truncates percentage sizes (97 at 50% is 48).
+    // gdal_translate truncates percentage sizes (97 at 50% is 48), and
+    // divides first: 114% of 150 is 1.14 * 150 = 170.99999999999997, so 170.
     const double pct = std::strtod(s.substr(0, s.size() - 1).c_str(), nullptr);
-    return static_cast<int64_t>(base * pct / 100.0);
+    return static_cast<int64_t>(pct / 100.0 * base);
   }
   return static_cast<int64_t>(std::llround(std::strtod(s.c_str(), nullptr)));
 }

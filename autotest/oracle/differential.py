@@ -320,6 +320,19 @@ DELIBERATE = {
         "-ot UInt64 keeps the source's nodata value, and -ot Int64 one outside its range, "
         "clamped; gdal_translate 3.6.2 drops them (it keeps an Int64 one in range and "
         "-a_nodata) (doc/cli.md)"),
+    "translate-int64-nodata-pixels": (
+        lambda inv, d: (inv.tool == "translate" and inv.out_type in ("Int64", "UInt64")
+                        and _pixels(d) and d.get("rk_nodata_gd_zero")),
+        "Int64/UInt64 outputs hold the nodata value where no source value is (beyond the "
+        "raster) and where a nodata pixel passes through -scale, -unscale or a kernel, as "
+        "every other type does; gdal_translate 3.6.2 writes 0 there (doc/cli.md)"),
+    "nan-to-int64-zero": (
+        lambda inv, d: (inv.tool == "translate" and inv.out_type in ("Int64", "UInt64")
+                        and _pixels(d) and (inv.f["nans"] or inv.src_nodata == "nan")
+                        and d.get("rk_zero_all") and d.get("gd_int64_edge_all")),
+        "NaN converted to Int64 or UInt64 is 0, as into every other integer type; GDAL 3.6.2 "
+        "gives -9223372036854775808 (9223372036854775808 for UInt64), its conversion's "
+        "overflow value (doc/cli.md)"),
     "translate-int64-nodata-clamped": (
         lambda inv, d: (inv.tool == "translate" and inv.out_type in ("Int64", "UInt64")
                         and inv.has("-a_nodata") and not _exact_in(inv.val("-a_nodata"),
@@ -444,7 +457,10 @@ def _kernel_type(inv, d):
     step = inv.transform_step(band)
     if step is None:       # rounded and clamped to the source type
         return bool(d.get("gd_src_rounded"))
-    return _small(d, 1e-6, step + 1.0)   # one unit of the source, through the scaling
+    # Through -scale/-unscale rasterkit rounds to the source type as GDAL
+    # does; what is left is 32-bit sources' single precision, one unit of
+    # the source through the scaling.
+    return inv.f["dtype"] in ("Int32", "UInt32") and _small(d, 1e-6, step + 1.0)
 
 
 INTEGER_TYPES = ("Byte", "UInt16", "Int16", "UInt32", "Int32", "UInt64", "Int64")
@@ -498,8 +514,8 @@ KNOWN_OPEN = [
     (6, lambda inv, d: _pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
      and _kernel_type(inv, d),
      "kernel arithmetic type: GDAL resamples in the source's type (rounded and clamped to it "
-     "before -ot Float32/Float64, -scale or -unscale) and in single precision for 32-bit integer "
-     "sources"),
+     "before -ot Float32/Float64; rasterkit does so before -scale and -unscale) and in single "
+     "precision for 32-bit integer sources"),
     (9, lambda inv, d: _pixels(d) and all(inv.scale_of(b) == [] for b in inv.diff_bands(d)),
      "-scale without a source range: the computed range and its mapping (off by 1 in a few "
      "integer pixels, by about 1/256000 of the range in floating-point ones)"),
@@ -1469,6 +1485,9 @@ def compare_band(out, i, ba, bb, kernel, tag, src_type):
             d["rk_zero_all"] = bool(bad.any() and (fa[bad] == 0).all())
             # GDAL's NaN converted to an integer type (0, or INT32_MIN)
             d["gd_int_nan_all"] = bool(bad.any() and np.isin(fb[bad], (0, -2147483648)).all())
+            # GDAL's NaN converted to a 64-bit integer type (2^63's sign
+            # depends on the type)
+            d["gd_int64_edge_all"] = bool(bad.any() and (np.abs(fb[bad]) == 2.0 ** 63).all())
             # rasterkit's nodata value (the fill beyond the raster) where
             # GDAL has 0
             # (the value as the output type stores it: clamped to its range;

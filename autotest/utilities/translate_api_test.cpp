@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <map>
@@ -267,6 +268,35 @@ TEST_CASE("translate: source and destination must differ", "[translate]") {
   auto out = translate(*src, src->description(), TranslateOptions{});
   REQUIRE_FALSE(out.ok());
   CHECK(out.status().message().find("must differ") != std::string::npos);
+}
+
+TEST_CASE("translate -r average: a 2 x 2 footprint is the plain mean, as GDAL's", "[translate]") {
+  // Columns pair up exactly (ratio 2) and rows go by 1.955: GDAL then takes
+  // the unweighted mean where a footprint spans two rows (row 0: 0, 1, 40
+  // and 41 give 20.5, rounded up; their weighted mean would be 20.04), the
+  // weighted one elsewhere. Values from gdal_translate 3.6.2.
+  const std::vector<double> v = translated({"-tr", "4", "3.91", "-r", "average"});
+  REQUIRE(v.size() == 15 * 20);
+  CHECK(v[0] == 21);
+  CHECK(v[1] == 23);
+  CHECK(v[3] == 27);
+  CHECK(v[7 * 20] == 567);
+  CHECK(v[14 * 20 + 2] == 118);
+  CHECK(sum(v) == 131620);
+}
+
+TEST_CASE("translate -scale after a kernel starts from values of the source's type",
+          "[translate]") {
+  // Lanczos overshoots below 0 beside the 999 -> 0 steps of the gradient;
+  // GDAL rounds and clamps the kernel's results to UInt16 before scaling
+  // them, so no output value is negative. gdal_translate 3.6.2: min 0, 74
+  // zeros, sum 1172.0610001403838.
+  const std::vector<double> v = translated({"-outsize", "150%", "150%", "-r", "lanczos", "-scale",
+                                            "0", "1000", "0", "1", "-ot", "Float32"});
+  REQUIRE(v.size() == 45 * 60);
+  CHECK(*std::min_element(v.begin(), v.end()) == 0);
+  CHECK(std::count(v.begin(), v.end(), 0.0) == 74);
+  CHECK(sum(v) == Approx(1172.0610001403838).epsilon(1e-12));
 }
 
 TEST_CASE("translate -stats of a band with no valid pixel: VALID_PERCENT 0", "[translate]") {
