@@ -19,8 +19,9 @@ namespace rk {
 
 namespace {
 
-using detail::axis_taps;
+using detail::column_taps;
 using detail::least_first_from;
+using detail::row_taps;
 using detail::RowSource;
 using detail::SourceWindow;
 using detail::Taps;
@@ -153,10 +154,8 @@ class WeightedPass {
  public:
   WeightedPass(RasterBand& src, Resampling m, const SourceWindow& sw, const BufferLayout& l)
       : m_(m),
-        hx_(axis_taps(m, sw.x, sw.width, sw.whole_width, src.x_size(), sw.base_x, sw.piece_x,
-                      l.width)),
-        vy_(axis_taps(m, sw.y, sw.height, sw.whole_height, src.y_size(), sw.base_y, sw.piece_y,
-                      l.height)),
+        hx_(column_taps(m, sw, src, l.width)),
+        vy_(row_taps(m, sw, src, l.height)),
         cols_(column_span(hx_)),
         c0_(cols_.first),
         rows_(src, cols_.first, cols_.second),
@@ -440,10 +439,8 @@ double to_int32_like_gdal(float v) {
 // NaN is the band's nodata value.
 Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const BufferLayout& l,
             const ProgressFn& progress) {
-  const std::vector<Taps> hx = axis_taps(Resampling::kMode, sw.x, sw.width, sw.whole_width,
-                                         src.x_size(), sw.base_x, sw.piece_x, l.width);
-  const std::vector<Taps> vy = axis_taps(Resampling::kMode, sw.y, sw.height, sw.whole_height,
-                                         src.y_size(), sw.base_y, sw.piece_y, l.height);
+  const std::vector<Taps> hx = column_taps(Resampling::kMode, sw, src, l.width);
+  const std::vector<Taps> vy = row_taps(Resampling::kMode, sw, src, l.height);
   const int64_t c0 = hx.front().first, c1 = hx.back().last();
   RowSource rows(src, c0, c1);
   const size_t nc = static_cast<size_t>(rows.components());

@@ -84,10 +84,8 @@ int mean(int64_t total, int64_t n) { return static_cast<int>((total + n / 2) / n
 
 Status palette_average(RasterBand& src, const ColorTable& table, const SourceWindow& sw,
                        std::byte* data, const BufferLayout& l, const ProgressFn& progress) {
-  const std::vector<Taps> hx = axis_taps(Resampling::kAverage, sw.x, sw.width, sw.whole_width,
-                                         src.x_size(), sw.base_x, sw.piece_x, l.width);
-  const std::vector<Taps> vy = axis_taps(Resampling::kAverage, sw.y, sw.height, sw.whole_height,
-                                         src.y_size(), sw.base_y, sw.piece_y, l.height);
+  const std::vector<Taps> hx = column_taps(Resampling::kAverage, sw, src, l.width);
+  const std::vector<Taps> vy = row_taps(Resampling::kAverage, sw, src, l.height);
   const int64_t c0 = hx.front().first, c1 = hx.back().last();
   RowSource rows(src, c0, c1);
   const AveragedPalette palette(table, src.nodata());

@@ -159,6 +159,15 @@ std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t 
   return taps;
 }
 
+std::vector<Taps> column_taps(Resampling m, const SourceWindow& sw, const RasterBand& src,
+                              int64_t n) {
+  return axis_taps(m, sw.x, sw.width, sw.whole_width, src.x_size(), sw.base_x, sw.piece_x, n);
+}
+
+std::vector<Taps> row_taps(Resampling m, const SourceWindow& sw, const RasterBand& src, int64_t n) {
+  return axis_taps(m, sw.y, sw.height, sw.whole_height, src.y_size(), sw.base_y, sw.piece_y, n);
+}
+
 Status RowSource::ensure(int64_t r0, int64_t r1, int64_t keep_from) {
   keep_from = std::min(keep_from, r0);
   if (!rows_.empty() && keep_from < first_) {

@@ -49,6 +49,12 @@ std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t 
                             int64_t src_n, int64_t window_first, int64_t piece_first,
                             int64_t piece_n);
 
+// axis_taps() for the buffer's columns (rows) of a read of `sw` from
+// `src`, `n` of them.
+std::vector<Taps> column_taps(Resampling m, const SourceWindow& sw, const RasterBand& src,
+                              int64_t n);
+std::vector<Taps> row_taps(Resampling m, const SourceWindow& sw, const RasterBand& src, int64_t n);
+
 // Source rows, read in batches and converted to doubles, kept while output
 // rows still need them. Row buffers are recycled: allocating one per source
 // row showed up as page faults in resampling profiles.

@@ -658,5 +658,54 @@ TEST_CASE("mode counts NaN once per pixel and works in single precision", "[rast
   CHECK(mode_of({5, 0.1, 0.1 + 1e-12}, std::nullopt) == static_cast<double>(0.1f));
 }
 
+// GDAL's average, written out directly for a whole-raster read with
+// columns in pairs: footprint rows trunc(a + 1e-8) to ceil(b - 1e-8) with
+// end weights, except that a footprint two rows high is the plain mean of
+// its four pixels (GDAL's shortcut for bands without nodata or mask).
+TEST_CASE("average with columns in pairs against a reference, random heights",
+          "[rasterio][resample][sweep]") {
+  BlockCache cache(4 << 20);
+  std::mt19937 rng(7331);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int64_t w = 1 + rng() % 20, sw = 2 * w, sh = 2 + rng() % 40;
+    int64_t h = 1 + rng() % 45;
+    if (h == sh) ++h;
+    TestDataset ds(sw, sh, 1, DataType::kFloat32, 8, 5, &cache);
+    std::vector<float> v(static_cast<size_t>(sw * sh));
+    for (auto& x : v) x = static_cast<float>(rng() % 2000) - 1000.0f;
+    test::fill_band<float>(
+        ds.test_band(1), [&](int64_t x, int64_t y) { return v[static_cast<size_t>(y * sw + x)]; });
+    std::vector<double> got(static_cast<size_t>(w * h));
+    RasterIOOptions o;
+    o.resampling = Resampling::kAverage;
+    REQUIRE(ds.band(1)
+                ->read(Window{0, 0, sw, sh}, got.data(),
+                       BufferLayout::packed(DataType::kFloat64, w, h), o)
+                .ok());
+    const double r = static_cast<double>(sh) / static_cast<double>(h);
+    for (int64_t j = 0; j < h; ++j) {
+      const double a = static_cast<double>(j) * r, b = static_cast<double>(j + 1) * r;
+      const auto k0 = static_cast<int64_t>(a + 1e-8);
+      auto k1 = std::min<int64_t>(static_cast<int64_t>(std::ceil(b - 1e-8)), sh);
+      if (k1 <= k0) k1 = k0 + 1;
+      for (int64_t i = 0; i < w; ++i) {
+        double sum = 0, weight = 0;
+        for (int64_t y = k0; y < k1; ++y) {
+          double wy = 1;
+          if (k1 - k0 > 2 && y == k0) wy = 1 - (a - static_cast<double>(k0));
+          if (k1 - k0 > 2 && y == k1 - 1) wy = 1 - (static_cast<double>(k1) - b);
+          for (int64_t x = 2 * i; x < 2 * i + 2; ++x) {
+            sum += wy * v[static_cast<size_t>(y * sw + x)];
+            weight += wy;
+          }
+        }
+        INFO("trial " << trial << ": " << sw << "x" << sh << " -> " << w << "x" << h << ", row "
+                      << j << ", column " << i);
+        CHECK(got[static_cast<size_t>(j * w + i)] == Approx(sum / weight).margin(1e-3));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace rk
