@@ -158,7 +158,7 @@ class WeightedPass {
         vy_(row_taps(m, sw, src, l.height)),
         cols_(column_span(hx_)),
         c0_(cols_.first),
-        rows_(src, cols_.first, cols_.second),
+        rows_(src, cols_.first, cols_.second, /*use_mask=*/true),
         nc_(static_cast<size_t>(rows_.components())),
         out_n_(static_cast<size_t>(l.width)),
         out_(out_n_ * nc_),
@@ -342,14 +342,18 @@ class WeightedPass {
   }
 
   // Sums of weights and weighted values over the valid pixels of row r.
+  // Under a mask band, a kernel's weights are multiplied by the mask's
+  // value, as GDAL's horizontal pass does (an alpha of 128 counts half);
+  // average counts every pixel whose mask is not 0 fully, as GDAL's.
   double row_sum(int64_t r, const Taps& tx, double vsum[2]) const {
     const std::vector<double>& row = rows_.row(r);
-    const std::vector<char>& valid = rows_.valid(r);
+    const std::vector<uint8_t>& valid = rows_.valid(r);
+    const bool by_mask = rows_.masked() && m_ != Resampling::kAverage;
     double wsum = 0;
     for (size_t q = 0; q < tx.weights.size(); ++q) {
       const size_t c = static_cast<size_t>(tx.first - c0_) + q;
       if (!valid[c]) continue;
-      const double w = tx.weights[q];
+      const double w = by_mask ? tx.weights[q] * valid[c] : tx.weights[q];
       wsum += w;
       for (size_t p = 0; p < nc_; ++p) vsum[p] += w * row[c * nc_ + p];
     }
@@ -357,7 +361,7 @@ class WeightedPass {
   }
 
   size_t longest_valid_run(int64_t r, const Taps& tx) const {
-    const std::vector<char>& valid = rows_.valid(r);
+    const std::vector<uint8_t>& valid = rows_.valid(r);
     size_t run = 0, best = 0;
     for (size_t q = 0; q < tx.weights.size(); ++q) {
       run = valid[static_cast<size_t>(tx.first - c0_) + q] ? run + 1 : 0;
@@ -442,7 +446,11 @@ Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const Buff
   const std::vector<Taps> hx = column_taps(Resampling::kMode, sw, src, l.width);
   const std::vector<Taps> vy = row_taps(Resampling::kMode, sw, src, l.height);
   const int64_t c0 = hx.front().first, c1 = hx.back().last();
-  RowSource rows(src, c0, c1);
+  // Measured: GDAL's mode of a Byte band looks at its nodata value only,
+  // counting pixels an alpha band makes transparent (a footprint of 3, 4,
+  // 3, 1 with alpha 0 on the first 3 gives 3); of other types it leaves
+  // out pixels whose mask is 0.
+  RowSource rows(src, c0, c1, /*use_mask=*/src.data_type() != DataType::kByte);
   const size_t nc = static_cast<size_t>(rows.components());
   const size_t out_n = static_cast<size_t>(l.width);
   std::vector<double> out(out_n * nc);
@@ -462,7 +470,7 @@ Status mode(RasterBand& src, const SourceWindow& sw, std::byte* data, const Buff
       for (size_t k = 0; k < ty.weights.size(); ++k) {
         const int64_t r = ty.first + static_cast<int64_t>(k);
         const std::vector<double>& row = rows.row(r);
-        const std::vector<char>& valid = rows.valid(r);
+        const std::vector<uint8_t>& valid = rows.valid(r);
         for (size_t q = 0; q < tx.weights.size(); ++q, ++position) {
           const size_t c = static_cast<size_t>(tx.first - c0) + q;
           double re = row[c * nc];

@@ -87,7 +87,10 @@ Status palette_average(RasterBand& src, const ColorTable& table, const SourceWin
   const std::vector<Taps> hx = column_taps(Resampling::kAverage, sw, src, l.width);
   const std::vector<Taps> vy = row_taps(Resampling::kAverage, sw, src, l.height);
   const int64_t c0 = hx.front().first, c1 = hx.back().last();
-  RowSource rows(src, c0, c1);
+  // Measured: GDAL's colour average of a paletted band with an alpha band
+  // counts the pixels the alpha makes transparent too; only the palette's
+  // own transparency and the nodata value leave pixels out.
+  RowSource rows(src, c0, c1, /*use_mask=*/false);
   const AveragedPalette palette(table, src.nodata());
   const size_t out_n = static_cast<size_t>(l.width);
   std::vector<double> out(out_n);
@@ -102,7 +105,7 @@ Status palette_average(RasterBand& src, const ColorTable& table, const SourceWin
       int64_t r = 0, g = 0, b = 0, n = 0;
       for (int64_t y = ty.first; y <= ty.last(); ++y) {
         const std::vector<double>& row = rows.row(y);
-        const std::vector<char>& valid = rows.valid(y);
+        const std::vector<uint8_t>& valid = rows.valid(y);
         for (int64_t x = tx.first; x <= tx.last(); ++x) {
           const auto c = static_cast<size_t>(x - c0);
           const ColorEntry* e = valid[c] ? palette.counted(row[c]) : nullptr;

@@ -168,6 +168,21 @@ std::vector<Taps> row_taps(Resampling m, const SourceWindow& sw, const RasterBan
   return axis_taps(m, sw.y, sw.height, sw.whole_height, src.y_size(), sw.base_y, sw.piece_y, n);
 }
 
+RowSource::RowSource(RasterBand& band, int64_t col0, int64_t col1, bool use_mask)
+    : band_(band),
+      col0_(col0),
+      width_(col1 - col0 + 1),
+      ncomp_(is_complex(band.data_type()) ? 2 : 1),
+      nodata_(band.nodata()) {
+  // GDAL's resampled reads weigh pixels by the band's mask unless it is
+  // all valid or derived from nodata (handled by value, below): an alpha
+  // band, or a mask the driver holds.
+  const int flags = band.mask_flags();
+  if (use_mask && !(flags & (kMaskAllValid | kMaskNoData))) mask_ = band.mask_band();
+  // Only these can hold pixels that do not count.
+  may_be_invalid_ = nodata_.has_value() || is_floating(band.data_type()) || mask_;
+}
+
 Status RowSource::ensure(int64_t r0, int64_t r1, int64_t keep_from) {
   keep_from = std::min(keep_from, r0);
   if (!rows_.empty() && keep_from < first_) {
@@ -188,21 +203,31 @@ Status RowSource::ensure(int64_t r0, int64_t r1, int64_t keep_from) {
         std::min<int64_t>(std::max<int64_t>(r1 - next + 1, 16), band_.y_size() - next);
     const DataType work = ncomp_ == 2 ? DataType::kCFloat64 : DataType::kFloat64;
     batch_.resize(static_cast<size_t>(count) * row_values);
-    RK_RETURN_IF_ERROR(band_.read(Window{col0_, next, width_, count}, batch_.data(),
-                                  BufferLayout::packed(work, width_, count)));
+    const Window window{col0_, next, width_, count};
+    RK_RETURN_IF_ERROR(
+        band_.read(window, batch_.data(), BufferLayout::packed(work, width_, count)));
+    if (mask_) {
+      mask_batch_.resize(static_cast<size_t>(width_ * count));
+      RK_RETURN_IF_ERROR(mask_->read(window, mask_batch_.data(),
+                                     BufferLayout::packed(DataType::kByte, width_, count)));
+    }
     for (int64_t r = 0; r < count; ++r) {
       Row row = take_spare();
       const double* begin = batch_.data() + static_cast<size_t>(r) * row_values;
       row.values.assign(begin, begin + row_values);
       row.all_valid = true;
       if (may_be_invalid_) {
-        row.valid.assign(static_cast<size_t>(width_), 1);
+        const uint8_t* mask = mask_ ? mask_batch_.data() + r * width_ : nullptr;
+        row.valid.assign(static_cast<size_t>(width_), 255);
         for (int64_t c = 0; c < width_; ++c) {
           const double v = row.values[static_cast<size_t>(c * ncomp_)];
+          uint8_t& weight = row.valid[static_cast<size_t>(c)];
           if (std::isnan(v) || (nodata_ && is_nodata_value(v, *nodata_, band_.data_type()))) {
-            row.valid[static_cast<size_t>(c)] = 0;
-            row.all_valid = false;
+            weight = 0;
+          } else if (mask) {
+            weight = mask[c];
           }
+          row.all_valid = row.all_valid && weight == 255;
         }
       }
       rows_.push_back(std::move(row));

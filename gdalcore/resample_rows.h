@@ -60,14 +60,10 @@ std::vector<Taps> row_taps(Resampling m, const SourceWindow& sw, const RasterBan
 // row showed up as page faults in resampling profiles.
 class RowSource {
  public:
-  RowSource(RasterBand& band, int64_t col0, int64_t col1)
-      : band_(band),
-        col0_(col0),
-        width_(col1 - col0 + 1),
-        ncomp_(is_complex(band.data_type()) ? 2 : 1),
-        nodata_(band.nodata()),
-        // Only these can hold pixels that do not count.
-        may_be_invalid_(nodata_.has_value() || is_floating(band.data_type())) {}
+  // `use_mask`: pixels also count by the band's mask band, where it has
+  // one not derived from nodata (an alpha band, a driver's mask), as in
+  // GDAL's kernels and average; GDAL's mode looks at nodata only.
+  RowSource(RasterBand& band, int64_t col0, int64_t col1, bool use_mask);
 
   int components() const { return ncomp_; }
   int64_t width() const { return width_; }
@@ -80,22 +76,25 @@ class RowSource {
 
   // Values of source row r, column col0 + c at index c * components().
   const std::vector<double>& row(int64_t r) const { return at(r).values; }
-  // Whether column col0 + c of row r counts (valid(r)[c] != 0); only
-  // meaningful when !all_valid(r).
-  const std::vector<char>& valid(int64_t r) const {
+  // How much column col0 + c of row r counts: 0 (not at all: nodata,
+  // NaN, masked) to 255 (fully). In between only under an alpha band,
+  // whose value it is (masked() says whether a mask band decides).
+  const std::vector<uint8_t>& valid(int64_t r) const {
     const Row& row = at(r);
     if (row.all_valid && row.valid.size() != static_cast<size_t>(width_)) {
-      row.valid.assign(static_cast<size_t>(width_), 1);
+      row.valid.assign(static_cast<size_t>(width_), 255);
     }
     return row.valid;
   }
+  // Every pixel of row r counts fully.
   bool all_valid(int64_t r) const { return at(r).all_valid; }
+  bool masked() const { return mask_ != nullptr; }
   int64_t col0() const { return col0_; }
 
  private:
   struct Row {
     std::vector<double> values;
-    mutable std::vector<char> valid;  // filled lazily for all-valid rows
+    mutable std::vector<uint8_t> valid;  // filled lazily for all-valid rows
     bool all_valid = true;
   };
   const Row& at(int64_t r) const { return rows_[static_cast<size_t>(r - first_)]; }
@@ -111,11 +110,15 @@ class RowSource {
   int64_t width_;
   int ncomp_;
   std::optional<double> nodata_;
+  // The band's mask (an alpha band, rescaled to 0..255, or a driver's
+  // mask) when it has one that is not derived from nodata; else null.
+  RasterBand* mask_ = nullptr;
   bool may_be_invalid_;
   int64_t first_ = 0;
   std::deque<Row> rows_;
   std::vector<Row> spare_;
   std::vector<double> batch_;
+  std::vector<uint8_t> mask_batch_;
 };
 
 // GDAL's average of a paletted band `src` (read through `table`): each

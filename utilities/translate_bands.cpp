@@ -85,6 +85,11 @@ Result<std::vector<Pick>> picks_for(const Dataset& src, const TranslateOptions& 
     }
   }
   if (picks.empty()) return Status::invalid_argument(src.description(), "no band to write");
+  // Current gdal_translate (3.9 on) refuses the pair; 3.6 silently dropped
+  // -scale for -unscale, and which of the two a user meant is a guess.
+  if (o.unscale && (o.scale.given || !o.band_scales.empty())) {
+    return Status::invalid_argument("-unscale", "-scale and -unscale cannot be used together");
+  }
   // gdal_translate: a -scale_N or -exponent_N past the output's bands, as
   // counted before -expand (the bands listed, or the source's).
   const size_t out_bands = o.bands.empty() ? static_cast<size_t>(src.band_count()) : o.bands.size();

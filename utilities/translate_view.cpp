@@ -228,22 +228,23 @@ class ViewBand : public RasterBand {
   }
 
   // The source values a transform (-scale, -unscale, -expand) starts
-  // from. A kernel's results on an integer band are first rounded and
-  // clamped to the band's type, as GDAL's per-band read delivers them to
-  // its scaling (item 6 of issue 16: measured, a lanczos overshoot below 0
-  // of a Byte band is 0 before -scale).
+  // from, as `buffer_type` (Float64, or CFloat64 pairs). A kernel's results
+  // on an integer band are first rounded and clamped to the band's type, as
+  // GDAL's per-band read delivers them to its scaling (item 6 of issue 16:
+  // measured, a lanczos overshoot below 0 of a Byte band is 0 before
+  // -scale).
   static Status read_for_transform(RasterBand& src, const Window& window, const RasterIOOptions& io,
-                                   int64_t w, int64_t h, double* values) {
+                                   int64_t w, int64_t h, DataType buffer_type, double* values) {
     const DataType st = src.data_type();
     const bool kernel = io.source_window && io.resampling != Resampling::kNearest;
-    if (!kernel || !is_integer(st) || is_complex(st)) {
-      return src.read(window, values, BufferLayout::packed(DataType::kFloat64, w, h), io);
+    if (!kernel || !is_integer(st)) {
+      return src.read(window, values, BufferLayout::packed(buffer_type, w, h), io);
     }
     const size_t n = static_cast<size_t>(w * h), size = data_type_size(st);
     std::vector<std::byte> raw(n * size);
     RK_RETURN_IF_ERROR(src.read(window, raw.data(), BufferLayout::packed(st, w, h), io));
-    convert_values(raw.data(), st, static_cast<ptrdiff_t>(size), values, DataType::kFloat64,
-                   sizeof(double), n);
+    convert_values(raw.data(), st, static_cast<ptrdiff_t>(size), values, buffer_type,
+                   static_cast<ptrdiff_t>(data_type_size(buffer_type)), n);
     return Status();
   }
 
@@ -286,10 +287,12 @@ class ViewBand : public RasterBand {
                                         y0 + 1, src->y_size());
     const Window window{x0, y0, x1 - x0, y1 - y0};
     RasterIOOptions io;
-    // The band's rule decides for its mask too: gdal_translate reads the
-    // mask (alpha) of a paletted band with nearest where it would read the
-    // band so (measured: -b mask -r cubic gives the nearest samples).
-    io.resampling = view_->source().band(spec_.src_band)->applied_resampling(vs.resampling);
+    // gdal_translate's mask-band sources (-b mask) carry no resampling:
+    // a mask, an alpha band's included, is sampled with nearest whatever
+    // -r says (measured for every kernel, mode too).
+    io.resampling = spec_.source == ViewBandSpec::Source::kMask
+                        ? Resampling::kNearest
+                        : view_->source().band(spec_.src_band)->applied_resampling(vs.resampling);
     const bool exact = window.width == iw && window.height == ih &&
                        f.width == static_cast<double>(iw) && f.height == static_cast<double>(ih) &&
                        f.x == static_cast<double>(x0) && f.y == static_cast<double>(y0);
@@ -304,10 +307,21 @@ class ViewBand : public RasterBand {
         spec_.scale || spec_.unscale || spec_.source == ViewBandSpec::Source::kPaletteEntry;
     if (!transform) return src->read(window, region, out_layout, io);
 
+    if (is_complex(type)) return transform_complex(*src, window, io, iw, ih, region, w);
+    return transform_real(*src, window, io, iw, ih, region, w);
+  }
+
+  // -scale, -unscale and -expand into a real type: GDAL's VRT arithmetic
+  // on the source's real part.
+  Status transform_real(RasterBand& src, const Window& window, const RasterIOOptions& io,
+                        int64_t iw, int64_t ih, std::byte* region, int64_t w) const {
+    const DataType type = data_type();
+    const size_t tsize = data_type_size(type);
     std::vector<double> values(static_cast<size_t>(iw * ih));
-    RK_RETURN_IF_ERROR(read_for_transform(*src, window, io, iw, ih, values.data()));
-    const std::optional<double> src_nodata = src->nodata();
-    const ColorTable* ct = src->color_table() ? &*src->color_table() : nullptr;
+    RK_RETURN_IF_ERROR(
+        read_for_transform(src, window, io, iw, ih, DataType::kFloat64, values.data()));
+    const std::optional<double> src_nodata = src.nodata();
+    const ColorTable* ct = src.color_table() ? &*src.color_table() : nullptr;
     const double span = spec_.src_max - spec_.src_min;
     const double ratio = span == 0 ? 0 : (spec_.dst_max - spec_.dst_min) / span;
     const double offset = spec_.dst_min - spec_.src_min * ratio;
@@ -325,16 +339,11 @@ class ViewBand : public RasterBand {
         continue;
       }
       if (spec_.source == ViewBandSpec::Source::kPaletteEntry) {
-        const auto idx = static_cast<int64_t>(v);
-        if (!ct || idx < 0 || idx >= static_cast<int64_t>(ct->entries.size())) {
-          v = 0;
-          continue;
-        }
         // The colour, then -scale as on any value (gdal_translate scales
-        // expanded bands too).
-        const ColorEntry& e = ct->entries[static_cast<size_t>(idx)];
-        const int16_t comps[4] = {e.c1, e.c2, e.c3, e.c4};
-        v = comps[spec_.component];
+        // expanded bands too); an index the table does not hold is 0.
+        const std::optional<double> c = palette_component(ct, v);
+        v = c.value_or(0);
+        if (!c) continue;
       }
       if (single_precision) v = static_cast<float>(v);
       if (spec_.unscale) v = v * spec_.unscale->first + spec_.unscale->second;
@@ -356,6 +365,57 @@ class ViewBand : public RasterBand {
                      static_cast<ptrdiff_t>(tsize), static_cast<size_t>(iw));
     }
     return Status();
+  }
+
+  // The same into a complex type. GDAL's VRT then works on (real,
+  // imaginary) pairs: both parts get v * ratio + offset (or the -unscale
+  // pair), no value is compared with nodata, and -exponent leaves the
+  // values as they are (all measured on gdal_translate 3.6.2: -scale 0 100
+  // 10 20 of 5+5i is 10.5+10.5i, of a Byte 3 with nodata 3 it is
+  // 10.03+10i).
+  Status transform_complex(RasterBand& src, const Window& window, const RasterIOOptions& io,
+                           int64_t iw, int64_t ih, std::byte* region, int64_t w) const {
+    const DataType type = data_type();
+    const size_t tsize = data_type_size(type);
+    const size_t n = static_cast<size_t>(iw * ih);
+    std::vector<double> values(2 * n);
+    RK_RETURN_IF_ERROR(
+        read_for_transform(src, window, io, iw, ih, DataType::kCFloat64, values.data()));
+    const ColorTable* ct = src.color_table() ? &*src.color_table() : nullptr;
+    const double span = spec_.src_max - spec_.src_min;
+    const double ratio = span == 0 ? 0 : (spec_.dst_max - spec_.dst_min) / span;
+    const double offset = spec_.dst_min - spec_.src_min * ratio;
+    const bool single_precision = type != DataType::kCFloat64;
+    for (size_t i = 0; i < n; ++i) {
+      double* v = &values[2 * i];
+      if (spec_.source == ViewBandSpec::Source::kPaletteEntry) {
+        v[0] = palette_component(ct, v[0]).value_or(0);
+        v[1] = 0;
+      }
+      for (int part = 0; part < 2; ++part) {
+        double& x = v[part];
+        if (single_precision) x = static_cast<float>(x);
+        if (spec_.unscale) x = x * spec_.unscale->first + spec_.unscale->second;
+        if (spec_.scale && !spec_.exponent) x = x * ratio + offset;
+        if (single_precision) x = static_cast<float>(x);
+      }
+    }
+    for (int64_t r = 0; r < ih; ++r) {
+      convert_values(values.data() + 2 * r * iw, DataType::kCFloat64, 16,
+                     region + r * w * static_cast<int64_t>(tsize), type,
+                     static_cast<ptrdiff_t>(tsize), static_cast<size_t>(iw));
+    }
+    return Status();
+  }
+
+  // The colour component an -expand band takes from palette index `v`
+  // (none for an index the table does not hold).
+  std::optional<double> palette_component(const ColorTable* ct, double v) const {
+    const auto idx = static_cast<int64_t>(v);
+    if (!ct || idx < 0 || idx >= static_cast<int64_t>(ct->entries.size())) return std::nullopt;
+    const ColorEntry& e = ct->entries[static_cast<size_t>(idx)];
+    const int16_t comps[4] = {e.c1, e.c2, e.c3, e.c4};
+    return comps[spec_.component];
   }
 
   TranslateView* view_;

@@ -368,6 +368,12 @@ DELIBERATE = {
         "applies the same separable kernels as to real bands, to both parts; GDAL 3.6.2 sends "
         "complex bands through its warper, whose kernels treat edges and supports differently "
         "(doc/cli.md)"),
+    "translate-scale-with-unscale-refused": (
+        lambda inv, d: (d["kind"] == "exit/rk-fails" and inv.has("-unscale")
+                        and inv.has("-scale", "-scale_")
+                        and "-scale and -unscale cannot be used together" in d["msg"]),
+        "-scale (or -scale_N) with -unscale is an error, as in gdal_translate 3.9 and later; "
+        "3.6.2 silently applies -unscale alone (doc/cli.md)"),
     "resample-complex-mode": (
         lambda inv, d: (d["kind"] == "exit/gdal-fails" and inv.kernel == "mode"
                         and inv.kernel_applies and inv.f["dtype"].startswith("C")
@@ -477,8 +483,13 @@ INTEGER_TYPES = ("Byte", "UInt16", "Int16", "UInt32", "Int32", "UInt64", "Int64"
 # and 7 (GDAL's VRT windows: -tr's exact ratio, partly covered edge pixels
 # computed whole, average's edge weights, mode's footprints and single
 # precision, GDAL's coordinate arithmetic); item 3 (paletted bands: average
-# of colours, nearest for the interpolating kernels). What remains of items
-# 1 and 5 is below.
+# of colours, nearest for the interpolating kernels); item 10 (complex
+# -scale and -unscale on both parts; -scale with -unscale refused, a
+# deliberate difference); item 2 (a mask band other than nodata's, an
+# alpha band's, weighs the kernels' pixels by its value and decides which
+# pixels average and, except on Byte bands, mode count). What remains of
+# item 5 is below. Item 1's last residual went with item 2: gdal_translate
+# samples -b mask with nearest whatever -r says.
 def _exact_in(text, type_name):
     """Whether the number `text` is an integer the 64-bit type holds."""
     try:
@@ -498,19 +509,11 @@ def _integer_tr_ratio(inv):
 
 
 KNOWN_OPEN = [
-    (1, lambda inv, d: _pixels(d) and inv.kernel == "mode" and inv.kernel_applies
-     and inv.f["alpha"] and any(inv.out_bands[b - 1].startswith("mask") for b in inv.diff_bands(d)),
-     "-b mask of an alpha band resampled with mode: GDAL 3.6.2's values are neither the alpha "
-     "band's mode (rasterkit's, and GDAL's for -b 4) nor its nearest sample"),
     (5, lambda inv, d: _pixels(d) and inv.has("-tr") and inv.kernel in INTERPOLATING
      and inv.kernel_applies and inv.src_nodata is not None and _integer_tr_ratio(inv),
      "-tr a whole multiple of the pixel size with nodata: the kernel's support ends exactly on "
      "pixel edges, and the last bits of GDAL's window arithmetic decide whether a zero-weight "
      "end pixel counts towards its half-support rule"),
-    (2, lambda inv, d: _pixels(d) and inv.f["alpha"] and not inv.f["palette"]
-     and inv.kernel in INTERPOLATING and inv.kernel_applies
-     and all(inv.out_bands[b - 1] != str(inv.f["nb"]) for b in inv.diff_bands(d)),
-     "RGBA: GDAL weights the colour bands by the alpha band in resampling"),
     (6, lambda inv, d: _pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
      and _kernel_type(inv, d),
      "kernel arithmetic type: GDAL resamples in the source's type (rounded and clamped to it "
@@ -519,10 +522,6 @@ KNOWN_OPEN = [
     (9, lambda inv, d: _pixels(d) and all(inv.scale_of(b) == [] for b in inv.diff_bands(d)),
      "-scale without a source range: the computed range and its mapping (off by 1 in a few "
      "integer pixels, by about 1/256000 of the range in floating-point ones)"),
-    (10, lambda inv, d: _pixels(d) and (
-        (inv.scaled and (inv.f["dtype"].startswith("C") or inv.out_type.startswith("C")))
-        or (inv.has("-unscale") and inv.has("-scale", "-scale_"))),
-     "scaling complex values (the imaginary part), -scale with -unscale"),
     (11, lambda inv, d: (
         (inv.has("-unscale") and inv.has("-a_nodata") and (_pixels(d) or d["kind"] == "nodata"))
         or (inv.out_type in INTEGER_TYPES and _pixels(d) and (

@@ -342,5 +342,129 @@ TEST_CASE("translate -r bilinear of a paletted band reads nearest and warns once
   CHECK(seen[0].message.find("paletted band") != std::string::npos);
 }
 
+// A 4 x 2 CInt16 band with nodata 5 (values as in GDAL's measurements).
+std::unique_ptr<Dataset> complex_source() {
+  register_all();
+  CreateParams p;
+  p.width = 4;
+  p.height = 2;
+  p.type = DataType::kCInt16;
+  auto ds = DriverManager::global().find("MEM")->create("complex", p);
+  REQUIRE(ds.ok());
+  const int16_t v[16] = {5, 0, 5, 5, 0, 5, 5, -1, 1, 1, 20, 30, -100, -100, 5, 0};
+  REQUIRE((*ds)->band(1)->write(Window{0, 0, 4, 2}, v, BufferLayout::packed(p.type, 4, 2)).ok());
+  REQUIRE((*ds)->band(1)->set_nodata(5).ok());
+  return std::move(ds).value();
+}
+
+// The band's values as (real, imaginary) pairs after `flags`.
+std::vector<double> translated_pairs(const Dataset& src, const std::vector<std::string>& flags) {
+  std::vector<std::string> args{"-of", "MEM", "-q"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  auto o = parse_translate_options(args);
+  REQUIRE(o.ok());
+  auto out = translate(src, "", *o);
+  REQUIRE(out.ok());
+  const int64_t w = (*out)->x_size(), h = (*out)->y_size();
+  std::vector<double> v(static_cast<size_t>(2 * w * h));
+  REQUIRE((*out)
+              ->band(1)
+              ->read(Window{0, 0, w, h}, v.data(), BufferLayout::packed(DataType::kCFloat64, w, h))
+              .ok());
+  return v;
+}
+
+TEST_CASE("translate -scale into a complex type maps both parts, as GDAL's VRT",
+          "[translate][complex]") {
+  // All expectations from gdal_translate 3.6.2 on the same values.
+  auto src = complex_source();
+  SECTION("complex to complex: both parts scaled, nodata not looked at") {
+    const std::vector<double> want{11, 10, 11, 11, 10, 11, 11, 10, 10, 10, 12, 13, 0, 0, 11, 10};
+    CHECK(translated_pairs(*src, {"-scale", "0", "100", "10", "20"}) == want);
+  }
+  SECTION("complex to real: the real part, nodata kept") {
+    const std::vector<double> want{5, 0, 5, 0, 10, 0, 5, 0, 10.1, 0, 12, 0, 0, 0, 5, 0};
+    const std::vector<double> got =
+        translated_pairs(*src, {"-scale", "0", "100", "10", "20", "-ot", "Float32"});
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < want.size(); ++i) CHECK(got[i] == Approx(want[i]).epsilon(1e-6));
+  }
+  SECTION("-exponent leaves complex values unscaled") {
+    const std::vector<double> raw{5, 0, 5, 5, 0, 5, 5, -1, 1, 1, 20, 30, -100, -100, 5, 0};
+    CHECK(translated_pairs(*src, {"-scale", "0", "100", "10", "20", "-exponent", "0.5"}) == raw);
+  }
+  SECTION("-unscale applies the band's scale and offset to both parts") {
+    REQUIRE(src->band(1)->set_scale(2).ok());
+    REQUIRE(src->band(1)->set_offset(10).ok());
+    const std::vector<double> want{20, 10, 20, 20, 10,   20,   20, 8,
+                                   12, 12, 50, 70, -190, -190, 20, 10};
+    CHECK(translated_pairs(*src, {"-unscale"}) == want);
+  }
+  SECTION("a real band into a complex type: the imaginary part is the offset") {
+    auto bytes = gradient(4, 1, DataType::kByte);  // 0 1 2 3
+    REQUIRE(bytes->band(1)->set_nodata(2).ok());
+    const std::vector<double> got =
+        translated_pairs(*bytes, {"-scale", "0", "100", "10", "20", "-ot", "CFloat32"});
+    const std::vector<double> want{10, 10, 10.1, 10, 10.2, 10, 10.3, 10};
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < want.size(); ++i) CHECK(got[i] == Approx(want[i]).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("translate: -scale with -unscale is an error, as in current gdal_translate",
+          "[translate][args]") {
+  auto src = complex_source();
+  for (const auto& flags : std::vector<std::vector<std::string>>{
+           {"-unscale", "-scale"}, {"-scale_1", "0", "9", "-unscale"}}) {
+    std::vector<std::string> args{"-of", "MEM", "-q"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    auto o = parse_translate_options(args);
+    REQUIRE(o.ok());
+    auto out = translate(*src, "", *o);
+    REQUIRE_FALSE(out.ok());
+    CHECK(out.status().message().find("-scale and -unscale cannot be used together") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("translate -b mask samples the mask with nearest whatever -r says", "[translate][mask]") {
+  // gdal_translate's mask-band sources carry no resampling (measured on
+  // 3.6.2 for every kernel, an alpha band's values included).
+  register_all();
+  CreateParams p;
+  p.width = 9;
+  p.height = 7;
+  p.bands = 2;
+  p.type = DataType::kByte;
+  auto ds = DriverManager::global().find("MEM")->create("alpha", p);
+  REQUIRE(ds.ok());
+  std::vector<uint8_t> alpha(63);
+  for (size_t i = 0; i < alpha.size(); ++i) alpha[i] = static_cast<uint8_t>((i * 97) % 256);
+  REQUIRE((*ds)
+              ->band(2)
+              ->write(Window{0, 0, 9, 7}, alpha.data(), BufferLayout::packed(p.type, 9, 7))
+              .ok());
+  REQUIRE((*ds)->band(2)->set_color_interp(ColorInterp::kAlpha).ok());
+  auto mask_of = [&](const std::string& kernel) {
+    auto o = parse_translate_options(
+        {"-of", "MEM", "-q", "-b", "mask", "-outsize", "4", "5", "-r", kernel});
+    REQUIRE(o.ok());
+    auto out = translate(**ds, "", *o);
+    REQUIRE(out.ok());
+    std::vector<uint8_t> v(20);
+    REQUIRE((*out)
+                ->band(1)
+                ->read(Window{0, 0, 4, 5}, v.data(), BufferLayout::packed(p.type, 4, 5))
+                .ok());
+    return v;
+  };
+  const std::vector<uint8_t> nearest = mask_of("nearest");
+  CHECK(nearest != std::vector<uint8_t>(20, nearest[0]));
+  for (const char* kernel : {"bilinear", "cubic", "cubicspline", "lanczos", "average", "mode"}) {
+    INFO(kernel);
+    CHECK(mask_of(kernel) == nearest);
+  }
+}
+
 }  // namespace
 }  // namespace rk
