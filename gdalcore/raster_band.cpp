@@ -168,6 +168,8 @@ Resampling RasterBand::applied_resampling(Resampling requested, std::string* war
   return Resampling::kNearest;
 }
 
+RasterBand* RasterBand::overview_for(double factor) { return best_overview(*this, factor); }
+
 int RasterBand::mask_flags() const {
   if (nodata_) return kMaskNoData;
   if (alpha_band()) return kMaskPerDataset | kMaskAlpha;

@@ -99,6 +99,11 @@ class RK_API RasterBand {
     (void)index;
     return nullptr;
   }
+  // The overview a read reduced `factor` times (source pixels per buffer
+  // pixel) takes its pixels from: the coarsest one at most 1.2 times
+  // coarser than asked, as GDAL chooses; null when none is (the band itself
+  // is read).
+  RasterBand* overview_for(double factor);
 
   // GDAL's mask semantics: the mask is a Byte band, 0 = invalid, 255 = valid.
   // By default: derived from nodata (kMaskNoData); else, for the color bands

@@ -212,7 +212,7 @@ void warn_of_fallback(const Dataset& src, const ViewSpec& spec) {
   }
 }
 
-Result<ViewSpec> view_spec(const Dataset& src, const TranslateOptions& o) {
+Result<ViewSpec> view_spec(const Dataset& src, const TranslateOptions& o, bool pixel_output) {
   const Resampling resampling = *parse_resampling(o.resampling);
   RK_ASSIGN_OR_RETURN(steps::WindowChoice choice, steps::choose_window(src, o, resampling));
   RK_ASSIGN_OR_RETURN(steps::Grid grid, steps::output_grid(src, o, choice, resampling));
@@ -224,6 +224,7 @@ Result<ViewSpec> view_spec(const Dataset& src, const TranslateOptions& o) {
   spec.dest_height = grid.dest_height;
   spec.resampling = resampling;
   RK_ASSIGN_OR_RETURN(spec.bands, steps::band_specs(src, o, grid));
+  steps::choose_kernel_types(src, o, grid, pixel_output, &spec.bands);
   RK_RETURN_IF_ERROR(steps::describe_dataset(src, o, grid, &spec));
   if (choice.cutline) RK_RETURN_IF_ERROR(steps::add_cutline(*choice.cutline, grid, &spec));
   warn_of_fallback(src, spec);
@@ -263,17 +264,20 @@ Result<std::unique_ptr<Dataset>> run(const Dataset& src, const std::string& dest
   }
   const bool in_memory = iequals(driver->short_name(), "MEM");
   if (!in_memory) RK_RETURN_IF_ERROR(check_destination(destination));
-  RK_ASSIGN_OR_RETURN(ViewSpec spec, view_spec(src, o));
   // As gdal_translate into GTiff (measured against GDAL 3.6): an
   // uncompressed output keeps the source's band interleaving (a one-band
   // source counts as BAND) unless INTERLEAVE is given; compressed outputs
   // default to PIXEL.
+  const bool gtiff = iequals(driver->short_name(), "GTiff");
   const std::string compress = creation.get_or("COMPRESS", "");
-  if (iequals(driver->short_name(), "GTiff") && creation.get_or("INTERLEAVE", "").empty() &&
+  if (gtiff && creation.get_or("INTERLEAVE", "").empty() &&
       (compress.empty() || iequals(compress, "NONE")) &&
       iequals(src.metadata().get("INTERLEAVE", "IMAGE_STRUCTURE").value_or(""), "BAND")) {
     creation.set("INTERLEAVE", "BAND");
   }
+  const bool pixel_output =
+      iequals(creation.get_or("INTERLEAVE", gtiff ? "PIXEL" : "BAND"), "PIXEL");
+  RK_ASSIGN_OR_RETURN(ViewSpec spec, view_spec(src, o, pixel_output));
   // The view's computed blocks and the output's are each used once, in
   // row order: small private caches keep the peak memory near a swath.
   const size_t budget = BlockCache::global().capacity();

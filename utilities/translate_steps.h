@@ -52,6 +52,13 @@ Result<Grid> output_grid(const Dataset& src, const TranslateOptions& o, const Wi
 Result<std::vector<ViewBandSpec>> band_specs(const Dataset& src, const TranslateOptions& o,
                                              const Grid& grid);
 
+// Sets each band's ViewBandSpec::kernel_in_source_type as gdal_translate's
+// code paths round: band by band, unless the bands go through the source
+// dataset's resampled read together. `pixel_output`: the output is written
+// pixel-interleaved.
+void choose_kernel_types(const Dataset& src, const TranslateOptions& o, const Grid& grid,
+                         bool pixel_output, std::vector<ViewBandSpec>* bands);
+
 // Georeferencing, GCPs and dataset metadata of the output (-a_srs,
 // -a_ullr, -mo, -tr's exact resolution, -noxmp).
 Status describe_dataset(const Dataset& src, const TranslateOptions& o, const Grid& grid,

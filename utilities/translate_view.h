@@ -36,6 +36,11 @@ struct ViewBandSpec {
   std::optional<double> exponent;
   // -unscale: value * scale + offset.
   std::optional<std::pair<double, double>> unscale;  // (scale, offset)
+  // Whether a kernel's results on an integer band are rounded and clamped
+  // to the band's type before they are converted to the output type
+  // (GDAL's per-band reads), or computed in the output type (GDAL's
+  // dataset reads: doc/design/resampling.md).
+  bool kernel_in_source_type = true;
 
   // Properties of the output band.
   std::optional<double> nodata;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -156,7 +157,9 @@ TEST_CASE("translate into memory: resampled, converted, georeferenced", "[transl
   REQUIRE(d.band(1)
               ->read(Window{1, 0, 1, 1}, &px, BufferLayout::packed(DataType::kFloat32, 1, 1))
               .ok());
-  CHECK(px == Approx((2 + 3 + 42 + 43) / 4.0));  // the mean of the 2x2 source pixels
+  // The mean of the 2x2 source pixels, 22.5, rounded to the source's type
+  // before -ot Float32, as gdal_translate 3.6.2 gives it (item 6).
+  CHECK(px == 23);
 }
 
 // The output of `flags` from gradient(40, 30) (nodata 45 when asked), read
@@ -411,6 +414,31 @@ TEST_CASE("translate -scale into a complex type maps both parts, as GDAL's VRT",
   }
 }
 
+TEST_CASE("translate -scale into CInt32 works in double precision, as GDAL's VRT",
+          "[translate][complex]") {
+  // gdal_translate 3.6.2: -1539904704 (single precision would give
+  // -1539904640, the float nearest -1539904703.84).
+  auto src = gradient(1, 1, DataType::kFloat32);
+  const float v = 0.4721027910709381f;
+  REQUIRE(src->band(1)
+              ->write(Window{0, 0, 1, 1}, &v, BufferLayout::packed(DataType::kFloat32, 1, 1))
+              .ok());
+  const std::vector<double> got = translated_pairs(
+      *src, {"-ot", "CInt32", "-scale", "0.12366889", "0.55981782", "-1607609676", "-1522860600"});
+  CHECK(got[0] == -1539904704.0);
+}
+
+TEST_CASE("translate -unscale of a band without scale or offset still maps nodata", "[translate]") {
+  // gdal_translate 3.6.2 sends every band through its scaling source under
+  // -unscale: nodata pixels become -a_nodata's value.
+  const std::vector<double> v = translated({"-unscale", "-a_nodata", "100"}, /*nodata=*/true);
+  REQUIRE(v.size() == 40 * 30);
+  CHECK(v[45] == 100);
+  CHECK(v[44] == 44);
+  // Pixels 45 and 1045 (nodata), 100 and 1100 (the value 100 already).
+  CHECK(std::count(v.begin(), v.end(), 100.0) == 4);
+}
+
 TEST_CASE("translate: -scale with -unscale is an error, as in current gdal_translate",
           "[translate][args]") {
   auto src = complex_source();
@@ -463,6 +491,95 @@ TEST_CASE("translate -b mask samples the mask with nearest whatever -r says", "[
   for (const char* kernel : {"bilinear", "cubic", "cubicspline", "lanczos", "average", "mode"}) {
     INFO(kernel);
     CHECK(mask_of(kernel) == nearest);
+  }
+}
+
+TEST_CASE("translate: a kernel works in the source's type unless GDAL reads the bands together",
+          "[translate][kernel]") {
+  // gdal_translate 3.6.2 rounds a Byte band's bilinear to whole values
+  // before -ot Float32 when it reads band by band, and keeps fractions
+  // when it reads the source's first bands together from a
+  // pixel-interleaved file without nodata (doc/design/resampling.md).
+  register_all();
+  CreateParams p;
+  p.width = 13;
+  p.height = 9;
+  p.bands = 3;
+  p.type = DataType::kByte;
+  auto mem = DriverManager::global().find("MEM")->create("rgb", p);
+  REQUIRE(mem.ok());
+  std::vector<uint8_t> v(13 * 9);
+  for (int b = 1; b <= 3; ++b) {
+    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>((i * 53 + b * 71) % 250);
+    REQUIRE((*mem)
+                ->band(b)
+                ->write(Window{0, 0, 13, 9}, v.data(), BufferLayout::packed(p.type, 13, 9))
+                .ok());
+  }
+  auto make = [&](const std::string& path, std::vector<std::string> flags) {
+    flags.insert(flags.begin(), "-q");
+    auto o = parse_translate_options(flags);
+    REQUIRE(o.ok());
+    REQUIRE(translate(**mem, path, *o).ok());
+    auto ds = open(path);
+    REQUIRE(ds.ok());
+    return std::move(ds).value();
+  };
+  auto pixel = make("translate_api_pixel.tif", {});
+  auto band = make("translate_api_band.tif", {"-co", "INTERLEAVE=BAND"});
+  auto nodata = make("translate_api_nodata.tif", {"-a_nodata", "251"});
+  // Whether each output band holds only whole values.
+  auto whole = [](const Dataset& src, std::vector<std::string> flags) {
+    flags.insert(flags.begin(), {"-of", "MEM", "-q", "-ot", "Float32", "-outsize", "150%", "150%"});
+    auto o = parse_translate_options(flags);
+    REQUIRE(o.ok());
+    auto out = translate(src, "", *o);
+    REQUIRE(out.ok());
+    std::vector<bool> result;
+    const int64_t w = (*out)->x_size(), h = (*out)->y_size();
+    std::vector<float> px(static_cast<size_t>(w * h));
+    for (int b = 1; b <= (*out)->band_count(); ++b) {
+      REQUIRE(
+          (*out)
+              ->band(b)
+              ->read(Window{0, 0, w, h}, px.data(), BufferLayout::packed(DataType::kFloat32, w, h))
+              .ok());
+      result.push_back(
+          std::all_of(px.begin(), px.end(), [](float x) { return x == std::round(x); }));
+    }
+    return result;
+  };
+  using B = std::vector<bool>;
+  CHECK(whole(*pixel, {"-r", "bilinear"}) == B{false, false, false});
+  CHECK(whole(*pixel, {"-r", "cubic", "-b", "1", "-b", "2"}) == B{false, false});
+  CHECK(whole(*pixel, {"-r", "bilinear", "-b", "2", "-b", "3"}) == B{true, true});
+  CHECK(whole(*pixel, {"-r", "bilinear", "-b", "1"}) == B{true});
+  CHECK(whole(*pixel, {"-r", "average"}) == B{true, true, true});
+  CHECK(whole(*band, {"-r", "bilinear"}) == B{true, true, true});
+  CHECK(whole(*nodata, {"-r", "bilinear"}) == B{true, true, true});
+  CHECK(whole(*pixel, {"-r", "bilinear", "-scale_2", "0", "255", "0", "255"}) ==
+        B{true, true, true});
+  // A pixel-interleaved output makes GDAL's copy read the bands together
+  // whatever the source's interleaving.
+  auto o = parse_translate_options({"-q", "-ot", "Float32", "-outsize", "150%", "150%", "-r",
+                                    "bilinear", "-co", "INTERLEAVE=PIXEL"});
+  REQUIRE(o.ok());
+  REQUIRE(translate(*band, "translate_api_out.tif", *o).ok());
+  auto out = open("translate_api_out.tif");
+  REQUIRE(out.ok());
+  const int64_t ow = (*out)->x_size(), oh = (*out)->y_size();
+  std::vector<float> px(static_cast<size_t>(ow * oh));
+  for (int b = 1; b <= 3; ++b) {
+    REQUIRE((*out)
+                ->band(b)
+                ->read(Window{0, 0, ow, oh}, px.data(),
+                       BufferLayout::packed(DataType::kFloat32, ow, oh))
+                .ok());
+    CHECK_FALSE(std::all_of(px.begin(), px.end(), [](float x) { return x == std::round(x); }));
+  }
+  for (const char* f : {"translate_api_pixel.tif", "translate_api_band.tif",
+                        "translate_api_nodata.tif", "translate_api_out.tif"}) {
+    std::remove(f);
   }
 }
 
