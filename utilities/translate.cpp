@@ -187,6 +187,27 @@ Status check_destination(const std::string& destination) {
   return Status();
 }
 
+// A GeoTIFF holds one data type for all its bands: gdal_translate writes
+// every band in band 1's type, with a warning. The view computes them in
+// that type from the start, since GDAL's scaling works at the precision of
+// the type it is read into (measured: -b mask -b 1 -scale_2 of a UInt32
+// band rounds 73.4999998 through single precision to 74, as for a Byte
+// output, where UInt32's double precision gives 73).
+void one_type_per_file(const std::string& destination, ViewSpec* spec) {
+  const DataType first = spec->bands.front().type;
+  bool mixed = false;
+  for (ViewBandSpec& b : spec->bands) {
+    mixed = mixed || b.type != first;
+    b.type = first;
+  }
+  if (mixed) {
+    emit_warning(destination,
+                 "bands of different data types: a GeoTIFF holds one, so all are "
+                 "written as " +
+                     std::string(data_type_name(first)) + ", band 1's type");
+  }
+}
+
 // A paletted band read with an interpolating kernel is read with nearest
 // (RasterBand::applied_resampling); gdal_translate warns once, when a read
 // is resampled at all, and so does this (the view's reads are pieces that
@@ -278,6 +299,7 @@ Result<std::unique_ptr<Dataset>> run(const Dataset& src, const std::string& dest
   const bool pixel_output =
       iequals(creation.get_or("INTERLEAVE", gtiff ? "PIXEL" : "BAND"), "PIXEL");
   RK_ASSIGN_OR_RETURN(ViewSpec spec, view_spec(src, o, pixel_output));
+  if (gtiff) one_type_per_file(destination, &spec);
   // The view's computed blocks and the output's are each used once, in
   // row order: small private caches keep the peak memory near a swath.
   const size_t budget = BlockCache::global().capacity();

@@ -117,7 +117,11 @@ Result<WindowF> crop_to(const Geometry& cutline, const Dataset& src, const Windo
 Status check_outside(const Dataset& src, const TranslateOptions& o, const WindowF& w) {
   const double sxs = static_cast<double>(src.x_size()), sys = static_cast<double>(src.y_size());
   const bool completely = w.x >= sxs || w.y >= sys || w.x + w.width <= 0 || w.y + w.height <= 0;
-  const bool partially = w.x < 0 || w.y < 0 || w.x + w.width > sxs || w.y + w.height > sys;
+  // gdal_translate's test, a pixel's slack on each side: a window less
+  // than one pixel past an edge (a -projwin corner 5e-8 pixel outside, or
+  // -srcwin -0.5 ...) is not "outside", and is read with the edge filled.
+  const bool partially =
+      w.x <= -1 || w.y <= -1 || w.x + w.width >= sxs + 1 || w.y + w.height >= sys + 1;
   if (!partially) return Status();
   char buf[200];
   std::snprintf(buf, sizeof buf,

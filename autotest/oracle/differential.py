@@ -363,6 +363,11 @@ DELIBERATE = {
         "other integer type; GDAL 3.6.2 converts Float32 NaN to Int32 with a vector instruction "
         "that gives -2147483648 (where its kernels spread NaN, rasterkit has values: "
         "resample-nan-left-out) (doc/cli.md)"),
+    "gdal-float-to-int-half-up": (
+        lambda inv, d: _pixels(d) and d.get("gd_float_half_up"),
+        "a value held in single precision (a Float32 band, GDAL's float scaling) converted to a "
+        "32- or 64-bit integer type is rounded exactly; GDAL 3.6.2 adds 0.5 in single precision, "
+        "which moves an odd integer between 2^23 and 2^24 one away from 0 (doc/cli.md)"),
     "nan-to-int16-zero": (
         lambda inv, d: (_pixels(d) and inv.out_type in ("Int16", "CInt16")
                         and inv.f["dtype"] == "Float32" and d.get("gd_int16_min_all")
@@ -1500,6 +1505,12 @@ def compare_band(out, i, ba, bb, kernel, tag, src_type):
             # to 32-bit integer conversion of NaN), and 0 here or not
             d["gd_int_min_all"] = bool(bad.any() and (fb[bad] == -2147483648).all())
             d["gd_int16_min_all"] = bool(bad.any() and (fb[bad] == -32768).all())
+            # GDAL 3.6's float-to-integer conversion adds 0.5 in single
+            # precision: odd integers from 2^23 on move one away from 0
+            ra, rb = fa[bad], fb[bad]
+            d["gd_float_half_up"] = bool(
+                bad.any() and (np.abs(ra) >= 2.0 ** 23).all() and (np.abs(ra) < 2.0 ** 24).all()
+                and (np.mod(ra, 2) == 1).all() and (rb == ra + np.sign(ra)).all())
             d["rk_zero_all"] = bool(bad.any() and (fa[bad] == 0).all())
             # GDAL's NaN converted to an integer type (0, or INT32_MIN)
             d["gd_int_nan_all"] = bool(bad.any() and np.isin(fb[bad], (0, -2147483648)).all())

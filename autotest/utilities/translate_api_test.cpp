@@ -229,6 +229,58 @@ TEST_CASE("translate: windows, -tr and edges as gdal_translate computes them", "
   }
 }
 
+TEST_CASE("translate into GeoTIFF: bands of mixed types are computed in band 1's type",
+          "[translate]") {
+  // gdal_translate 3.6.2: -b mask -b 1 -scale_2 of a UInt32 band writes
+  // Byte bands, scaled at Byte's single precision: 28712 maps to
+  // 73.4999998, a float 73.5, written 74 (UInt32's double precision
+  // would give 73).
+  auto src = gradient(1, 1, DataType::kUInt32);
+  const uint32_t v = 28712;
+  REQUIRE(src->band(1)
+              ->write(Window{0, 0, 1, 1}, &v, BufferLayout::packed(DataType::kUInt32, 1, 1))
+              .ok());
+  const std::vector<std::string> flags{"-q", "-b", "mask", "-b", "1", "-scale_2", "11", "99976"};
+  auto value_of = [](Dataset& ds) {
+    double x = 0;
+    REQUIRE(ds.band(2)
+                ->read(Window{0, 0, 1, 1}, &x, BufferLayout::packed(DataType::kFloat64, 1, 1))
+                .ok());
+    return x;
+  };
+  auto o = parse_translate_options(flags);
+  REQUIRE(o.ok());
+  std::vector<Warning> seen;
+  ScopedWarningHandler handler([&](const Warning& w) { seen.push_back(w); });
+  REQUIRE(translate(*src, "translate_api_mixed.tif", *o).ok());
+  auto file = open("translate_api_mixed.tif");
+  REQUIRE(file.ok());
+  CHECK((*file)->band(2)->data_type() == DataType::kByte);
+  CHECK(value_of(**file) == 74);
+  CHECK(std::any_of(seen.begin(), seen.end(), [](const Warning& w) {
+    return w.message.find("different data types") != std::string::npos;
+  }));
+  std::remove("translate_api_mixed.tif");
+}
+
+TEST_CASE("translate -epo: a window less than a pixel past an edge is not outside", "[translate]") {
+  // gdal_translate 3.6.2 allows a pixel's slack on each side.
+  auto src = gradient(40, 30);
+  auto run = [&](std::vector<std::string> window) {
+    std::vector<std::string> args{"-of", "MEM", "-q", "-epo", "-srcwin"};
+    args.insert(args.end(), window.begin(), window.end());
+    auto o = parse_translate_options(args);
+    REQUIRE(o.ok());
+    return translate(*src, "", *o).status();
+  };
+  CHECK(run({"-0.5", "0", "10", "10"}).ok());
+  CHECK(run({"0", "-0.00000005", "10", "10"}).ok());
+  CHECK(run({"30.5", "20.5", "10", "10"}).ok());
+  CHECK_FALSE(run({"-1", "0", "10", "10"}).ok());
+  CHECK_FALSE(run({"31", "0", "10", "10"}).ok());
+  CHECK(run({"0", "21", "10", "10"}).message().find("partially outside") != std::string::npos);
+}
+
 TEST_CASE("translate: nothing starts before the destination can be created", "[translate]") {
   auto src = gradient(40, 30);
   int calls = 0;
