@@ -707,5 +707,42 @@ TEST_CASE("average with columns in pairs against a reference, random heights",
   }
 }
 
+TEST_CASE("a fractional read whose window is whole overview pixels copies the overview",
+          "[rasterio][resample]") {
+  // GDAL's overview read takes its whole-pixel path, a copy, where the
+  // window moved onto the overview is whole pixels of the buffer's size.
+  BlockCache cache(1 << 22);
+  auto ds = std::make_unique<test::TestDataset>(150, 102, 1, DataType::kByte, 32, 16, &cache);
+  test::TestBand* base = ds->test_band(1);
+  test::fill_band<uint8_t>(base, [](int64_t x, int64_t y) { return (x * 7 + y * 13) % 256; });
+  auto ov = std::make_unique<test::TestBand>(ds.get(), 1, 75, 51, DataType::kByte, 32, 16);
+  ov->set_level(1);
+  test::fill_band<uint8_t>(ov.get(), [](int64_t x, int64_t y) { return (x * 3 + y * 5) % 251; });
+  test::TestBand* ovp = ov.get();
+  base->overviews.push_back(std::move(ov));
+  auto read = [&](WindowF window, Resampling m) {
+    std::vector<uint8_t> out(75 * 51);
+    RasterIOOptions o;
+    o.resampling = m;
+    o.source_window = window;
+    REQUIRE(base->read(Window{0, 0, 150, 102}, out.data(),
+                       BufferLayout::packed(DataType::kByte, 75, 51), o)
+                .ok());
+    return out;
+  };
+  std::vector<uint8_t> copy(75 * 51);
+  REQUIRE(
+      ovp->read(Window{0, 0, 75, 51}, copy.data(), BufferLayout::packed(DataType::kByte, 75, 51))
+          .ok());
+  for (Resampling m : {Resampling::kAverage, Resampling::kBilinear, Resampling::kCubicSpline}) {
+    INFO(resampling_name(m));
+    CHECK(read(WindowF{0, 0, 150, 102}, m) == copy);
+    // Half a source pixel in: a quarter of an overview pixel, resampled.
+    CHECK(read(WindowF{0.5, 0, 150, 102}, m) != copy);
+    // Reaching past the band: resampled.
+    CHECK(read(WindowF{0, 0, 150, 104}, m) != copy);
+  }
+}
+
 }  // namespace
 }  // namespace rk
