@@ -19,22 +19,29 @@
 namespace rk {
 namespace {
 
-std::unique_ptr<Dataset> gradient(int64_t w, int64_t h, DataType type = DataType::kUInt16) {
+// An empty MEM dataset of `bands` bands of `type`.
+std::unique_ptr<Dataset> mem_dataset(const std::string& name, int64_t w, int64_t h, int bands,
+                                     DataType type) {
   register_all();
   CreateParams p;
   p.width = w;
   p.height = h;
+  p.bands = bands;
   p.type = type;
-  auto ds = DriverManager::global().find("MEM")->create("gradient", p);
+  auto ds = DriverManager::global().find("MEM")->create(name, p);
   REQUIRE(ds.ok());
+  return std::move(ds).value();
+}
+
+std::unique_ptr<Dataset> gradient(int64_t w, int64_t h, DataType type = DataType::kUInt16) {
+  auto ds = mem_dataset("gradient", w, h, 1, type);
   std::vector<uint16_t> v(static_cast<size_t>(w * h));
   for (int64_t i = 0; i < w * h; ++i) v[static_cast<size_t>(i)] = static_cast<uint16_t>(i % 1000);
-  REQUIRE((*ds)
-              ->band(1)
+  REQUIRE(ds->band(1)
               ->write(Window{0, 0, w, h}, v.data(), BufferLayout::packed(DataType::kUInt16, w, h))
               .ok());
-  REQUIRE((*ds)->set_geo_transform(GeoTransform{{100, 2, 0, 200, 0, -2}}).ok());
-  return std::move(ds).value();
+  REQUIRE(ds->set_geo_transform(GeoTransform{{100, 2, 0, 200, 0, -2}}).ok());
+  return ds;
 }
 
 bool exists(const std::string& path) {
@@ -399,17 +406,13 @@ TEST_CASE("translate -r bilinear of a paletted band reads nearest and warns once
 
 // A 4 x 2 CInt16 band with nodata 5 (values as in GDAL's measurements).
 std::unique_ptr<Dataset> complex_source() {
-  register_all();
-  CreateParams p;
-  p.width = 4;
-  p.height = 2;
-  p.type = DataType::kCInt16;
-  auto ds = DriverManager::global().find("MEM")->create("complex", p);
-  REQUIRE(ds.ok());
+  auto ds = mem_dataset("complex", 4, 2, 1, DataType::kCInt16);
   const int16_t v[16] = {5, 0, 5, 5, 0, 5, 5, -1, 1, 1, 20, 30, -100, -100, 5, 0};
-  REQUIRE((*ds)->band(1)->write(Window{0, 0, 4, 2}, v, BufferLayout::packed(p.type, 4, 2)).ok());
-  REQUIRE((*ds)->band(1)->set_nodata(5).ok());
-  return std::move(ds).value();
+  REQUIRE(ds->band(1)
+              ->write(Window{0, 0, 4, 2}, v, BufferLayout::packed(DataType::kCInt16, 4, 2))
+              .ok());
+  REQUIRE(ds->band(1)->set_nodata(5).ok());
+  return ds;
 }
 
 // The band's values as (real, imaginary) pairs after `flags`.
@@ -510,31 +513,23 @@ TEST_CASE("translate: -scale with -unscale is an error, as in current gdal_trans
 TEST_CASE("translate -b mask samples the mask with nearest whatever -r says", "[translate][mask]") {
   // gdal_translate's mask-band sources carry no resampling (measured on
   // 3.6.2 for every kernel, an alpha band's values included).
-  register_all();
-  CreateParams p;
-  p.width = 9;
-  p.height = 7;
-  p.bands = 2;
-  p.type = DataType::kByte;
-  auto ds = DriverManager::global().find("MEM")->create("alpha", p);
-  REQUIRE(ds.ok());
+  auto ds = mem_dataset("alpha", 9, 7, 2, DataType::kByte);
   std::vector<uint8_t> alpha(63);
   for (size_t i = 0; i < alpha.size(); ++i) alpha[i] = static_cast<uint8_t>((i * 97) % 256);
-  REQUIRE((*ds)
-              ->band(2)
-              ->write(Window{0, 0, 9, 7}, alpha.data(), BufferLayout::packed(p.type, 9, 7))
+  REQUIRE(ds->band(2)
+              ->write(Window{0, 0, 9, 7}, alpha.data(), BufferLayout::packed(DataType::kByte, 9, 7))
               .ok());
-  REQUIRE((*ds)->band(2)->set_color_interp(ColorInterp::kAlpha).ok());
+  REQUIRE(ds->band(2)->set_color_interp(ColorInterp::kAlpha).ok());
   auto mask_of = [&](const std::string& kernel) {
     auto o = parse_translate_options(
         {"-of", "MEM", "-q", "-b", "mask", "-outsize", "4", "5", "-r", kernel});
     REQUIRE(o.ok());
-    auto out = translate(**ds, "", *o);
+    auto out = translate(*ds, "", *o);
     REQUIRE(out.ok());
     std::vector<uint8_t> v(20);
     REQUIRE((*out)
                 ->band(1)
-                ->read(Window{0, 0, 4, 5}, v.data(), BufferLayout::packed(p.type, 4, 5))
+                ->read(Window{0, 0, 4, 5}, v.data(), BufferLayout::packed(DataType::kByte, 4, 5))
                 .ok());
     return v;
   };
@@ -552,27 +547,19 @@ TEST_CASE("translate: a kernel works in the source's type unless GDAL reads the 
   // before -ot Float32 when it reads band by band, and keeps fractions
   // when it reads the source's first bands together from a
   // pixel-interleaved file without nodata (doc/design/resampling.md).
-  register_all();
-  CreateParams p;
-  p.width = 13;
-  p.height = 9;
-  p.bands = 3;
-  p.type = DataType::kByte;
-  auto mem = DriverManager::global().find("MEM")->create("rgb", p);
-  REQUIRE(mem.ok());
+  auto mem = mem_dataset("rgb", 13, 9, 3, DataType::kByte);
   std::vector<uint8_t> v(13 * 9);
   for (int b = 1; b <= 3; ++b) {
     for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>((i * 53 + b * 71) % 250);
-    REQUIRE((*mem)
-                ->band(b)
-                ->write(Window{0, 0, 13, 9}, v.data(), BufferLayout::packed(p.type, 13, 9))
+    REQUIRE(mem->band(b)
+                ->write(Window{0, 0, 13, 9}, v.data(), BufferLayout::packed(DataType::kByte, 13, 9))
                 .ok());
   }
   auto make = [&](const std::string& path, std::vector<std::string> flags) {
     flags.insert(flags.begin(), "-q");
     auto o = parse_translate_options(flags);
     REQUIRE(o.ok());
-    REQUIRE(translate(**mem, path, *o).ok());
+    REQUIRE(translate(*mem, path, *o).ok());
     auto ds = open(path);
     REQUIRE(ds.ok());
     return std::move(ds).value();
