@@ -100,9 +100,9 @@ class RK_API RasterBand {
     return nullptr;
   }
   // The overview a read reduced `factor` times (source pixels per buffer
-  // pixel) takes its pixels from: the coarsest one at most 1.2 times
-  // coarser than asked, as GDAL chooses; null when none is (the band itself
-  // is read).
+  // pixel) takes its pixels from: the coarsest one less than 1.2 times
+  // coarser than asked, an overview's coarseness being its less reduced
+  // axis's, as GDAL chooses; null when none is (the band itself is read).
   RasterBand* overview_for(double factor);
 
   // GDAL's mask semantics: the mask is a Byte band, 0 = invalid, 255 = valid.

@@ -88,6 +88,11 @@ class KernelResults {
                       type_ == DataType::kInt64 || type_ == DataType::kUInt64 ||
                       type_ == DataType::kFloat64;
     through_float_ = !wide && !(small_int && m == Resampling::kAverage);
+    // GDAL averages other integer bands in floating point and moves a
+    // result off nodata only when it equals nodata there: an Int16 average
+    // of 182.53 with nodata 183 is written as 183 (measured), where a
+    // convolution's, or a Byte or UInt16 average's, is moved to 184.
+    compare_unrounded_ = m == Resampling::kAverage && is_integer(type_) && !small_int;
     complex_ = is_complex(type_);
     set_range();
     if (nodata_) replacement_ = replacement_for(*nodata_);
@@ -137,13 +142,14 @@ class KernelResults {
     if (!nodata_ || std::isnan(v)) return v;
     const double clamped = std::clamp(v, lo_, hi_);
     // Integer types compare the value they would store.
-    const double stored = is_floating(type_) ? clamped : std::round(clamped);
+    const double stored = is_floating(type_) || compare_unrounded_ ? clamped : std::round(clamped);
     return is_nodata_value(stored, *nodata_, type_) ? replacement_ : clamped;
   }
 
   DataType type_;
   std::optional<double> nodata_;
   bool through_float_ = false;
+  bool compare_unrounded_ = false;
   bool complex_ = false;
   double lo_ = -std::numeric_limits<double>::infinity();
   double hi_ = std::numeric_limits<double>::infinity();
@@ -542,9 +548,13 @@ RasterBand* best_overview(RasterBand& band, double factor) {
   for (int i = 0; i < band.overview_count(); ++i) {
     RasterBand* ov = band.overview(i);
     if (!ov || ov->x_size() <= 0) continue;
-    const double f = static_cast<double>(band.x_size()) / static_cast<double>(ov->x_size());
-    // GDAL's rule: the coarsest overview not more than 1.2x coarser than asked.
-    if (f <= factor * 1.2 && f > best_factor) {
+    // GDAL's rule: the coarsest overview less than 1.2x coarser than asked,
+    // an overview's coarseness being that of its less reduced axis (a
+    // 38x26 overview of a 150x101 band is 3.88 times coarser, not 3.95).
+    const double f =
+        std::min(static_cast<double>(band.x_size()) / static_cast<double>(ov->x_size()),
+                 static_cast<double>(band.y_size()) / static_cast<double>(ov->y_size()));
+    if (f < factor * 1.2 && f > best_factor) {
       best = ov;
       best_factor = f;
     }

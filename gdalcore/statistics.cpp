@@ -104,7 +104,10 @@ void set_steps(Plan& plan, int64_t w, int64_t h) {
 Plan make_plan(RasterBand& band, bool approx) {
   Plan plan;
   plan.band = &band;
-  if (approx) {
+  // GDAL's nodata mask band has no overviews of its own (rasterkit's lends
+  // its parent's to reduced reads): its approximate statistics, -scale's
+  // range of -b mask, sample its blocks.
+  if (approx && !band.resampled_as_nearest()) {
     double best = static_cast<double>(band.x_size()) * static_cast<double>(band.y_size());
     for (int i = 0; i < band.overview_count(); ++i) {
       RasterBand* ov = band.overview(i);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <rasterkit/gdalcore/convert.h>
+#include <rasterkit/gdalcore/statistics.h>
 
 #include "support/test_dataset.h"
 
@@ -162,6 +163,86 @@ TEST_CASE("a paletted band's colour average does not look at its alpha band",
       read_as(*with->band(1), Resampling::kAverage, 4, 3, DataType::kByte);
   CHECK(a == read_as(*without->band(1), Resampling::kAverage, 4, 3, DataType::kByte));
   CHECK(a != std::vector<double>(a.size(), a[0]));
+}
+
+}  // namespace
+}  // namespace rk
+
+namespace rk {
+namespace {
+
+TEST_CASE("a nodata mask's reduced reads take its parent's overview's mask",
+          "[rasterio][resample][mask]") {
+  // gdal_translate's -b mask of a reduced window samples the nodata mask
+  // of the overview its VRT picks; the approximate statistics of the mask
+  // (-scale's range) sample the mask itself, which has no overviews in
+  // GDAL. The two levels' nodata pixels are drawn independently, so the
+  // level a read takes its pixels from shows.
+  std::mt19937 rng(11);
+  BlockCache cache(1 << 22);
+  auto ds = std::make_unique<TestDataset>(60, 40, 1, DataType::kByte, 60, 40, &cache);
+  test::TestBand* base = ds->test_band(1);
+  base->init_nodata_value(0);
+  test::fill_band<uint8_t>(base, [&](int64_t, int64_t) { return rng() % 3 == 0 ? 0 : 9; });
+  auto ov = std::make_unique<test::TestBand>(ds.get(), 1, 30, 20, DataType::kByte, 30, 20);
+  ov->set_level(1);
+  ov->init_nodata_value(0);
+  test::fill_band<uint8_t>(ov.get(), [&](int64_t, int64_t) { return rng() % 3 == 0 ? 0 : 7; });
+  const std::vector<std::byte> base_px = base->pixels(), ov_px = ov->pixels();
+  base->overviews.push_back(std::move(ov));
+  RasterBand* mask = base->mask_band();
+  REQUIRE(mask->overview_count() == 1);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int64_t w = 5 + static_cast<int64_t>(rng() % 56),
+                  h = 4 + static_cast<int64_t>(rng() % 37);
+    const double factor = std::min(60.0 / static_cast<double>(w), 40.0 / static_cast<double>(h));
+    // GDAL's rule: the 2x overview when it is less than 1.2 times coarser.
+    const bool reduced = 2.0 < factor * 1.2;
+    const double sw = reduced ? 30 : 60, sh = reduced ? 20 : 40;
+    const std::vector<std::byte>& px = reduced ? ov_px : base_px;
+    std::vector<uint8_t> out(static_cast<size_t>(w * h));
+    RasterIOOptions o;
+    o.source_window = WindowF{0, 0, 60, 40};
+    REQUIRE(
+        mask->read(Window{0, 0, 60, 40}, out.data(), BufferLayout::packed(DataType::kByte, w, h), o)
+            .ok());
+    for (int64_t j = 0; j < h; ++j) {
+      for (int64_t i = 0; i < w; ++i) {
+        const auto x =
+            static_cast<int64_t>((static_cast<double>(i) + 0.5) * sw / static_cast<double>(w));
+        const auto y =
+            static_cast<int64_t>((static_cast<double>(j) + 0.5) * sh / static_cast<double>(h));
+        const int want =
+            px[static_cast<size_t>(y * static_cast<int64_t>(sw) + x)] == std::byte{0} ? 0 : 255;
+        INFO("trial " << trial << ": " << w << "x" << h << ", pixel " << i << "," << j);
+        REQUIRE(out[static_cast<size_t>(j * w + i)] == want);
+      }
+    }
+  }
+}
+
+TEST_CASE("a nodata mask's approximate statistics are its own, not an overview's",
+          "[statistics][mask]") {
+  // -scale's range of -b mask: GDAL's nodata mask has no overviews, so a
+  // band whose only nodata pixel is missing from its overview still has a
+  // mask minimum of 0. (The overview is large enough for approximate
+  // statistics to take it, were the mask to lend it.)
+  BlockCache cache(1 << 22);
+  auto ds = std::make_unique<TestDataset>(200, 120, 1, DataType::kByte, 200, 120, &cache);
+  test::TestBand* base = ds->test_band(1);
+  base->init_nodata_value(0);
+  test::fill_band<uint8_t>(base, [](int64_t x, int64_t y) { return x == 1 && y == 1 ? 0 : 5; });
+  auto ov = std::make_unique<test::TestBand>(ds.get(), 1, 100, 60, DataType::kByte, 100, 60);
+  ov->set_level(1);
+  ov->init_nodata_value(0);
+  test::fill_band<uint8_t>(ov.get(), [](int64_t, int64_t) { return 5; });
+  base->overviews.push_back(std::move(ov));
+  StatisticsOptions approx;
+  approx.approx = true;
+  Result<BandStatistics> st = compute_statistics(*base->mask_band(), approx);
+  REQUIRE(st.ok());
+  CHECK(st->min == 0);
+  CHECK(st->max == 255);
 }
 
 }  // namespace

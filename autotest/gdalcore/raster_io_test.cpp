@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include <rasterkit/gdalcore/convert.h>
+
 #include "support/test_dataset.h"
 
 namespace rk {
@@ -741,6 +743,111 @@ TEST_CASE("a fractional read whose window is whole overview pixels copies the ov
     CHECK(read(WindowF{0.5, 0, 150, 102}, m) != copy);
     // Reaching past the band: resampled.
     CHECK(read(WindowF{0, 0, 150, 104}, m) != copy);
+  }
+}
+
+}  // namespace
+}  // namespace rk
+
+namespace rk {
+namespace {
+
+TEST_CASE("an overview's coarseness is its less reduced axis's", "[rasterio][resample]") {
+  // GDAL measures an overview by min(width ratio, height ratio): the 38x26
+  // overview of a 150x101 band is 3.885 times coarser (not 3.947), so a
+  // read reduced 3.25 times (limit 3.9) takes it.
+  BlockCache cache(1 << 20);
+  auto ds = std::make_unique<test::TestDataset>(150, 101, 1, DataType::kByte, 150, 101, &cache);
+  test::TestBand* base = ds->test_band(1);
+  const std::pair<int64_t, int64_t> sizes[] = {{75, 51}, {38, 26}, {19, 13}};
+  for (const auto& [w, h] : sizes) {
+    auto ov = std::make_unique<test::TestBand>(ds.get(), 1, w, h, DataType::kByte, w, h);
+    ov->set_level(static_cast<int32_t>(base->overviews.size() + 1));
+    base->overviews.push_back(std::move(ov));
+  }
+  CHECK(base->overview_for(3.25) == base->overviews[1].get());
+  CHECK(base->overview_for(3.2) == base->overviews[0].get());
+  CHECK(base->overview_for(1.6) == nullptr);
+  // Every factor against the rule written out.
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> factor(0.5, 12.0);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const double f = factor(rng);
+    RasterBand* want = nullptr;
+    double best = 1.0;
+    for (const auto& ov : base->overviews) {
+      const double c = std::min(150.0 / static_cast<double>(ov->x_size()),
+                                101.0 / static_cast<double>(ov->y_size()));
+      if (c < f * 1.2 && c > best) {
+        best = c;
+        want = ov.get();
+      }
+    }
+    INFO("factor " << f);
+    CHECK(base->overview_for(f) == want);
+  }
+}
+
+}  // namespace
+}  // namespace rk
+
+namespace rk {
+namespace {
+
+// A one-row band of `type` with nodata 183 holding `values`.
+std::unique_ptr<test::TestDataset> row_with_nodata(BlockCache* cache, DataType type,
+                                                   const std::vector<double>& values) {
+  const auto n = static_cast<int64_t>(values.size());
+  auto ds = std::make_unique<test::TestDataset>(n, 1, 1, type, n, 1, cache);
+  test::TestBand* b = ds->test_band(1);
+  b->init_nodata_value(183);
+  convert_values(values.data(), DataType::kFloat64, 8, b->pixels().data(), type,
+                 static_cast<ptrdiff_t>(data_type_size(type)), values.size());
+  return ds;
+}
+
+// A resampled read of `f` into `out_w` pixels of the band's own type (as
+// gdal_translate reads one band), as doubles.
+std::vector<double> read_in_type(RasterBand& band, WindowF f, Resampling m, int64_t out_w) {
+  RasterIOOptions o;
+  o.resampling = m;
+  o.source_window = f;
+  const auto x0 = static_cast<int64_t>(std::floor(f.x));
+  const auto x1 = static_cast<int64_t>(std::ceil(f.x + f.width));
+  const DataType t = band.data_type();
+  std::vector<std::byte> raw(static_cast<size_t>(out_w) * data_type_size(t));
+  REQUIRE(
+      band.read(Window{x0, 0, x1 - x0, 1}, raw.data(), BufferLayout::packed(t, out_w, 1), o).ok());
+  std::vector<double> out(static_cast<size_t>(out_w));
+  convert_values(raw.data(), t, static_cast<ptrdiff_t>(data_type_size(t)), out.data(),
+                 DataType::kFloat64, 8, out.size());
+  return out;
+}
+
+TEST_CASE("a resampled result is moved off nodata as GDAL moves it", "[rasterio][resample]") {
+  // GDAL 3.6.2 (measured, nodata 183): a result equal to nodata becomes
+  // 184; one that only rounds to it does too where the kernel works in the
+  // band's type (Byte and UInt16 averages) or rounds before comparing
+  // (the convolutions), but an average of a wider integer band compares
+  // its unrounded value and writes 183.
+  BlockCache cache(1 << 20);
+  const DataType ints[] = {DataType::kByte, DataType::kUInt16, DataType::kInt16, DataType::kInt32,
+                           DataType::kUInt32};
+  for (DataType t : ints) {
+    INFO(data_type_name(t));
+    const bool small = t == DataType::kByte || t == DataType::kUInt16;
+    auto ds = row_with_nodata(&cache, t, {180, 184, 180, 186});
+    RasterBand& b = *ds->band(1);
+    // 180 x 0.55 + 184 x 0.948 over 1.498: 182.53.
+    CHECK(read_in_type(b, WindowF{0.45, 0, 1.498, 1}, Resampling::kAverage, 1)[0] ==
+          (small ? 184 : 183));
+    // (180 + 186) / 2: exactly 183.
+    CHECK(read_in_type(b, WindowF{2, 0, 2, 1}, Resampling::kAverage, 1)[0] == 184);
+    // Bilinear at 183.14 (two pixels to seven): moved off, whatever the type.
+    auto two = row_with_nodata(&cache, t, {180, 184});
+    const std::vector<double> out =
+        read_in_type(*two->band(1), WindowF{0, 0, 2, 1}, Resampling::kBilinear, 7);
+    CHECK(out == std::vector<double>{180, 180, 181, 182, 184, 184, 184});
   }
 }
 

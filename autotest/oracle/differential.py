@@ -45,7 +45,10 @@ test oracle only). Issue 16.
    rasterkit killed by a signal, printing "terminate called" or hanging is
    always a failure and is reported first.
 4. Every difference is classified: DELIBERATE (rasterkit differs on
-   purpose, listed in doc/cli.md), KNOWN_OPEN (issue 16's open items, each
+   purpose, listed in doc/cli.md; for two of them GDAL runs a second time
+   to show the difference is GDAL's own: without options that only say how
+   the output is stored or the source decoded, and with -scale's sampled
+   range given), KNOWN_OPEN (issue 16's open items, each
    with a predicate as narrow as the runs allowed: counted and reported as
    "known, open"), or a failure. The first examples of each kind of
    failure are reduced: flag groups (a flag with its values) are dropped one
@@ -233,10 +236,11 @@ class Inv:
                 return float(g[1])
         return float(self.val("-exponent")) if self.has("-exponent") else None
 
-    def transform_step(self, band):
+    def transform_step(self, band, src_range=None):
         """The largest change of output band `band`'s value for one unit of
         its source's value through -unscale / -scale / -exponent (None when
-        the values go through unchanged)."""
+        the values go through unchanged). `src_range`: the range -scale
+        without one takes (GDAL's; else the generator's bounds)."""
         src = self.out_bands[band - 1]
         if not src.isdigit():
             return None
@@ -246,8 +250,11 @@ class Inv:
         if sc is None:
             return unit if unit != 1.0 else None
         v = [float(x) for x in sc]
-        smin, smax = (v[0], v[1]) if len(v) >= 2 else (self.f["vmin"], self.f["vmax"])
+        smin, smax = ((v[0], v[1]) if len(v) >= 2 else tuple(src_range) if src_range
+                      else (self.f["vmin"], self.f["vmax"]))
         dspan = abs(v[3] - v[2]) if len(v) == 4 else 256.0
+        if smax == smin and len(v) < 2 and src_range:
+            smax += 0.1       # gdal_translate's guard against a zero range
         if smax == smin:
             return None
         e = self.exponent_of(band)
@@ -297,7 +304,8 @@ DELIBERATE = {
         "it describes (same minimum, maximum, mean and deviation): GDAL miscounts on some block "
         "layouts; rasterkit counts every valid pixel (doc/cli.md)"),
     "gdal-statistics-inexact": (
-        lambda inv, d: d["kind"] == "band-metadata/STATISTICS_*" and d.get("rk_exact") is True,
+        lambda inv, d: ((d["kind"] == "band-metadata/STATISTICS_*" and d.get("rk_exact") is True)
+                        or d.get("rk_stats_exact") is True),
         "a band's STATISTICS_* differ although both outputs hold the same pixels and rasterkit's "
         "are what numpy computes from them: GDAL 3.6.2's own statistics are off (its UInt16 "
         "paths skip or miscount pixels on some block widths) (doc/cli.md)"),
@@ -348,6 +356,9 @@ DELIBERATE = {
         lambda inv, d: (_pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
                         and inv.f["nans"] and (
                             d.get("gd_nan_some")
+                            # through -scale/-unscale GDAL's NaN is nodata,
+                            # written as the output's nodata value
+                            or (inv.scaled and d.get("gd_out_nodata_all"))
                             or (d.get("band_type") in INTEGER_TYPES + ("CInt16", "CInt32")
                                 and d.get("gd_int_nan_all")))),
         "NaN pixels are left out of the interpolating kernels, as nodata pixels are; GDAL 3.6.2 "
@@ -368,6 +379,33 @@ DELIBERATE = {
         "a value held in single precision (a Float32 band, GDAL's float scaling) converted to a "
         "32- or 64-bit integer type is rounded exactly; GDAL 3.6.2 adds 0.5 in single precision, "
         "which moves an odd integer between 2^23 and 2^24 one away from 0 (doc/cli.md)"),
+    "kernel-32bit-double": (
+        lambda inv, d: (_pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
+                        and _kernel_single_precision(inv, d)),
+        "kernels on Int32, UInt32 and Float64 sources work in double precision, as GDAL 3.8 "
+        "(Float64) and 3.10 (32-bit integers) and later do; GDAL 3.6.2 works in single "
+        "precision, a few units of its 24-bit mantissa apart (doc/cli.md)"),
+    "gdal-pixels-follow-storage": (
+        lambda inv, d: _pixels(d) and d.get("gd_plain_agrees") is True,
+        "GDAL 3.6.2's pixels change with options that only say how a file is stored or decoded "
+        "(lossless -co COMPRESS, PREDICTOR, block sizes, -oo NUM_THREADS): its copy picks an "
+        "overview per swath of output blocks, by the column ratio alone for a one-row swath, and "
+        "-oo NUM_THREADS reads another way; rasterkit's pixels are GDAL's without those options "
+        "(doc/cli.md)"),
+    "gdal-minmax-uint16-tail": (
+        lambda inv, d: ((_pixels(d) and d.get("gd_true_range_agrees") is True)
+                        or (inv.tool == "info" and inv.f["dtype"] == "UInt16"
+                            and d.get("rk_mm_exact") is True)),
+        "info -mm reports a UInt16 band's exact minimum and maximum, and -scale without a "
+        "source range maps the sampled pixels' ones; GDAL 3.6.2's GDALComputeRasterMinMax skips "
+        "each UInt16 block's last pixels past a multiple of 16 (doc/cli.md)"),
+    "gdal-kernel-noise-weights": (
+        lambda inv, d: _noise_weights(inv, d),
+        "cubic, cubic spline and Lanczos beside nodata where the valid pixels' weights are "
+        "rounding noise (a nodata pixel under a kernel centred on it at a ratio of exactly 1): "
+        "GDAL 3.6.2 divides by their sum and writes values far outside the band's range "
+        "(1.8e14 from a band under 100; UInt16 saturated); rasterkit's stay within the "
+        "neighbours' range (doc/cli.md)"),
     "nan-to-int16-zero": (
         lambda inv, d: (_pixels(d) and inv.out_type in ("Int16", "CInt16")
                         and inv.f["dtype"] == "Float32" and d.get("gd_int16_min_all")
@@ -478,26 +516,91 @@ def _small(d, rel, absolute=1.0):
     return d.get("worst", math.inf) <= absolute + rel * d.get("mag", 0.0)
 
 
-def _kernel_type(inv, d):
-    """Item 6: the difference is what GDAL's kernels working in the source's
-    type make of it."""
+def _mapped_range(inv, band):
+    """The generator's value range of output band `band`'s source through
+    -scale / -unscale, or None (an exponent, a mask, a palette)."""
+    src = inv.out_bands[band - 1]
+    if not src.isdigit() or inv.has("-expand") or inv.exponent_of(band) is not None:
+        return None
+    lo, hi = inv.f["vmin"], inv.f["vmax"]
+    if inv.has("-unscale"):
+        s, o = inv.f["scales"][int(src) - 1]
+        lo, hi = sorted((lo * s + o, hi * s + o))
+    sc = inv.scale_of(band)
+    if sc is not None:
+        v = [float(x) for x in sc]
+        smin, smax = (v[0], v[1]) if len(v) >= 2 else (lo, hi)
+        dmin, dmax = (v[2], v[3]) if len(v) == 4 else (0.0, 255.0)
+        if smax == smin:
+            return None
+        k = (dmax - dmin) / (smax - smin)
+        lo, hi = sorted((dmin + (lo - smin) * k, dmin + (hi - smin) * k))
+    return lo, hi
+
+
+def _noise_weights(inv, d):
+    """gdal-kernel-noise-weights: where GDAL's values are far outside the
+    band's range (half its span beyond, or saturated at the output type's
+    bound when that is beyond) and rasterkit's are within half a span of it."""
+    if not (_pixels(d) and inv.kernel in ("cubic", "cubicspline", "lanczos")
+            and inv.kernel_applies and inv.src_nodata is not None):
+        return False
+    rng = _mapped_range(inv, inv.diff_bands(d)[0])
+    if rng is None or "gd_bad_span" not in d:
+        return False
+    lo, hi = rng
+    half = (hi - lo) / 2
+    tmin, tmax = RANGE.get(d.get("band_type"), (-math.inf, math.inf))
+    up, down = min(hi + half, tmax), max(lo - half, tmin)
+    g0, g1 = d["gd_bad_span"]
+    r0, r1 = d["rk_bad_span"]
+    gd_far = (g1 >= up and up > hi) or (g0 <= down and down < lo)
+    return gd_far and lo - half <= r0 and r1 <= hi + half
+
+
+def _kernel_single_precision(inv, d):
+    """kernel-32bit-double: a 32-bit integer source resampled, and the
+    difference no more than GDAL 3.6's single-precision kernels make: a few
+    units of the 24-bit mantissa, or, through -scale/-unscale (rounded to
+    the source type first, as both tools do), one unit of the source
+    carried through the scaling."""
     band = inv.diff_bands(d)[0]
-    if inv.f["dtype"] in ("Int32", "UInt32") and _small(d, 2 ** -20):
-        return True        # single precision: a few units of the 24-bit mantissa
-    if inv.f["dtype"] not in INTEGER_TYPES:
+    if inv.f["dtype"] == "Float64":
+        # GDAL 3.6 rounds the result through single precision: 2^-24 of the
+        # value, carried through the scaling (2^-20: the kernel's sums)
+        step = inv.transform_step(band, d.get("scale_range"))
+        if step is None:
+            return False
+        mag = max(abs(inv.f["vmin"]), abs(inv.f["vmax"]), *map(abs, d.get("scale_range", [0])))
+        integer = d.get("band_type") in INTEGER_TYPES
+        return _small(d, 1e-6, step * mag * 2 ** -20 + (1.0 if integer else 0.0))
+    if inv.f["dtype"] not in ("Int32", "UInt32"):
         return False
-    step = inv.transform_step(band)
-    if step is None:
-        # rasterkit rounds to the source type where GDAL does (its per-band
-        # reads, not its dataset reads): no excuse left.
-        return False
-    # Through -scale/-unscale rasterkit rounds to the source type as GDAL
-    # does; what is left is 32-bit sources' single precision, one unit of
-    # the source through the scaling.
-    return inv.f["dtype"] in ("Int32", "UInt32") and _small(d, 1e-6, step + 1.0)
+    if _small(d, 2 ** -20):
+        return True
+    step = inv.transform_step(band, d.get("scale_range"))
+    return step is not None and _small(d, 1e-6, step + 1.0)
 
 
 INTEGER_TYPES = ("Byte", "UInt16", "Int16", "UInt32", "Int32", "UInt64", "Int64")
+
+
+def _exact_in(text, type_name):
+    """Whether the number `text` is an integer the 64-bit type holds."""
+    try:
+        v = float(text)
+    except ValueError:
+        return False
+    lo, hi = RANGE[type_name]
+    return math.isfinite(v) and v == int(v) and lo <= int(v) <= hi
+
+
+def _integer_tr_ratio(inv):
+    """-tr is a whole multiple of the source's pixel size."""
+    gt = inv.f["gt"]
+    rx = abs(float(inv.val("-tr", 2)[0])) / abs(gt[1])
+    ry = abs(float(inv.val("-tr", 2)[1])) / abs(gt[5])
+    return abs(rx - round(rx)) < 1e-9 or abs(ry - round(ry)) < 1e-9
 
 
 # Known, open disagreements (issue 16, not fixed in rasterkit yet): (item,
@@ -520,38 +623,18 @@ INTEGER_TYPES = ("Byte", "UInt16", "Int16", "UInt32", "Int32", "UInt64", "Int64"
 # samples -b mask with nearest whatever -r says. Item 11: -unscale always
 # goes through the scaling source (nodata pixels become the output's
 # nodata, values pass through single precision); NaN into Int16 is a
-# deliberate difference (nan-to-int16-zero).
-def _exact_in(text, type_name):
-    """Whether the number `text` is an integer the 64-bit type holds."""
-    try:
-        v = float(text)
-    except ValueError:
-        return False
-    lo, hi = RANGE[type_name]
-    return math.isfinite(v) and v == int(v) and lo <= int(v) <= hi
-
-
-def _integer_tr_ratio(inv):
-    """-tr is a whole multiple of the source's pixel size."""
-    gt = inv.f["gt"]
-    rx = abs(float(inv.val("-tr", 2)[0])) / abs(gt[1])
-    ry = abs(float(inv.val("-tr", 2)[1])) / abs(gt[5])
-    return abs(rx - round(rx)) < 1e-9 or abs(ry - round(ry)) < 1e-9
-
-
+# deliberate difference (nan-to-int16-zero). Item 6: 32-bit integer
+# sources resampled in double precision, as GDAL 3.10 does, is deliberate
+# (kernel-32bit-double). Item 9: the range is the sampled pixels'; where
+# GDAL 3.6.2's differs, its UInt16 min/max skips pixels
+# (gdal-minmax-uint16-tail), and -b mask of a reduced read samples the
+# overview's nodata mask, as gdal_translate's VRT does.
 KNOWN_OPEN = [
     (5, lambda inv, d: _pixels(d) and inv.has("-tr") and inv.kernel in INTERPOLATING
      and inv.kernel_applies and inv.src_nodata is not None and _integer_tr_ratio(inv),
      "-tr a whole multiple of the pixel size with nodata: the kernel's support ends exactly on "
      "pixel edges, and the last bits of GDAL's window arithmetic decide whether a zero-weight "
      "end pixel counts towards its half-support rule"),
-    (6, lambda inv, d: _pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
-     and _kernel_type(inv, d),
-     "kernel arithmetic type: GDAL resamples 32-bit integer sources in single precision; "
-     "rasterkit keeps double precision"),
-    (9, lambda inv, d: _pixels(d) and all(inv.scale_of(b) == [] for b in inv.diff_bands(d)),
-     "-scale without a source range: the computed range and its mapping (off by 1 in a few "
-     "integer pixels, by about 1/256000 of the range in floating-point ones)"),
 ]
 
 # ----------------------------------------------------------------------------
@@ -1207,12 +1290,164 @@ def execute(inv, where, timeout=None):
         return res
     if inv["tool"] == "translate":
         diffs = compare_translate(inv, rkd, gdd)
+        _recheck_storage(inv, where, diffs, timeout)
+        _note_scale_ranges(inv, where, diffs)
+        _recheck_scale_range(inv, where, diffs, timeout)
     else:
         diffs = compare_info(inv, rk["out"], gd["out"])
+        _check_computed_min_max(inv, rkd, rk["out"], diffs)
+        _check_info_stats(inv, rkd, rk["out"], gd["out"], diffs)
     diffs += side_effects(inv, rkd, gdd)
     res["diffs"] = diffs
     res["result"] = "disagree" if diffs else "agree"
     return res
+
+
+# Options that say how GDAL stores or decodes a file, not what its pixels
+# are: lossless compression, predictor, blocks, decoding threads. GDAL
+# 3.6.2's pixels still change with some of them (its copy works in swaths
+# of the output's blocks and picks an overview per swath; -oo NUM_THREADS
+# takes another read path); rasterkit's do not (gdal-pixels-follow-storage).
+def _storage_only(grp):
+    if grp[0] == "-oo":
+        return grp[1].upper().startswith("NUM_THREADS=")
+    if grp[0] != "-co":
+        return False
+    key, _, val = grp[1].partition("=")
+    key, val = key.upper(), val.upper()
+    if key == "COMPRESS":
+        return val in ("NONE", "DEFLATE", "LZW", "ZSTD", "LZMA", "PACKBITS")
+    return key in ("PREDICTOR", "ZLEVEL", "TILED", "BLOCKXSIZE", "BLOCKYSIZE", "NUM_THREADS")
+
+
+def _recheck_storage(inv, where, diffs, timeout):
+    """Runs GDAL once more without the storage-only options when pixels
+    differ, and marks each pixel difference whose band then equals
+    rasterkit's (within the same tolerance) with "gd_plain_agrees"."""
+    pix = [d for d in diffs if d["kind"].startswith("pixels/")]
+    if not pix or not any(_storage_only(g) for g in inv["groups"]):
+        return
+    plain = dict(inv, groups=[g for g in inv["groups"] if not _storage_only(g)])
+    gpd = f"{where}/gd_plain"
+    fresh_dir(gpd, inv["src"])
+    gp = run_proc(["gdal_translate", "-q", *_flat(plain, "gd"), inv["src"], "out.tif"], gpd,
+                  CFG["gd_env"], timeout)
+    if gp["rc"] != 0 or gp.get("oserror"):
+        return
+    _mark_agreeing(pix, f"{where}/rk/out.tif", f"{gpd}/out.tif", kernel_of(inv),
+                   "gd_plain_agrees")
+
+
+def _mark_agreeing(pix, rk_path, gd_path, kernel, key):
+    """Sets d[key] on each pixel difference in `pix`: whether the band of
+    GDAL's second run (gd_path) equals rasterkit's within the tolerance."""
+    try:
+        a, b = gdal.Open(rk_path), gdal.Open(gd_path)
+    except RuntimeError:
+        return
+    for d in pix:
+        i = d["bands"][0]
+        if i > b.RasterCount:
+            continue
+        ba, bb = a.GetRasterBand(i), b.GetRasterBand(i)
+        if ba.DataType != bb.DataType or (ba.XSize, ba.YSize) != (bb.XSize, bb.YSize):
+            continue
+        n = compare_pixels(_read_exact(ba), _read_exact(bb), kernel, band_nodata(bb),
+                           gdal.GetDataTypeName(ba.DataType) in ("CInt16", "CInt32"))[0]
+        d[key] = n == 0
+
+
+def _sampled_min_max(band):
+    """GDALComputeRasterMinMax(approx_ok=TRUE) as GDAL means it: the most
+    reduced overview with more than 2,500 pixels, else every rate-th block
+    (rate the square root of the block count, one more when it equals the
+    blocks per row), nodata left out. Computed with numpy, so without GDAL
+    3.6.2's UInt16 tail bug (gdal-minmax-uint16-tail)."""
+    nodata = band.GetNoDataValue()
+    best, n_best = band, band.XSize * band.YSize
+    for i in range(band.GetOverviewCount()):
+        ov = band.GetOverview(i)
+        n = ov.XSize * ov.YSize
+        if 2500 < n < n_best:
+            best, n_best = ov, n
+    bx, by = best.GetBlockSize()
+    per_row = (best.XSize + bx - 1) // bx
+    per_col = (best.YSize + by - 1) // by
+    rate = 1
+    if best is band:
+        rate = max(1, int(math.sqrt(per_row * per_col)))
+        if rate == per_row and per_row > 1:
+            rate += 1
+    lo, hi = math.inf, -math.inf
+    for k in range(0, per_row * per_col, rate):
+        x, y = (k % per_row) * bx, (k // per_row) * by
+        a = best.ReadAsArray(x, y, min(bx, best.XSize - x), min(by, best.YSize - y))
+        a = a[a != nodata] if nodata is not None else a.ravel()
+        if a.size:
+            lo, hi = min(lo, float(a.min())), max(hi, float(a.max()))
+    return lo, hi
+
+
+def _note_scale_ranges(inv, where, diffs):
+    """Stores on each pixel difference of a band scaled without a source
+    range the range GDAL took: GDALComputeRasterMinMax(approx_ok=TRUE) of
+    its source band ("scale_range")."""
+    pix = [d for d in diffs if d["kind"].startswith("pixels/")]
+    if not pix:
+        return
+    i = Inv(inv, CFG["catalog"][inv["src"]])
+    ds = None
+    for d in pix:
+        k = d["bands"][0]
+        src = i.out_bands[k - 1] if k <= len(i.out_bands) else ""
+        if i.scale_of(k) != [] or not src.isdigit() or i.has("-expand"):
+            continue
+        ds = ds or gdal.Open(f"{where}/gd/{inv['src']}")
+        d["scale_range"] = list(ds.GetRasterBand(int(src)).ComputeRasterMinMax(True))
+
+
+def _recheck_scale_range(inv, where, diffs, timeout):
+    """For -scale without a source range on a UInt16 source, where GDAL
+    3.6.2's approximate min/max is not the sampled pixels' (its UInt16 code
+    skips each block's last pixels past a multiple of 16): runs GDAL once
+    more with the sampled range given, and marks each pixel difference whose
+    band then equals rasterkit's with "gd_true_range_agrees"."""
+    pix = [d for d in diffs if d["kind"].startswith("pixels/")]
+    f = CFG["catalog"][inv["src"]]
+    if not pix or f["dtype"] != "UInt16" or inv["tool"] != "translate":
+        return
+    i = Inv(inv, f)
+    if i.has("-expand") or (i.has("-scale") and i.has("-scale_")):
+        return
+    ds = gdal.Open(f"{where}/gd/{inv['src']}")
+    groups, fixed = [], False
+    for g in inv["groups"]:
+        if g[0] == "-scale" and len(g) == 1:
+            bands = range(1, len(i.out_bands) + 1)
+        elif g[0].startswith("-scale_") and len(g) == 1:
+            bands = [int(g[0][len("-scale_"):])]
+        else:
+            groups.append(g)
+            continue
+        for k in bands:
+            src = i.out_bands[k - 1]
+            if not src.isdigit():
+                return
+            band = ds.GetRasterBand(int(src))
+            lo, hi = _sampled_min_max(band)
+            fixed |= (lo, hi) != tuple(band.ComputeRasterMinMax(True))
+            groups.append([f"-scale_{k}", fmt(lo, 17), fmt(hi, 17)])
+    if not fixed:
+        return
+    ranged = dict(inv, groups=groups)
+    grd = f"{where}/gd_ranged"
+    fresh_dir(grd, inv["src"])
+    gr = run_proc(["gdal_translate", "-q", *_flat(ranged, "gd"), inv["src"], "out.tif"], grd,
+                  CFG["gd_env"], timeout)
+    if gr["rc"] != 0 or gr.get("oserror"):
+        return
+    _mark_agreeing(pix, f"{where}/rk/out.tif", f"{grd}/out.tif", kernel_of(inv),
+                   "gd_true_range_agrees")
 
 
 def side_effects(inv, rkd, gdd):
@@ -1512,8 +1747,19 @@ def compare_band(out, i, ba, bb, kernel, tag, src_type):
                 bad.any() and (np.abs(ra) >= 2.0 ** 23).all() and (np.abs(ra) < 2.0 ** 24).all()
                 and (np.mod(ra, 2) == 1).all() and (rb == ra + np.sign(ra)).all())
             d["rk_zero_all"] = bool(bad.any() and (fa[bad] == 0).all())
-            # GDAL's NaN converted to an integer type (0, or INT32_MIN)
-            d["gd_int_nan_all"] = bool(bad.any() and np.isin(fb[bad], (0, -2147483648)).all())
+            # every pixel apart is the output's nodata in GDAL's
+            d["gd_out_nodata_all"] = bool(bad.any() and nb_ is not None and not math.isnan(nb_)
+                                          and (fb[bad] == nb_).all())
+            # the extremes of each tool's values where they differ (NaN and
+            # infinities count as far out)
+            if bad.any():
+                ga, gb = np.nan_to_num(fa[bad], nan=np.inf), np.nan_to_num(fb[bad], nan=np.inf)
+                d["rk_bad_span"] = (float(ga.min()), float(ga.max()))
+                d["gd_bad_span"] = (float(gb.min()), float(gb.max()))
+            # GDAL's NaN converted to an integer type (0, or INT32_MIN; into
+            # Int16, -32768 in vectorised rows and 0 in their tails)
+            nan_as = (0, -32768) if ta in ("Int16", "CInt16") else (0, -2147483648)
+            d["gd_int_nan_all"] = bool(bad.any() and np.isin(fb[bad], nan_as).all())
             # GDAL's NaN converted to a 64-bit integer type (2^63's sign
             # depends on the type)
             d["gd_int64_edge_all"] = bool(bad.any() and (np.abs(fb[bad]) == 2.0 ** 63).all())
@@ -1587,6 +1833,102 @@ def json_diffs(a, b, path, out, limit=12):
 def short(v, n=120):
     s = v if isinstance(v, str) else json.dumps(v)
     return s if len(s) <= n else s[:n] + "..."
+
+
+MM_KINDS = ("info/json/bands[].computedMin", "info/json/bands[].computedMax",
+            "info/text/Computed Min/Max")
+
+
+def _check_computed_min_max(inv, where, rk_out, diffs):
+    """Marks info's computed min/max differences with "rk_mm_exact": every
+    band's values in rasterkit's report are numpy's exact minimum and
+    maximum of the band's pixels, nodata left out."""
+    mm = [d for d in diffs if d["kind"] in MM_KINDS]
+    if not mm:
+        return
+    ds = gdal.Open(f"{where}/{inv['src']}")
+    exact = []
+    for k in range(1, ds.RasterCount + 1):
+        b = ds.GetRasterBand(k)
+        a, nd = b.ReadAsArray().ravel(), b.GetNoDataValue()
+        a = a[a != nd] if nd is not None else a
+        exact.append((float(a.min()), float(a.max())) if a.size else None)
+    text = rk_out.decode("utf-8", "replace")
+    if "-json" in _flat(inv):
+        bands = json.loads(text).get("bands", [])
+        got = [(b.get("computedMin"), b.get("computedMax")) for b in bands if "computedMin" in b]
+        ok = len(got) == len(exact) and all(e is not None and tuple(map(float, g)) == e
+                                            for g, e in zip(got, exact))
+    else:
+        got = re.findall(r"Computed Min/Max=([-\d.e+]+),([-\d.e+]+)", text)
+        ok = len(got) == len(exact) and all(
+            e is not None and (g[0], g[1]) == (f"{e[0]:.3f}", f"{e[1]:.3f}")
+            for g, e in zip(got, exact))
+    for d in mm:
+        d["rk_mm_exact"] = ok
+
+
+STATS_KINDS = ("info/text/Minimum", "info/json/bands[].mean", "info/json/bands[].stdDev",
+               "info/json/stac.raster:bands[].stats.mean",
+               "info/json/stac.raster:bands[].stats.stddev")
+STATS_LINE = re.compile(r"Minimum=[^,]*, Maximum=[^,]*, Mean=([-\d.e+]+), StdDev=([-\d.e+]+)")
+
+
+def _exact_stats(path):
+    """Each band's (mean, population standard deviation) of its valid
+    pixels, summed exactly (math.fsum), or None for a band without any."""
+    ds = gdal.Open(path)
+    out = []
+    for k in range(1, ds.RasterCount + 1):
+        b = ds.GetRasterBand(k)
+        a, nd = b.ReadAsArray().astype("float64").ravel(), b.GetNoDataValue()
+        a = a[~np.isnan(a)]
+        if nd is not None:
+            a = a[a != nd]
+        if not a.size:
+            out.append(None)
+            continue
+        mean = math.fsum(a) / a.size
+        out.append((mean, math.sqrt(math.fsum((a - mean) ** 2) / a.size)))
+    return out
+
+
+def _check_info_stats(inv, where, rk_out, gd_out, diffs):
+    """Marks info -stats's mean / standard deviation differences with
+    "rk_stats_exact": rasterkit printed the exact values (to the digits
+    printed) and GDAL's are at most one unit of the last digit away (its
+    sums round a value sitting on a half, 157.1875, to 157.187)."""
+    st = [d for d in diffs if d["kind"] in STATS_KINDS]
+    args = _flat(inv)
+    if not st or "-stats" not in args or "-approx_stats" in args:
+        return
+    exact = _exact_stats(f"{where}/{inv['src']}")
+    if any(e is None for e in exact):
+        return
+    if "-json" in args:
+        ok = all(_json_stat_ok(d, exact) for d in st)
+    else:
+        ra = STATS_LINE.findall(rk_out.decode("utf-8", "replace"))
+        rb = STATS_LINE.findall(gd_out.decode("utf-8", "replace"))
+        ok = len(ra) == len(rb) == len(exact) and all(
+            a == (f"{e[0]:.3f}", f"{e[1]:.3f}")
+            and all(abs(float(x) - float(y)) <= 0.0010001 for x, y in zip(a, b))
+            for a, b, e in zip(ra, rb, exact))
+    for d in st:
+        d["rk_stats_exact"] = ok
+
+
+def _json_stat_ok(d, exact):
+    for p, x, y in d["pairs"]:
+        m = re.search(r"bands\[(\d+)\]", p)
+        if not m or int(m.group(1)) >= len(exact):
+            return False
+        e = exact[int(m.group(1))][0 if p.lower().endswith("mean") else 1]
+        if not (isinstance(x, (int, float)) and isinstance(y, (int, float))):
+            return False
+        if float(f"{e:.3f}") != x or abs(x - y) > 0.0010001:
+            return False
+    return True
 
 
 def compare_info(inv, rk_out, gd_out):
