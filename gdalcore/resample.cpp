@@ -75,10 +75,10 @@ double empty_value(const RasterBand& band) { return band.nodata().value_or(0.0);
 // go through single precision, and on a band with nodata a result that
 // would read as nodata is moved off it, so resampling never creates holes.
 // 32- and 64-bit integer and Float64 bands keep double precision, where
-// GDAL 3.6 rounds them through float (doc/raster-io.md). Complex bands are
-// left in double. (GDAL's single-band path also rounds results to the
-// source's type before converting them; its multi-band path does not:
-// issue 16's item 6, open.)
+// GDAL 3.6 rounds them through float, and later GDAL does not (the
+// deliberate difference kernel-32bit-double, doc/cli.md). Complex bands are
+// left in double. (Where GDAL's single-band path rounds results to the
+// source's type before converting them, the translate view does too.)
 class KernelResults {
  public:
   KernelResults(const RasterBand& band, Resampling m)

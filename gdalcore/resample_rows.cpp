@@ -126,6 +126,17 @@ std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t 
   const double ratio = length / static_cast<double>(whole_n);
   const AxisCoordinates at(origin, ratio, window_first);
   const int64_t base = at.base();
+  // GDAL reads the window with a margin of the kernel's radius times the
+  // ratio rounded to a whole number (at least 1), and its kernels take no
+  // pixel outside that: at ratios just above a whole number the scaled
+  // support reaches a pixel past the margin, which is left out (measured:
+  // Lanczos at 13/9 leaves out output column 0's first tap).
+  const auto margin = static_cast<int64_t>(kernel_radius(m)) *
+                      std::max<int64_t>(1, static_cast<int64_t>(0.5 + ratio));
+  const int64_t chunk_lo = std::max<int64_t>(0, window_first - margin);
+  const int64_t chunk_hi = std::min<int64_t>(
+      src_n, window_first + 1 +
+                 static_cast<int64_t>(std::ceil(static_cast<double>(whole_n) * ratio)) + margin);
   std::vector<Taps> taps(static_cast<size_t>(piece_n));
   for (int64_t i = piece_first; i < piece_first + piece_n; ++i) {
     Taps& t = taps[static_cast<size_t>(i - piece_first)];
@@ -142,8 +153,8 @@ std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t 
     const double r = kernel_radius(m) * s;
     int64_t k0 = static_cast<int64_t>(std::floor(center - r + 0.5));
     int64_t k1 = static_cast<int64_t>(std::floor(center + r + 0.5)) - 1;
-    k0 = std::max<int64_t>(k0, -base);
-    k1 = std::min<int64_t>(k1, src_n - base - 1);
+    k0 = std::max<int64_t>(k0, chunk_lo - base);
+    k1 = std::min<int64_t>(k1, chunk_hi - base - 1);
     if (k1 < k0) {
       k0 = k1 = std::clamp<int64_t>(static_cast<int64_t>(std::floor(at.edge(i))), -base,
                                     src_n - base - 1);

@@ -853,3 +853,48 @@ TEST_CASE("a resampled result is moved off nodata as GDAL moves it", "[rasterio]
 
 }  // namespace
 }  // namespace rk
+
+namespace rk {
+namespace {
+
+TEST_CASE("kernels take no pixel past GDAL's read margin", "[rasterio][resample]") {
+  // GDAL reads a resampled window with a margin of the kernel's radius
+  // times the ratio rounded to a whole number: at 13/9 (rounded to 1) the
+  // Lanczos support of the first output pixel reaches one pixel past it,
+  // and GDAL leaves that pixel out. Values from gdal_translate 3.6.2 on
+  // the same 64x48 Float32 band, (37x + 11y) mod 97.
+  BlockCache cache(1 << 22);
+  auto ds = std::make_unique<test::TestDataset>(64, 48, 1, DataType::kFloat32, 64, 48, &cache);
+  test::fill_band<float>(ds->test_band(1), [](int64_t x, int64_t y) {
+    return static_cast<float>((x * 37 + y * 11) % 97);
+  });
+  struct Case {
+    WindowF window;
+    int64_t w, h;
+    float want[4];  // pixels (0,0), (1,0), (0,1), (4,5)
+  };
+  const Case cases[] = {
+      {{10, 10, 13, 14}, 9, 15, {74.68601f, 48.87025f, 24.076183f, 52.891327f}},
+      {{10, 10, 14, 13}, 15, 9, {66.63528f, 35.852516f, 6.7245054f, 29.869768f}},
+      {{10, 10, 13, 14}, 10, 15, {77.745636f, 49.544926f, 19.062143f, 55.749035f}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.w << "x" << c.h);
+    RasterIOOptions o;
+    o.resampling = Resampling::kLanczos;
+    o.source_window = c.window;
+    std::vector<float> out(static_cast<size_t>(c.w * c.h));
+    const Window whole{static_cast<int64_t>(c.window.x), static_cast<int64_t>(c.window.y),
+                       static_cast<int64_t>(c.window.width), static_cast<int64_t>(c.window.height)};
+    REQUIRE(ds->band(1)
+                ->read(whole, out.data(), BufferLayout::packed(DataType::kFloat32, c.w, c.h), o)
+                .ok());
+    CHECK(out[0] == Approx(c.want[0]).margin(1e-4));
+    CHECK(out[1] == Approx(c.want[1]).margin(1e-4));
+    CHECK(out[static_cast<size_t>(c.w)] == Approx(c.want[2]).margin(1e-4));
+    CHECK(out[static_cast<size_t>(5 * c.w + 4)] == Approx(c.want[3]).margin(1e-4));
+  }
+}
+
+}  // namespace
+}  // namespace rk
