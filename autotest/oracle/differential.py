@@ -1327,15 +1327,22 @@ def _recheck_storage(inv, where, diffs, timeout):
     pix = [d for d in diffs if d["kind"].startswith("pixels/")]
     if not pix or not any(_storage_only(g) for g in inv["groups"]):
         return
-    plain = dict(inv, groups=[g for g in inv["groups"] if not _storage_only(g)])
-    gpd = f"{where}/gd_plain"
-    fresh_dir(gpd, inv["src"])
-    gp = run_proc(["gdal_translate", "-q", *_flat(plain, "gd"), inv["src"], "out.tif"], gpd,
-                  CFG["gd_env"], timeout)
-    if gp["rc"] != 0 or gp.get("oserror"):
+    groups = [g for g in inv["groups"] if not _storage_only(g)]
+    _rerun_gdal(inv, groups, where, "gd_plain", timeout, pix, "gd_plain_agrees")
+
+
+def _rerun_gdal(inv, groups, where, name, timeout, pix, key):
+    """Runs gdal_translate once more with flag groups `groups` (in
+    WHERE/name) and marks each difference in `pix` with `key`: whether
+    that run's band equals rasterkit's."""
+    again = dict(inv, groups=groups)
+    d = f"{where}/{name}"
+    fresh_dir(d, inv["src"])
+    r = run_proc(["gdal_translate", "-q", *_flat(again, "gd"), inv["src"], "out.tif"], d,
+                 CFG["gd_env"], timeout)
+    if r["rc"] != 0 or r.get("oserror"):
         return
-    _mark_agreeing(pix, f"{where}/rk/out.tif", f"{gpd}/out.tif", kernel_of(inv),
-                   "gd_plain_agrees")
+    _mark_agreeing(pix, f"{where}/rk/out.tif", f"{d}/out.tif", kernel_of(inv), key)
 
 
 def _mark_agreeing(pix, rk_path, gd_path, kernel, key):
@@ -1437,17 +1444,8 @@ def _recheck_scale_range(inv, where, diffs, timeout):
             lo, hi = _sampled_min_max(band)
             fixed |= (lo, hi) != tuple(band.ComputeRasterMinMax(True))
             groups.append([f"-scale_{k}", fmt(lo, 17), fmt(hi, 17)])
-    if not fixed:
-        return
-    ranged = dict(inv, groups=groups)
-    grd = f"{where}/gd_ranged"
-    fresh_dir(grd, inv["src"])
-    gr = run_proc(["gdal_translate", "-q", *_flat(ranged, "gd"), inv["src"], "out.tif"], grd,
-                  CFG["gd_env"], timeout)
-    if gr["rc"] != 0 or gr.get("oserror"):
-        return
-    _mark_agreeing(pix, f"{where}/rk/out.tif", f"{grd}/out.tif", kernel_of(inv),
-                   "gd_true_range_agrees")
+    if fixed:
+        _rerun_gdal(inv, groups, where, "gd_ranged", timeout, pix, "gd_true_range_agrees")
 
 
 def side_effects(inv, rkd, gdd):
