@@ -165,12 +165,6 @@ TEST_CASE("a paletted band's colour average does not look at its alpha band",
   CHECK(a != std::vector<double>(a.size(), a[0]));
 }
 
-}  // namespace
-}  // namespace rk
-
-namespace rk {
-namespace {
-
 TEST_CASE("a nodata mask's reduced reads take its parent's overview's mask",
           "[rasterio][resample][mask]") {
   // gdal_translate's -b mask of a reduced window samples the nodata mask

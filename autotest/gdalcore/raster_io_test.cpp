@@ -436,12 +436,6 @@ TEST_CASE("progress is reported and can cancel", "[rasterio]") {
   CHECK(s.code() == StatusCode::kCancelled);
 }
 
-}  // namespace
-}  // namespace rk
-
-namespace rk {
-namespace {
-
 // Every kernel, over integer and fractional factors up and down, in x, in
 // y and in both, on odd sizes that end in partial blocks: the reads succeed
 // (vertical upsampling by odd factors once read freed rows; see
@@ -746,12 +740,6 @@ TEST_CASE("a fractional read whose window is whole overview pixels copies the ov
   }
 }
 
-}  // namespace
-}  // namespace rk
-
-namespace rk {
-namespace {
-
 TEST_CASE("an overview's coarseness is its less reduced axis's", "[rasterio][resample]") {
   // GDAL measures an overview by min(width ratio, height ratio): the 38x26
   // overview of a 150x101 band is 3.885 times coarser (not 3.947), so a
@@ -787,12 +775,6 @@ TEST_CASE("an overview's coarseness is its less reduced axis's", "[rasterio][res
     CHECK(base->overview_for(f) == want);
   }
 }
-
-}  // namespace
-}  // namespace rk
-
-namespace rk {
-namespace {
 
 // A one-row band of `type` with nodata 183 holding `values`.
 std::unique_ptr<test::TestDataset> row_with_nodata(BlockCache* cache, DataType type,
@@ -850,12 +832,6 @@ TEST_CASE("a resampled result is moved off nodata as GDAL moves it", "[rasterio]
     CHECK(out == std::vector<double>{180, 180, 181, 182, 184, 184, 184});
   }
 }
-
-}  // namespace
-}  // namespace rk
-
-namespace rk {
-namespace {
 
 TEST_CASE("kernels take no pixel past GDAL's read margin", "[rasterio][resample]") {
   // GDAL reads a resampled window with a margin of the kernel's radius
