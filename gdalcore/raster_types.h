@@ -88,6 +88,12 @@ struct RK_API RasterIOOptions {
     int64_t x = 0, y = 0, width = 0, height = 0;
   };
   std::optional<Piece> piece = std::nullopt;
+  // With source_window: the whole-pixel size of the source the read stands
+  // for, when its caller rounded the fractional window to one (as GDAL's
+  // VRT does: 9 x 3 pixels for a 10 x 4 window widened past the raster).
+  // GDAL picks a reduced read's overview by that size over the buffer's,
+  // so an overview is chosen by it; 0: by the fractional window.
+  int64_t request_width = 0, request_height = 0;
   // When set and the band's driver can decode blocks concurrently
   // (RasterBand::can_decode_concurrently()), the blocks of the window that
   // are not cached are decoded on this pool; the caller's thread works too.

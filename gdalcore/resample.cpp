@@ -104,6 +104,11 @@ class KernelResults {
   void write(std::vector<double>& values, const std::vector<char>& empty, size_t n, std::byte* dst,
              const BufferLayout& l) {
     if (complex_) {
+      // GDAL's warper, which resamples complex bands, rounds each part
+      // half up into an integer type (-11.5 becomes -11).
+      if (l.type == DataType::kCInt16 || l.type == DataType::kCInt32) {
+        for (size_t i = 0; i < 2 * n; ++i) values[i] = std::floor(values[i] + 0.5);
+      }
       convert_values(values.data(), DataType::kCFloat64, sizeof(double) * 2, dst, l.type,
                      l.pixel_spacing, n);
       return;
@@ -247,6 +252,7 @@ class WeightedPass {
   // overlap, as GDAL's: row by row, in GDAL's order of operations, so
   // results halfway between two integers round the same way.
   void average_row(const Taps& ty, bool all_valid) {
+    if (nc_ == 2) return average_complex_row(ty);
     for (size_t i = 0; i < out_n_; ++i) {
       const Taps& tx = hx_[i];
       double total[2] = {0, 0}, weight = 0;
@@ -262,6 +268,33 @@ class WeightedPass {
       for (size_t p = 0; p < nc_; ++p) {
         out_[i * nc_ + p] = ok ? total[p] / weight : (p == 0 ? fill_ : 0.0);
       }
+    }
+  }
+
+  // GDAL averages complex bands in its warper: each valid pixel weighs the
+  // product of its row's and its column's overlap, summed row by row, so
+  // results near a half round as there (x.4999999, not x.5).
+  void average_complex_row(const Taps& ty) {
+    for (size_t i = 0; i < out_n_; ++i) {
+      const Taps& tx = hx_[i];
+      double re = 0, im = 0, weight = 0;
+      for (size_t k = 0; k < ty.weights.size(); ++k) {
+        const int64_t r = ty.first + static_cast<int64_t>(k);
+        const std::vector<double>& row = rows_.row(r);
+        const std::vector<uint8_t>& valid = rows_.valid(r);
+        for (size_t q = 0; q < tx.weights.size(); ++q) {
+          const size_t c = static_cast<size_t>(tx.first - c0_) + q;
+          if (!valid[c]) continue;
+          const double w = ty.weights[k] * tx.weights[q];
+          weight += w;
+          re += row[2 * c] * w;
+          im += row[2 * c + 1] * w;
+        }
+      }
+      const bool ok = weight > 1e-12;
+      empty_[i] = !ok;
+      out_[2 * i] = ok ? re / weight : fill_;
+      out_[2 * i + 1] = ok ? im / weight : 0.0;
     }
   }
 
@@ -542,6 +575,23 @@ std::optional<Window> overview_copy_window(const RasterBand& band, const RasterB
 
 }  // namespace
 
+namespace {
+
+// How many source pixels per buffer pixel a read counts when choosing an
+// overview, as GDAL: along the less reduced axis, or along x for a
+// one-row buffer; from the caller's whole-pixel request when it gives one.
+double overview_factor(const detail::SourceWindow& sw, const RasterIOOptions& options) {
+  const double rx = options.request_width > 0 ? static_cast<double>(options.request_width) /
+                                                    static_cast<double>(sw.whole_width)
+                                              : sw.x_ratio();
+  const double ry = options.request_height > 0 ? static_cast<double>(options.request_height) /
+                                                     static_cast<double>(sw.whole_height)
+                                               : sw.y_ratio();
+  return rx < ry || sw.whole_height == 1 ? rx : ry;
+}
+
+}  // namespace
+
 RasterBand* best_overview(RasterBand& band, double factor) {
   RasterBand* best = nullptr;
   double best_factor = 1.0;
@@ -583,7 +633,7 @@ Status resampled_read(RasterBand& band, const Window& w, std::byte* data, const 
   }
   sw.base_x = std::clamp<int64_t>(static_cast<int64_t>(std::floor(sw.x)), 0, band.x_size() - 1);
   sw.base_y = std::clamp<int64_t>(static_cast<int64_t>(std::floor(sw.y)), 0, band.y_size() - 1);
-  const double factor = std::min(sw.x_ratio(), sw.y_ratio());
+  const double factor = overview_factor(sw, options);
   if (factor > 1) {
     if (RasterBand* ov = best_overview(band, factor)) {
       const double fx = static_cast<double>(band.x_size()) / static_cast<double>(ov->x_size());

@@ -33,30 +33,44 @@ double kernel_radius(Resampling m) {
   }
 }
 
-double sinc(double x) {
-  if (x == 0) return 1;
-  const double px = M_PI * x;
-  return std::sin(px) / px;
-}
-
-double kernel(Resampling m, double d) {
-  d = std::fabs(d);
+// The kernels' weights at signed distance x (in source pixels, scaled by
+// the reduction factor), each computed as GDAL's warp kernels compute it:
+// the weights are renormalised by their sum, but rounding at distances
+// where a kernel is 0 in exact arithmetic decides results (a Lanczos
+// weight of 1.5e-33 at x = 3, where the other taps cancel exactly, keeps a
+// row beside nodata in GDAL's pass), so the operations are GDAL's, in its
+// order. The cubic B-spline is left unscaled by 1/6, as GDAL leaves it.
+double kernel(Resampling m, double x) {
+  const double ax = std::fabs(x);
   switch (m) {
-    case Resampling::kCubic:
-      // Keys' cubic convolution with a = -0.5 (Catmull-Rom), as GDAL's "cubic".
-      if (d < 1) return (1.5 * d - 2.5) * d * d + 1;
-      if (d < 2) return ((-0.5 * d + 2.5) * d - 4) * d + 2;
+    case Resampling::kCubic: {
+      // Keys' cubic convolution with a = -0.5 (Catmull-Rom).
+      const double x2 = x * x;
+      if (ax <= 1) return x2 * (1.5 * ax - 2.5) + 1;
+      if (ax <= 2) return x2 * (-0.5 * ax + 2.5) - 4 * ax + 2;
       return 0;
-    case Resampling::kCubicSpline:
-      // The cubic B-spline (smoothing, not interpolating), as GDAL's "cubicspline".
-      if (d < 1) return (3 * d * d * d - 6 * d * d + 4) / 6;
-      if (d < 2) return (2 - d) * (2 - d) * (2 - d) / 6;
-      return 0;
-    case Resampling::kLanczos:
-      // Lanczos windowed sinc with a = 3, as GDAL's "lanczos".
-      return d < 3 ? sinc(d) * sinc(d / 3) : 0;
+    }
+    case Resampling::kCubicSpline: {
+      // The cubic B-spline (smoothing, not interpolating).
+      const double xp2 = x + 2, xp1 = x + 1, xm1 = x - 1;
+      if (!(xp2 > 0)) return 0;
+      double v = xp2 * xp2 * xp2;
+      if (xp1 > 0) {
+        double inner = 0;
+        if (x > 0) inner = (xm1 > 0 ? -4.0 * xm1 * xm1 * xm1 : 0.0) + 6.0 * x * x * x;
+        v = (inner + -4.0 * xp1 * xp1 * xp1) + v;
+      }
+      return v;
+    }
+    case Resampling::kLanczos: {
+      // Windowed sinc, a = 3; no cut-off at |x| = 3 (taps stop there).
+      if (x == 0) return 1;
+      const double px = M_PI * x;
+      const double px3 = px / 3;
+      return std::sin(px) * std::sin(px3) / (px * px3);
+    }
     default:
-      return d < 1 ? 1 - d : 0;  // bilinear: the triangle
+      return ax <= 1 ? 1 - ax : 0;  // bilinear: the triangle
   }
 }
 
@@ -160,9 +174,11 @@ std::vector<Taps> axis_taps(Resampling m, double origin, double length, int64_t 
                                     src_n - base - 1);
     }
     t.first = base + k0;
-    for (int64_t k = k0; k <= k1; ++k) {
-      t.weights.push_back(kernel(m, (static_cast<double>(k) + 0.5 - center) / s));
-    }
+    // Distances as GDAL steps them: from the first tap, one scaled pixel
+    // at a time.
+    const double step = s > 1 ? 1.0 / s : 1.0;
+    double x = step * (static_cast<double>(k0) - center + 0.5);
+    for (int64_t k = k0; k <= k1; ++k, x += step) t.weights.push_back(kernel(m, x));
     if (std::all_of(t.weights.begin(), t.weights.end(), [](double w) { return w == 0; })) {
       t.weights[0] = 1;
     }

@@ -246,6 +246,7 @@ Result<ViewSpec> view_spec(const Dataset& src, const TranslateOptions& o, bool p
   spec.resampling = resampling;
   RK_ASSIGN_OR_RETURN(spec.bands, steps::band_specs(src, o, grid));
   steps::choose_kernel_types(src, o, grid, pixel_output, &spec.bands);
+  spec.nearest_for_aligned_requests = steps::nearest_for_aligned_requests(src, spec.bands);
   RK_RETURN_IF_ERROR(steps::describe_dataset(src, o, grid, &spec));
   if (choice.cutline) RK_RETURN_IF_ERROR(steps::add_cutline(*choice.cutline, grid, &spec));
   warn_of_fallback(src, spec);

@@ -59,6 +59,11 @@ Result<std::vector<ViewBandSpec>> band_specs(const Dataset& src, const Translate
 void choose_kernel_types(const Dataset& src, const TranslateOptions& o, const Grid& grid,
                          bool pixel_output, std::vector<ViewBandSpec>* bands);
 
+// Whether gdal_translate's copy reads these bands through the source
+// dataset's read, which samples whole-pixel-sized requests with nearest
+// neighbour (ViewSpec::nearest_for_aligned_requests).
+bool nearest_for_aligned_requests(const Dataset& src, const std::vector<ViewBandSpec>& bands);
+
 // Georeferencing, GCPs and dataset metadata of the output (-a_srs,
 // -a_ullr, -mo, -tr's exact resolution, -noxmp).
 Status describe_dataset(const Dataset& src, const TranslateOptions& o, const Grid& grid,

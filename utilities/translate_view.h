@@ -61,6 +61,12 @@ struct ViewSpec {
   WindowF source_window;
   double dest_width = 0, dest_height = 0;
   Resampling resampling = Resampling::kNearest;
+  // Whether gdal_translate's VRT hands the bands to a pixel-interleaved
+  // source dataset together: where the whole-pixel request is as many
+  // pixels as the output span and starts where the fractional window does,
+  // that read samples the fractional window with nearest neighbour,
+  // whatever the kernel (doc/design/resampling.md).
+  bool nearest_for_aligned_requests = false;
   std::vector<ViewBandSpec> bands;
   std::optional<GeoTransform> geo_transform;
   std::optional<SpatialRef> spatial_ref;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <random>
@@ -870,6 +871,103 @@ TEST_CASE("kernels take no pixel past GDAL's read margin", "[rasterio][resample]
     CHECK(out[static_cast<size_t>(c.w)] == Approx(c.want[2]).margin(1e-4));
     CHECK(out[static_cast<size_t>(5 * c.w + 4)] == Approx(c.want[3]).margin(1e-4));
   }
+}
+
+TEST_CASE("a read's overview is chosen by its whole-pixel request", "[rasterio][resample]") {
+  // GDAL's VRT rounds a fractional window to whole pixels, and GDAL picks
+  // the overview by that request over the buffer: measured on a 150x101
+  // band with 75x51 and 38x26 overviews, -srcwin 128 96 9 3 -tr 5 5 reads
+  // a 9x3 request, widened to 10x4, into 5x2 pixels: 1.5 times reduced, so
+  // no overview (the 2x one is 1.98 times coarser, past 1.8).
+  BlockCache cache(1 << 22);
+  auto ds = std::make_unique<test::TestDataset>(150, 101, 1, DataType::kByte, 32, 16, &cache);
+  test::TestBand* base = ds->test_band(1);
+  test::fill_band<uint8_t>(base, [](int64_t x, int64_t y) { return (x * 7 + y * 13) % 256; });
+  const std::pair<int64_t, int64_t> sizes[] = {{75, 51}, {38, 26}};
+  for (const auto& [w, h] : sizes) {
+    auto ov = std::make_unique<test::TestBand>(ds.get(), 1, w, h, DataType::kByte, 32, 16);
+    ov->set_level(static_cast<int32_t>(base->overviews.size() + 1));
+    test::fill_band<uint8_t>(ov.get(), [w = w](int64_t x, int64_t y) {
+      return static_cast<uint8_t>((x * 3 + y * 5 + w) % 251);
+    });
+    base->overviews.push_back(std::move(ov));
+  }
+  auto read = [&](WindowF f, int64_t bw, int64_t bh, int64_t rw, int64_t rh) {
+    std::vector<uint8_t> out(static_cast<size_t>(bw * bh));
+    RasterIOOptions o;
+    o.resampling = Resampling::kBilinear;
+    o.source_window = f;
+    o.request_width = rw;
+    o.request_height = rh;
+    const Window whole{static_cast<int64_t>(f.x), static_cast<int64_t>(f.y),
+                       static_cast<int64_t>(std::ceil(f.x + f.width)) - static_cast<int64_t>(f.x),
+                       static_cast<int64_t>(std::ceil(f.y + f.height)) - static_cast<int64_t>(f.y)};
+    REQUIRE(base->read(whole, out.data(), BufferLayout::packed(DataType::kByte, bw, bh), o).ok());
+    return out;
+  };
+  // The same read with only overview `keep` attached (-1: none).
+  auto read_with = [&](int keep, WindowF f, int64_t bw, int64_t bh) {
+    std::vector<std::unique_ptr<test::TestBand>> all = std::move(base->overviews);
+    base->overviews.clear();
+    if (keep >= 0) base->overviews.push_back(std::move(all[static_cast<size_t>(keep)]));
+    std::vector<uint8_t> out = read(f, bw, bh, 0, 0);
+    if (keep >= 0) all[static_cast<size_t>(keep)] = std::move(base->overviews[0]);
+    base->overviews = std::move(all);
+    return out;
+  };
+  const WindowF widened{128, 96, 10, 4};
+  const std::vector<uint8_t> full = read_with(-1, widened, 5, 2);
+  CHECK(read(widened, 5, 2, 9, 3) == full);
+  // Without the request the fractional window counts: 2 times, the overview.
+  CHECK(read(widened, 5, 2, 0, 0) != full);
+  CHECK(read(widened, 5, 2, 0, 0) == read_with(0, widened, 5, 2));
+  // A one-row buffer counts its columns: 40x2 into 10x1 is reduced 4
+  // times (the 4x overview), not 2.
+  const WindowF row{100, 90, 40, 2};
+  CHECK(read(row, 10, 1, 40, 2) == read_with(1, row, 10, 1));
+  CHECK(read(row, 10, 1, 40, 2) != read_with(0, row, 10, 1));
+}
+
+TEST_CASE("Lanczos weighs its last tap as GDAL does, not as zero", "[rasterio][resample]") {
+  // At a ratio of 1 the taps sit at whole distances, where the kernel is
+  // zero only in exact arithmetic. Beside two nodata pixels the taps at -2,
+  // +1 and +2 cancel exactly and GDAL keeps the row on the weight of the
+  // tap at +3 (1.5e-33), dividing by it: the result saturates. Values are
+  // gdal_translate 3.6.2's (-outsize 12 2 -r lanczos).
+  BlockCache cache(1 << 20);
+  auto ds = std::make_unique<test::TestDataset>(12, 4, 1, DataType::kUInt16, 12, 4, &cache);
+  test::TestBand* b = ds->test_band(1);
+  b->init_nodata_value(0);
+  test::fill_band<uint16_t>(b, [](int64_t x, int64_t y) {
+    if (y == 1 && (x == 5 || x == 6)) return uint16_t{0};
+    return static_cast<uint16_t>((y * 12 + x) * 997 % 5000 + 1000);
+  });
+  std::vector<uint16_t> out(24);
+  RasterIOOptions o;
+  o.resampling = Resampling::kLanczos;
+  REQUIRE(
+      b->read(Window{0, 0, 12, 4}, out.data(), BufferLayout::packed(DataType::kUInt16, 12, 2), o)
+          .ok());
+  const std::vector<uint16_t> gdal = {2403, 3400, 3693,  4690, 3366, 6234, 65535, 3678,
+                                      4675, 3351, 4694,  3370, 3514, 4511, 3187,  4184,
+                                      4477, 3186, 65535, 3172, 4169, 4462, 3138,  4481};
+  CHECK(out == gdal);
+}
+
+TEST_CASE("a complex average is GDAL's warper's, rounded half up", "[rasterio][resample]") {
+  // GDAL averages complex bands in its warper, which rounds a CInt16
+  // result with floor(v + 0.5): -11.5 is -11 (not -12), 12.5 is 13.
+  BlockCache cache(1 << 20);
+  auto ds = std::make_unique<test::TestDataset>(2, 1, 1, DataType::kCInt16, 2, 1, &cache);
+  test::TestBand* b = ds->test_band(1);
+  const int16_t v[4] = {-11, 12, -12, 13};
+  std::memcpy(b->pixels().data(), v, sizeof v);
+  int16_t out[2] = {0, 0};
+  RasterIOOptions o;
+  o.resampling = Resampling::kAverage;
+  REQUIRE(b->read(Window{0, 0, 2, 1}, out, BufferLayout::packed(DataType::kCInt16, 1, 1), o).ok());
+  CHECK(out[0] == -11);
+  CHECK(out[1] == 13);
 }
 
 }  // namespace

@@ -414,6 +414,13 @@ DELIBERATE = {
         "NaN converted to Int16 or CInt16 is 0, as GDAL converts it in short rows and into "
         "every other integer type; GDAL 3.6.2's vector conversion of Float32 rows to Int16 gives "
         "-32768 (doc/cli.md)"),
+    "gdal-complex-average-wraps": (
+        lambda inv, d: (_pixels(d) and inv.kernel == "average" and inv.kernel_applies
+                        and inv.f["dtype"].startswith("C") and d.get("complex_wrap_only")),
+        "-r average of a complex band one to three pixels wide: GDAL 3.6.2's warper, which "
+        "averages complex bands, takes a window starting at column 0 as wrapping round the "
+        "antimeridian and averages the columns outside the pixel's footprint; rasterkit "
+        "averages the footprint (doc/cli.md)"),
     "resample-complex-separable": (
         lambda inv, d: (_pixels(d) and inv.kernel in INTERPOLATING - {"average"}
                         and inv.kernel_applies and inv.f["dtype"].startswith("C")),
@@ -1291,6 +1298,7 @@ def execute(inv, where, timeout=None):
     if inv["tool"] == "translate":
         diffs = compare_translate(inv, rkd, gdd)
         _recheck_storage(inv, where, diffs, timeout)
+        _recheck_complex_wrap(inv, where, diffs, timeout)
         _note_scale_ranges(inv, where, diffs)
         _recheck_scale_range(inv, where, diffs, timeout)
     else:
@@ -1329,6 +1337,52 @@ def _recheck_storage(inv, where, diffs, timeout):
         return
     groups = [g for g in inv["groups"] if not _storage_only(g)]
     _rerun_gdal(inv, groups, where, "gd_plain", timeout, pix, "gd_plain_agrees")
+
+
+def _wrapped_columns(w_src, n_out):
+    """The output columns GDAL 3.6.2's warper averages as wrapping round
+    the antimeridian, for a source window `w_src` pixels wide starting at
+    column 0 (its test, in its arithmetic: both ends of the footprint
+    within min(2, w/10) output pixels of the window's edges)."""
+    t = min(2, w_src // 10)
+    scale = n_out / w_src
+    cols = set()
+    for i in range(n_out):
+        x0, x1 = i * (w_src / n_out), (i + 1.0) * (w_src / n_out)
+        if x0 * scale < t and (w_src - x1) * scale < t:
+            cols.add(i)
+    return cols
+
+
+def _recheck_complex_wrap(inv, where, diffs, timeout):
+    """Marks a complex band's average differences with "complex_wrap_only"
+    when every column apart is one GDAL's warper wraps (gdal-complex-
+    average-wraps): the source window, from GDAL's own VRT of the
+    invocation, must start at column 0 and be whole pixels wide."""
+    pix = [d for d in diffs if d["kind"].startswith("pixels/average")]
+    if not pix or not CFG["catalog"][inv["src"]]["dtype"].startswith("C"):
+        return
+    vd = f"{where}/gd_vrt"
+    fresh_dir(vd, inv["src"])
+    r = run_proc(["gdal_translate", "-q", *_flat(inv, "gd"), "-of", "VRT", inv["src"], "out.vrt"],
+                 vd, CFG["gd_env"], timeout)
+    if r["rc"] != 0 or r.get("oserror"):
+        return
+    m = re.search(r'<SrcRect xOff="([^"]+)" yOff="[^"]+" xSize="([^"]+)"',
+                  open(f"{vd}/out.vrt").read())
+    if not m or float(m.group(1)) != 0 or not float(m.group(2)).is_integer():
+        return
+    try:
+        a, b = gdal.Open(f"{where}/rk/out.tif"), gdal.Open(f"{where}/gd/out.tif")
+    except RuntimeError:
+        return
+    wrapped = _wrapped_columns(int(float(m.group(2))), b.RasterXSize)
+    for d in pix:
+        i = d["bands"][0]
+        xa, xb = _read_exact(a.GetRasterBand(i)), _read_exact(b.GetRasterBand(i))
+        apart = np.abs(xa.astype("complex128") - xb.astype("complex128")) > 1
+        cols = set(np.nonzero(apart.any(axis=0))[0].tolist())
+        d["complex_wrap_only"] = bool(cols) and cols <= wrapped
 
 
 def _rerun_gdal(inv, groups, where, name, timeout, pix, key):
