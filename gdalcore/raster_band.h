@@ -104,6 +104,12 @@ class RK_API RasterBand {
   // coarser than asked, an overview's coarseness being its less reduced
   // axis's, as GDAL chooses; null when none is (the band itself is read).
   RasterBand* overview_for(double factor);
+  // The reduction `factor` GDAL picks a read's overview for, from the
+  // source pixels per buffer pixel along each axis: the less reduced
+  // axis's, or the columns' for a one-row buffer.
+  static double overview_reduction(double x_ratio, double y_ratio, int64_t buffer_height) {
+    return x_ratio < y_ratio || buffer_height == 1 ? x_ratio : y_ratio;
+  }
 
   // GDAL's mask semantics: the mask is a Byte band, 0 = invalid, 255 = valid.
   // By default: derived from nodata (kMaskNoData); else, for the color bands

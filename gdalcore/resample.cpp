@@ -104,9 +104,10 @@ class KernelResults {
   void write(std::vector<double>& values, const std::vector<char>& empty, size_t n, std::byte* dst,
              const BufferLayout& l) {
     if (complex_) {
-      // GDAL's warper, which resamples complex bands, rounds each part
-      // half up into an integer type (-11.5 becomes -11).
-      if (l.type == DataType::kCInt16 || l.type == DataType::kCInt32) {
+      // GDAL's warper, which resamples complex bands in their own type,
+      // rounds each part half up into an integer one (-11.5 becomes -11),
+      // whatever the buffer's type (measured into CFloat32 and Int16).
+      if (type_ == DataType::kCInt16 || type_ == DataType::kCInt32) {
         for (size_t i = 0; i < 2 * n; ++i) values[i] = std::floor(values[i] + 0.5);
       }
       convert_values(values.data(), DataType::kCFloat64, sizeof(double) * 2, dst, l.type,
@@ -255,19 +256,17 @@ class WeightedPass {
     if (nc_ == 2) return average_complex_row(ty);
     for (size_t i = 0; i < out_n_; ++i) {
       const Taps& tx = hx_[i];
-      double total[2] = {0, 0}, weight = 0;
+      double total = 0, weight = 0;
       for (size_t k = 0; k < ty.weights.size(); ++k) {
         double line[2] = {0, 0};
         const double line_weight = row_sum(ty.first + static_cast<int64_t>(k), tx, line);
-        for (size_t p = 0; p < nc_; ++p) total[p] += line[p] * ty.weights[k];
+        total += line[0] * ty.weights[k];
         weight += line_weight * ty.weights[k];
       }
       if (all_valid) weight = full_weight(tx) * full_weight(ty);
       const bool ok = weight > 1e-12;
       empty_[i] = !ok;
-      for (size_t p = 0; p < nc_; ++p) {
-        out_[i * nc_ + p] = ok ? total[p] / weight : (p == 0 ? fill_ : 0.0);
-      }
+      out_[i] = ok ? total / weight : fill_;
     }
   }
 
@@ -578,8 +577,8 @@ std::optional<Window> overview_copy_window(const RasterBand& band, const RasterB
 namespace {
 
 // How many source pixels per buffer pixel a read counts when choosing an
-// overview, as GDAL: along the less reduced axis, or along x for a
-// one-row buffer; from the caller's whole-pixel request when it gives one.
+// overview (RasterBand::overview_reduction): from the caller's whole-pixel
+// request when it gives one.
 double overview_factor(const detail::SourceWindow& sw, const RasterIOOptions& options) {
   const double rx = options.request_width > 0 ? static_cast<double>(options.request_width) /
                                                     static_cast<double>(sw.whole_width)
@@ -587,7 +586,7 @@ double overview_factor(const detail::SourceWindow& sw, const RasterIOOptions& op
   const double ry = options.request_height > 0 ? static_cast<double>(options.request_height) /
                                                      static_cast<double>(sw.whole_height)
                                                : sw.y_ratio();
-  return rx < ry || sw.whole_height == 1 ? rx : ry;
+  return RasterBand::overview_reduction(rx, ry, sw.whole_height);
 }
 
 }  // namespace

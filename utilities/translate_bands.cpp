@@ -335,17 +335,17 @@ bool bands_in_source_order(const std::vector<ViewBandSpec>& specs) {
   return true;
 }
 
-// Whether gdal_translate reads these bands through the source dataset's
-// resampled RasterIO in one call, computing a kernel in the output type,
-// rather than band by band in each band's type. Measured on 3.6.2 with a
-// Float32 output of Byte bands (doc/design/resampling.md): it does when its
-// copy reads several bands at once (the source or the output is
-// pixel-interleaved) and its VRT can hand them to the source together (two
-// or more output bands that are the source's first bands in order, copied
-// as they are, no nodata value on any source band, a kernel other than
-// average), unless the source has overviews, the window is reduced along
-// either axis and no overview is close enough, where GDAL goes band by
-// band.
+// Whether gdal_translate's kernel runs in the output type: through the
+// source dataset's resampled RasterIO, rather than band by band in each
+// band's type. Measured on 3.6.2 with a Float32 output of Byte bands
+// (doc/design/resampling.md): it does when its copy reads several bands at
+// once (the source or the output is pixel-interleaved), its VRT hands them
+// to the source together (bands_in_source_order), and that read resamples
+// them together, which it does for a kernel other than average and when
+// no source band has a nodata value; not when the source has overviews,
+// the window is reduced along either axis and no overview is close
+// enough. (A request as large as the output also goes band by band: the
+// view checks that per read.)
 bool read_as_dataset(const Dataset& src, const TranslateOptions& o, const Grid& grid,
                      bool pixel_output, const std::vector<ViewBandSpec>& specs) {
   if (!bands_in_source_order(specs) || iequals(o.resampling, "average")) return false;

@@ -62,10 +62,12 @@ struct ViewSpec {
   double dest_width = 0, dest_height = 0;
   Resampling resampling = Resampling::kNearest;
   // Whether gdal_translate's VRT hands the bands to a pixel-interleaved
-  // source dataset together: where the whole-pixel request is as many
-  // pixels as the output span and starts where the fractional window does,
-  // that read samples the fractional window with nearest neighbour,
-  // whatever the kernel (doc/design/resampling.md).
+  // source dataset together. That dataset read samples the fractional
+  // window with nearest neighbour, whatever the kernel, where the
+  // whole-pixel request is as many pixels as the output span and starts
+  // where the fractional window does: on the band, or, for a read reduced
+  // along both axes, on the overview it takes, the request moved there
+  // (doc/design/resampling.md).
   bool nearest_for_aligned_requests = false;
   std::vector<ViewBandSpec> bands;
   std::optional<GeoTransform> geo_transform;

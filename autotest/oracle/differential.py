@@ -332,7 +332,12 @@ DELIBERATE = {
         "-a_nodata) (doc/cli.md)"),
     "translate-int64-nodata-pixels": (
         lambda inv, d: (inv.tool == "translate" and inv.out_type in ("Int64", "UInt64")
-                        and _pixels(d) and d.get("rk_nodata_gd_zero")),
+                        and _pixels(d) and (
+                            d.get("rk_nodata_gd_zero")
+                            # beside kernel-32bit-double's differences
+                            or (d.get("int64_fill_and_single") and inv.kernel_applies
+                                and inv.kernel in INTERPOLATING
+                                and inv.f["dtype"] in ("Int32", "UInt32", "Float64")))),
         "Int64/UInt64 outputs hold the nodata value where no source value is (beyond the "
         "raster) and where a nodata pixel passes through -scale, -unscale or a kernel, as "
         "every other type does; gdal_translate 3.6.2 writes 0 there (doc/cli.md)"),
@@ -382,8 +387,12 @@ DELIBERATE = {
         "32- or 64-bit integer type is rounded exactly; GDAL 3.6.2 adds 0.5 in single precision, "
         "which moves an odd integer between 2^23 and 2^24 one away from 0 (doc/cli.md)"),
     "kernel-32bit-double": (
-        lambda inv, d: (_pixels(d) and inv.kernel in INTERPOLATING and inv.kernel_applies
-                        and _kernel_single_precision(inv, d)),
+        lambda inv, d: (_pixels(d) and inv.kernel_applies and (
+            (inv.kernel in INTERPOLATING and _kernel_single_precision(inv, d))
+            # mode's empty footprints: the nodata value, which GDAL 3.6.2
+            # writes rounded to single precision
+            or (inv.kernel == "mode" and inv.f["dtype"] in ("Int32", "UInt32", "Float64")
+                and d.get("rk_nodata_gd_float_all")))),
         "kernels on Int32, UInt32 and Float64 sources work in double precision, as GDAL 3.8 "
         "(Float64) and 3.10 (32-bit integers) and later do; GDAL 3.6.2 works in single "
         "precision, a few units of its 24-bit mantissa apart (doc/cli.md)"),
@@ -1797,6 +1806,16 @@ def _describe_pixel_diff(d, xa, xb, tol, worst, na, nb_, ta, src_type):
                   if not math.isnan(na) else [])
         d["rk_nodata_gd_zero"] = bool(stored and bad.any() and (fb[bad] == 0).all()
                                       and np.isin(fa[bad], stored).all())
+        # the Int64 fill with single precision's error beside it: each
+        # pixel apart is either rasterkit's nodata where GDAL has 0 or within
+        # a few units of a 24-bit mantissa of GDAL's value
+        fill = (fb[bad] == 0) & np.isin(fa[bad], stored) if stored else np.zeros(0, bool)
+        near = np.abs(fa[bad] - fb[bad]) <= np.abs(fb[bad]) * 2.0 ** -20 + 1
+        d["int64_fill_and_single"] = bool(stored and fill.any() and (fill | near).all())
+        # rasterkit's nodata where GDAL wrote it rounded to single precision
+        d["rk_nodata_gd_float_all"] = bool(
+            na is not None and not math.isnan(na) and bad.any() and (fa[bad] == na).all()
+            and (fb[bad] == float(np.float32(na))).all() and float(np.float32(na)) != na)
         # both of the 64-bit differences at once: each pixel apart is
         # either NaN (GDAL's 2^63, rasterkit's 0) or beyond the raster
         # (GDAL's 0, rasterkit's nodata)

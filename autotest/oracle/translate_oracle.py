@@ -206,6 +206,13 @@ CASES = [
     ("a_scale_one", "byte.tif", ["-a_scale", "1"], EXACT),
     ("mask_band_a_scale", "int16.tif", ["-b", "1", "-b", "mask", "-a_scale", "2", "-a_nodata", "3"], EXACT),
     ("point_without_crs", "nogeo.tif", ["-mo", "AREA_OR_POINT=Point"], EXACT),
+    # A shifted request as large as the output (21x17): GDAL's dataset read
+    # goes band by band, so the kernel works in Byte (whole values, 0..255)
+    # whatever -ot says.
+    ("same_size_shifted_cubic", "rgb.tif",
+     ["-ot", "Float32", "-srcwin", "10.48", "5.9", "20.98", "16.67", "-r", "cubic"], EXACT),
+    ("same_size_shifted_lanczos", "rgb.tif",
+     ["-ot", "UInt16", "-srcwin", "10.48", "5.9", "20.98", "16.67", "-r", "lanczos"], 1.0),
     ("gcps", "gcps.tif", [], EXACT),
     ("nogcp", "gcps.tif", ["-nogcp"], EXACT),
 ]
@@ -318,11 +325,15 @@ def aligned_cases(rng):
             fx, fy = abs(fx), abs(fy)
         else:
             x, y = int(rng.integers(0, w - n - 1)), int(rng.integers(0, h - m - 1))
+            if i % 4 == 3:
+                # Shifted off whole pixels: resampled by every kernel but
+                # nearest (GDAL's dataset read takes a shift for a kernel's).
+                x, y = x + round(rng.uniform(0.05, 0.95), 4), y + round(rng.uniform(0.05, 0.95), 4)
         bands = [[], ["-b", "1", "-b", "2"], ["-b", "2", "-b", "1"], ["-b", "1"],
                  ["-scale", "0", "65535", "0", "255"]][int(rng.integers(0, 5))]
         kernel = KERNELS[i % len(KERNELS)]
         sx, sy = float(f"{n + fx:.4f}"), float(f"{m + fy:.4f}")
-        args = ["-srcwin", str(x), str(y), f"{sx:.4f}", f"{sy:.4f}",
+        args = ["-srcwin", f"{x:g}", f"{y:g}", f"{sx:.4f}", f"{sy:.4f}",
                 "-outsize", str(n), str(m), "-r", kernel, *bands]
         cases.append((f"aligned_{i:02d}", src, args, 1.0 if kernel == "lanczos" else EXACT,
                       (x, y, sx / n, sy / m)))
@@ -336,7 +347,7 @@ def aligned_cases(rng):
         args = ["-outsize", str(n), str(m), "-r", KERNELS[int(rng.integers(1, len(KERNELS)))],
                 *bands]
         cases.append((f"aligned_ovr_{i:02d}", "ovr_rgb.tif", args, 1.0 if "lanczos" in args else EXACT,
-                      (0, 0, 150 / n, 101 / m, 150 // n)))
+                      (0, 0, 150 / n, 101 / m, n)))
     # The 1x1 output of a 1.7-pixel window clipped at the corner (seed 53
     # #2566): GDAL writes the corner pixel.
     cases.append(("aligned_corner", "u16_pixel_nd.tif",
@@ -347,20 +358,22 @@ def aligned_cases(rng):
 
 def gdal_sampled_nearest(gd_path, src_path, sampling):
     """Whether GDAL's output is the nearest-neighbour sampling of its
-    window, every band from the same source band (or from its overview
-    `level` times smaller, the window moved there)."""
-    x, y, rx, ry, level = (*sampling, 1)[:5]
+    window, output band k from source band k (or from its overview
+    `ov_width` pixels wide, the window moved there; False without one)."""
+    x, y, rx, ry, ov_width = (*sampling, None)[:5]
     g, s = gdal.Open(gd_path), gdal.Open(src_path)
-    if g.RasterCount != s.RasterCount:
+    if g.RasterCount > s.RasterCount:
         return False
     bands = [s.GetRasterBand(b) for b in range(1, g.RasterCount + 1)]
-    if level > 1:
-        bands = [b.GetOverview([b.GetOverview(k).XSize for k in range(b.GetOverviewCount())]
-                               .index((b.XSize + level - 1) // level)) for b in bands]
-        x, y = x / level, y / level
-        rx, ry = rx * bands[0].XSize / s.RasterXSize, ry * bands[0].YSize / s.RasterYSize
-    cols = np.minimum(x + np.floor((np.arange(g.RasterXSize) + 0.5) * rx), bands[0].XSize - 1)
-    rows = np.minimum(y + np.floor((np.arange(g.RasterYSize) + 0.5) * ry), bands[0].YSize - 1)
+    if ov_width is not None:
+        widths = [bands[0].GetOverview(k).XSize for k in range(bands[0].GetOverviewCount())]
+        if ov_width not in widths:
+            return False
+        bands = [b.GetOverview(widths.index(ov_width)) for b in bands]
+        fx, fy = s.RasterXSize / bands[0].XSize, s.RasterYSize / bands[0].YSize
+        x, y, rx, ry = x / fx, y / fy, rx / fx, ry / fy
+    cols = np.minimum(np.floor(x + (np.arange(g.RasterXSize) + 0.5) * rx), bands[0].XSize - 1)
+    rows = np.minimum(np.floor(y + (np.arange(g.RasterYSize) + 0.5) * ry), bands[0].YSize - 1)
     for b in range(1, g.RasterCount + 1):
         ref = bands[b - 1].ReadAsArray()[np.ix_(rows.astype(int), cols.astype(int))]
         if not np.array_equal(g.GetRasterBand(b).ReadAsArray(), ref):

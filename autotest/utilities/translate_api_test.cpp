@@ -622,5 +622,72 @@ TEST_CASE("translate: a kernel works in the source's type unless GDAL reads the 
   }
 }
 
+TEST_CASE("translate: a request as large as the output, unshifted, is sampled nearest",
+          "[translate][kernel]") {
+  // gdal_translate 3.6.2 hands a pixel-interleaved source's bands, in
+  // order, to its dataset read, which samples a 10-pixel request for 10
+  // output pixels with nearest neighbour whatever -r says: -srcwin 0 0
+  // 10.4 8.4 -outsize 10 8 -r cubic copies pixels 0-9 x 0-7. Shifted, from
+  // a band-interleaved file, or for bands out of order, it resamples.
+  auto mem = mem_dataset("rgb", 16, 12, 3, DataType::kByte);
+  std::vector<uint8_t> v(16 * 12);
+  for (int b = 1; b <= 3; ++b) {
+    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>((i * 37 + b * 89) % 251);
+    REQUIRE(
+        mem->band(b)
+            ->write(Window{0, 0, 16, 12}, v.data(), BufferLayout::packed(DataType::kByte, 16, 12))
+            .ok());
+  }
+  auto file = [&](const std::string& path, std::vector<std::string> flags) {
+    flags.insert(flags.begin(), "-q");
+    auto o = parse_translate_options(flags);
+    REQUIRE(o.ok());
+    REQUIRE(translate(*mem, path, *o).ok());
+    auto ds = open(path);
+    REQUIRE(ds.ok());
+    return std::move(ds).value();
+  };
+  auto pixel = file("translate_api_aligned_pixel.tif", {});
+  auto band = file("translate_api_aligned_band.tif", {"-co", "INTERLEAVE=BAND"});
+  // Whether every output band k is source band k's pixels [x0, x0 + 10) x
+  // [0, 8) unchanged.
+  auto copied = [&](const Dataset& src, std::vector<std::string> flags, int64_t x0) {
+    flags.insert(flags.begin(), {"-of", "MEM", "-q", "-outsize", "10", "8"});
+    auto o = parse_translate_options(flags);
+    REQUIRE(o.ok());
+    auto out = translate(src, "", *o);
+    REQUIRE(out.ok());
+    std::vector<uint8_t> got(80), want(80);
+    for (int b = 1; b <= (*out)->band_count(); ++b) {
+      REQUIRE(
+          (*out)
+              ->band(b)
+              ->read(Window{0, 0, 10, 8}, got.data(), BufferLayout::packed(DataType::kByte, 10, 8))
+              .ok());
+      REQUIRE(mem->band(b)
+                  ->read(Window{x0, 0, 10, 8}, want.data(),
+                         BufferLayout::packed(DataType::kByte, 10, 8))
+                  .ok());
+      if (got != want) return false;
+    }
+    return true;
+  };
+  for (const char* r : {"bilinear", "cubic", "cubicspline", "lanczos", "average", "mode"}) {
+    INFO(r);
+    CHECK(copied(*pixel, {"-srcwin", "0", "0", "10.4", "8.4", "-r", r}, 0));
+    CHECK(copied(*pixel, {"-srcwin", "3", "0", "9.6", "8.3", "-r", r, "-b", "1", "-b", "2"}, 3));
+    // (Mode of footprints this close to one pixel gives the pixels back:
+    // nothing to tell apart.)
+    if (std::string(r) == "mode") continue;
+    CHECK_FALSE(copied(*pixel, {"-srcwin", "0.3", "0", "10.4", "8.4", "-r", r}, 0));
+    CHECK_FALSE(copied(*band, {"-srcwin", "0", "0", "10.4", "8.4", "-r", r}, 0));
+    CHECK_FALSE(copied(*pixel, {"-srcwin", "0", "0", "10.4", "8.4", "-r", r, "-b", "1"}, 0));
+    // 11 pixels requested (10.6 rounds up) for 10: resampled.
+    CHECK_FALSE(copied(*pixel, {"-srcwin", "0", "0", "10.6", "8.4", "-r", r}, 0));
+  }
+  std::remove("translate_api_aligned_pixel.tif");
+  std::remove("translate_api_aligned_band.tif");
+}
+
 }  // namespace
 }  // namespace rk
