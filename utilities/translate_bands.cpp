@@ -320,6 +320,11 @@ Result<std::vector<ViewBandSpec>> band_specs(const Dataset& src, const Translate
 
 namespace {
 
+bool pixel_interleaved(const Dataset& src) {
+  const auto interleave = src.metadata().get("INTERLEAVE", "IMAGE_STRUCTURE");
+  return interleave && iequals(*interleave, "PIXEL");
+}
+
 // The bands gdal_translate's VRT can hand to the source dataset together:
 // two or more, the source's first bands in order, each copied as it is
 // (a plain source, not a scaled, expanded or mask one).
@@ -349,8 +354,7 @@ bool bands_in_source_order(const std::vector<ViewBandSpec>& specs) {
 bool read_as_dataset(const Dataset& src, const TranslateOptions& o, const Grid& grid,
                      bool pixel_output, const std::vector<ViewBandSpec>& specs) {
   if (!bands_in_source_order(specs) || iequals(o.resampling, "average")) return false;
-  const auto interleave = src.metadata().get("INTERLEAVE", "IMAGE_STRUCTURE");
-  if (!pixel_output && !(interleave && iequals(*interleave, "PIXEL"))) return false;
+  if (!pixel_output && !pixel_interleaved(src)) return false;
   for (int b = 1; b <= src.band_count(); ++b) {
     if (src.band(b)->nodata()) return false;
   }
@@ -372,8 +376,7 @@ bool read_as_dataset(const Dataset& src, const TranslateOptions& o, const Grid& 
 // band-interleaved one, for one band, for bands out of order and under
 // -scale.
 bool nearest_for_aligned_requests(const Dataset& src, const std::vector<ViewBandSpec>& bands) {
-  const auto interleave = src.metadata().get("INTERLEAVE", "IMAGE_STRUCTURE");
-  return interleave && iequals(*interleave, "PIXEL") && bands_in_source_order(bands);
+  return pixel_interleaved(src) && bands_in_source_order(bands);
 }
 
 void choose_kernel_types(const Dataset& src, const TranslateOptions& o, const Grid& grid,

@@ -49,6 +49,35 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+// A MEM dataset of three Byte bands: band b's pixel i is
+// (i * mul + b * add) % mod.
+std::unique_ptr<Dataset> three_byte_bands(int64_t w, int64_t h, size_t mul, size_t add,
+                                          size_t mod) {
+  auto mem = mem_dataset("rgb", w, h, 3, DataType::kByte);
+  std::vector<uint8_t> v(static_cast<size_t>(w * h));
+  for (int b = 1; b <= 3; ++b) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      v[i] = static_cast<uint8_t>((i * mul + static_cast<size_t>(b) * add) % mod);
+    }
+    REQUIRE(mem->band(b)
+                ->write(Window{0, 0, w, h}, v.data(), BufferLayout::packed(DataType::kByte, w, h))
+                .ok());
+  }
+  return mem;
+}
+
+// `src` translated (quietly, with `flags`) into the file `path`, opened.
+std::unique_ptr<Dataset> translated_file(const Dataset& src, const std::string& path,
+                                         std::vector<std::string> flags) {
+  flags.insert(flags.begin(), "-q");
+  auto o = parse_translate_options(flags);
+  REQUIRE(o.ok());
+  REQUIRE(translate(src, path, *o).ok());
+  auto ds = open(path);
+  REQUIRE(ds.ok());
+  return std::move(ds).value();
+}
+
 TEST_CASE("translate options from gdal_translate's flags", "[translate][args]") {
   CommandLineExtras extras;
   auto o = parse_translate_options({"-of",
@@ -547,26 +576,10 @@ TEST_CASE("translate: a kernel works in the source's type unless GDAL reads the 
   // before -ot Float32 when it reads band by band, and keeps fractions
   // when it reads the source's first bands together from a
   // pixel-interleaved file without nodata (doc/design/resampling.md).
-  auto mem = mem_dataset("rgb", 13, 9, 3, DataType::kByte);
-  std::vector<uint8_t> v(13 * 9);
-  for (int b = 1; b <= 3; ++b) {
-    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>((i * 53 + b * 71) % 250);
-    REQUIRE(mem->band(b)
-                ->write(Window{0, 0, 13, 9}, v.data(), BufferLayout::packed(DataType::kByte, 13, 9))
-                .ok());
-  }
-  auto make = [&](const std::string& path, std::vector<std::string> flags) {
-    flags.insert(flags.begin(), "-q");
-    auto o = parse_translate_options(flags);
-    REQUIRE(o.ok());
-    REQUIRE(translate(*mem, path, *o).ok());
-    auto ds = open(path);
-    REQUIRE(ds.ok());
-    return std::move(ds).value();
-  };
-  auto pixel = make("translate_api_pixel.tif", {});
-  auto band = make("translate_api_band.tif", {"-co", "INTERLEAVE=BAND"});
-  auto nodata = make("translate_api_nodata.tif", {"-a_nodata", "251"});
+  auto mem = three_byte_bands(13, 9, 53, 71, 250);
+  auto pixel = translated_file(*mem, "translate_api_pixel.tif", {});
+  auto band = translated_file(*mem, "translate_api_band.tif", {"-co", "INTERLEAVE=BAND"});
+  auto nodata = translated_file(*mem, "translate_api_nodata.tif", {"-a_nodata", "251"});
   // Whether each output band holds only whole values.
   auto whole = [](const Dataset& src, std::vector<std::string> flags) {
     flags.insert(flags.begin(), {"-of", "MEM", "-q", "-ot", "Float32", "-outsize", "150%", "150%"});
@@ -629,26 +642,9 @@ TEST_CASE("translate: a request as large as the output, unshifted, is sampled ne
   // output pixels with nearest neighbour whatever -r says: -srcwin 0 0
   // 10.4 8.4 -outsize 10 8 -r cubic copies pixels 0-9 x 0-7. Shifted, from
   // a band-interleaved file, or for bands out of order, it resamples.
-  auto mem = mem_dataset("rgb", 16, 12, 3, DataType::kByte);
-  std::vector<uint8_t> v(16 * 12);
-  for (int b = 1; b <= 3; ++b) {
-    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>((i * 37 + b * 89) % 251);
-    REQUIRE(
-        mem->band(b)
-            ->write(Window{0, 0, 16, 12}, v.data(), BufferLayout::packed(DataType::kByte, 16, 12))
-            .ok());
-  }
-  auto file = [&](const std::string& path, std::vector<std::string> flags) {
-    flags.insert(flags.begin(), "-q");
-    auto o = parse_translate_options(flags);
-    REQUIRE(o.ok());
-    REQUIRE(translate(*mem, path, *o).ok());
-    auto ds = open(path);
-    REQUIRE(ds.ok());
-    return std::move(ds).value();
-  };
-  auto pixel = file("translate_api_aligned_pixel.tif", {});
-  auto band = file("translate_api_aligned_band.tif", {"-co", "INTERLEAVE=BAND"});
+  auto mem = three_byte_bands(16, 12, 37, 89, 251);
+  auto pixel = translated_file(*mem, "translate_api_aligned_pixel.tif", {});
+  auto band = translated_file(*mem, "translate_api_aligned_band.tif", {"-co", "INTERLEAVE=BAND"});
   // Whether every output band k is source band k's pixels [x0, x0 + 10) x
   // [0, 8) unchanged.
   auto copied = [&](const Dataset& src, std::vector<std::string> flags, int64_t x0) {
